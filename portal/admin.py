@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal import workdays
+from portal.models import (
+    Department,
+    EvaluationGroupMember,
+    HolidayScheduleYear,
+    Institution,
+    Programme,
+    ProgrammeDepartment,
+    Region,
+    Round,
+    User,
+    WorkdayOverride,
+)
+
+admin.site.site_header = _("就业服务质量标杆机构评定 · 管理后台")
+admin.site.site_title = _("标杆评定管理后台")
+admin.site.index_title = _("数据管理")
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    search_fields = ["code", "name"]
+    list_filter = ["level"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "region"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class ProgrammeDepartmentInline(admin.TabularInline):
+    model = ProgrammeDepartment
+    extra = 0
+
+
+class EvaluationGroupMemberInline(admin.TabularInline):
+    model = EvaluationGroupMember
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "level", "region", "period_name", "period_quota"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    inlines = [ProgrammeDepartmentInline, EvaluationGroupMemberInline]
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "programme", "opens_at", "closes_at", "quota"]
+    list_filter = ["programme"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "uscc", "kind", "region", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "uscc"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "full_name", "role", "institution", "department", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("full_name", "email")}),
+        (_("角色"), {"fields": ("role", "institution", "department", "region")}),
+        (
+            _("安全"),
+            {"fields": ("is_active", "must_change_password", "password_changed_at", "inactive_flagged_at")},
+        ),
+        (_("权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "full_name", "role", "institution", "department", "region", "password1", "password2")}),
+    )
+
+
+class CalendarAdmin(SimpleHistoryAdmin):
+    """Any change to the holiday data drops the cached calendar, so the next computation uses it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        workdays.invalidate_calendar()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        workdays.invalidate_calendar()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        workdays.invalidate_calendar()
+
+
+@admin.register(HolidayScheduleYear)
+class HolidayScheduleYearAdmin(CalendarAdmin):
+    list_display = ["year", "is_complete", "source"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(CalendarAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"

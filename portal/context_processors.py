@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from portal.enums import Role
+from portal.navigation import nav_items_for
+
+
+def portal(request):
+    user = request.user
+    role_label = ""
+    if user.is_authenticated:
+        role_label = Role.SYSTEM_ADMIN.label if user.is_superuser and not user.role else user.get_role_display()
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "nav_items": nav_items_for(user, request.path),
+        "user_role_label": role_label,
+    }

@@ -1,0 +1,66 @@
+"""Choices of the shared core, with their Chinese labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    """The level of a programme (seed 001: 十百千 = province 10, city 100, county 1000)."""
+
+    COUNTY = "county", _("县级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+
+
+# Targets of Shandong's 「十百千」 programme (seed 001, 二): benchmark institutions per level by 2025.
+LEVEL_TARGETS = {Level.PROVINCE: 10, Level.CITY: 100, Level.COUNTY: 1000}
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（市、区）")
+    TOWN = "town", _("街道（镇）")
+
+
+class InstitutionKind(models.TextChoices):
+    """The kinds of institution that may be evaluated (seed 000, 二 评定对象)."""
+
+    PUBLIC_AGENCY = "public_agency", _("公共就业服务机构")
+    GRASSROOTS_PLATFORM = "grassroots", _("基层公共就业服务平台（街道（镇）、社区（村））")
+    COMMERCIAL_HR = "commercial_hr", _("经营性人力资源服务机构")
+    GIG_MARKET = "gig_market", _("零工市场")
+    TRAINING = "training", _("职业培训机构")
+
+
+class InstitutionStatus(models.TextChoices):
+    PENDING = "pending", _("待核验")
+    VERIFIED = "verified", _("已核验")
+    REJECTED = "rejected", _("未通过核验")
+
+
+class DepartmentKind(models.TextChoices):
+    HR = "hr", _("人力资源社会保障部门")
+    DRC = "drc", _("发展改革部门")
+    CIVIL_AFFAIRS = "civil", _("民政部门")
+    FINANCE = "finance", _("财政部门")
+    OTHER = "other", _("其他部门")
+
+
+class Role(models.TextChoices):
+    """What a user does in the portal (DOMAIN.md, 'Who uses the portal')."""
+
+    APPLICANT = "applicant", _("申报机构经办人")
+    REVIEWER = "reviewer", _("评审专家")
+    DEPARTMENT_LEAD = "dept_lead", _("部门负责人")
+    PROGRAMME_ADMIN = "programme_admin", _("评定工作管理员")
+    VIEWER = "viewer", _("上级查看")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+class GroupPosition(models.TextChoices):
+    """Positions in the evaluation group (seed 000, annex 1)."""
+
+    LEADER = "leader", _("组长")
+    DEPUTY = "deputy", _("副组长")
+    MEMBER = "member", _("成员")

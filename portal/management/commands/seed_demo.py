@@ -1,0 +1,242 @@
+"""Load the demo: a county programme modelled on seed 000, its departments, institutions and one login per role.
+
+Idempotent: running it again updates the same rows (natural keys) and keeps the demo passwords, which live in
+var/demo-credentials.json (generated on the first run, never in git).
+"""
+
+import json
+import secrets
+import string
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn.uscc import calc_check_digit
+
+from portal import services
+from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
+from portal.models import (
+    Department,
+    EvaluationGroupMember,
+    Institution,
+    Programme,
+    ProgrammeDepartment,
+    Region,
+    Round,
+    User,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
+
+
+def uscc(body: str) -> str:
+    """A valid unified social credit code from its first 17 characters."""
+    return body + calc_check_digit(body)
+
+
+# (username, full name, role, institution uscc body or None, department name or None)
+DEMO_USERS = [
+    ("sysadmin", "系统管理员（演示）", Role.SYSTEM_ADMIN, None, None),
+    ("admin", "赵敏（演示）", Role.PROGRAMME_ADMIN, None, "高青县人力资源和社会保障局"),
+    ("lead_hr", "钱立新（演示）", Role.DEPARTMENT_LEAD, None, "高青县人力资源和社会保障局"),
+    ("lead_drc", "孙海燕（演示）", Role.DEPARTMENT_LEAD, None, "高青县发展和改革局"),
+    ("lead_civil", "李国平（演示）", Role.DEPARTMENT_LEAD, None, "高青县民政局"),
+    ("reviewer_hr", "周文华（演示）", Role.REVIEWER, None, "高青县人力资源和社会保障局"),
+    ("reviewer_drc", "吴建军（演示）", Role.REVIEWER, None, "高青县发展和改革局"),
+    ("reviewer_civil", "郑晓红（演示）", Role.REVIEWER, None, "高青县民政局"),
+    ("applicant", "王晨（演示）", Role.APPLICANT, "12370322MB0000001", None),
+    ("applicant_hr", "冯佳（演示）", Role.APPLICANT, "91370322MA0000007", None),
+    ("viewer", "陈思远（演示）", Role.VIEWER, None, None),
+]
+
+# (name, uscc body, kind, address, principal, supervisor department or None)
+DEMO_INSTITUTIONS = [
+    ("高青县公共就业和人才服务中心", "12370322MB0000001", InstitutionKind.PUBLIC_AGENCY, "高青县田镇街道青城路100号", "韩志刚", "高青县人力资源和社会保障局"),
+    ("高青县田镇街道便民服务中心", "11370322MB0000002", InstitutionKind.GRASSROOTS_PLATFORM, "高青县田镇街道高苑路8号", "刘红梅", None),
+    ("高青县花沟镇某村股份经济合作社", "N2370322MF0000003", InstitutionKind.GRASSROOTS_PLATFORM, "高青县花沟镇某村村委会", "徐长军", None),
+    ("淄博鑫诚人力资源服务有限公司", "91370322MA0000007", InstitutionKind.COMMERCIAL_HR, "高青县芦湖街道民生路66号", "蒋丽", None),
+    ("高青县零工市场", "12370322MB0000005", InstitutionKind.GIG_MARKET, "高青县芦湖街道黄河路9号", "马骏", "高青县人力资源和社会保障局"),
+    ("高青县华育职业培训学校", "52370322MJ0000006", InstitutionKind.TRAINING, "高青县芦湖街道文化路18号", "杨帆", None),
+]
+
+# (position, name, title, department) — placeholder names, not the officials of the seed.
+DEMO_GROUP = [
+    (GroupPosition.LEADER, "周立新", "县人力资源社会保障局局长", "高青县人力资源和社会保障局"),
+    (GroupPosition.DEPUTY, "林志远", "县公共就业和人才服务中心主任", "高青县人力资源和社会保障局"),
+    (GroupPosition.DEPUTY, "何建平", "县发展和改革局副局长", "高青县发展和改革局"),
+    (GroupPosition.DEPUTY, "许文静", "县民政局副局长", "高青县民政局"),
+    (GroupPosition.MEMBER, "唐明", "县公共就业和人才服务中心副主任", "高青县人力资源和社会保障局"),
+    (GroupPosition.MEMBER, "邓佳琪", "县发展和改革局办公室科员", "高青县发展和改革局"),
+    (GroupPosition.MEMBER, "曹阳", "县民政局基层政权建设和社区治理科科长", "高青县民政局"),
+    (GroupPosition.MEMBER, "彭丽", "县公共就业和人才服务中心就业创业指导科科长", "高青县人力资源和社会保障局"),
+]
+
+
+def _password() -> str:
+    """A random password that satisfies the portal's own password rules (3+ character classes)."""
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"Demo-{core}9a"
+
+
+def _at(year, month, day, hour=0, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（可重复运行）。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        regions = self._regions()
+        departments = self._departments(regions["370322"])
+        programmes = self._programmes(regions, departments)
+        institutions = self._institutions(regions["370322"], departments)
+        services.role_groups_ensure()
+        credentials = self._users(departments, institutions, regions, programmes)
+        self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
+        for username, full_name, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {role.label:<12} {username:<16} {credentials[username]}")
+
+    def _regions(self) -> dict[str, Region]:
+        province, _ = Region.objects.update_or_create(
+            code="370000", defaults={"name": "山东省", "level": RegionLevel.PROVINCE, "parent": None}
+        )
+        city, _ = Region.objects.update_or_create(
+            code="370300", defaults={"name": "淄博市", "level": RegionLevel.CITY, "parent": province}
+        )
+        county, _ = Region.objects.update_or_create(
+            code="370322", defaults={"name": "高青县", "level": RegionLevel.COUNTY, "parent": city}
+        )
+        return {"370000": province, "370300": city, "370322": county}
+
+    def _departments(self, county: Region) -> dict[str, Department]:
+        rows = [
+            ("高青县人力资源和社会保障局", "县人社局", DepartmentKind.HR),
+            ("高青县发展和改革局", "县发改局", DepartmentKind.DRC),
+            ("高青县民政局", "县民政局", DepartmentKind.CIVIL_AFFAIRS),
+        ]
+        result = {}
+        for name, short, kind in rows:
+            result[name], _ = Department.objects.update_or_create(
+                name=name, defaults={"short_name": short, "kind": kind, "region": county}
+            )
+        return result
+
+    def _programmes(self, regions, departments) -> list[Programme]:
+        hr = departments["高青县人力资源和社会保障局"]
+        specs = [
+            ("高青县就业服务质量县级标杆机构评定（“十四五”时期）", "“十四五”时期", date(2021, 1, 1), date(2025, 12, 31)),
+            ("高青县就业服务质量县级标杆机构评定（“十五五”时期）", "“十五五”时期", date(2026, 1, 1), date(2030, 12, 31)),
+        ]
+        programmes = []
+        for name, period, start, end in specs:
+            programme, _ = Programme.objects.update_or_create(
+                name=name,
+                defaults={
+                    "level": Level.COUNTY,
+                    "region": regions["370322"],
+                    "period_name": period,
+                    "period_start": start,
+                    "period_end": end,
+                    "period_quota": 5,
+                    "lead_department": hr,
+                    "publicity_days": 5,
+                },
+            )
+            for order, department in enumerate(departments.values()):
+                ProgrammeDepartment.objects.update_or_create(
+                    programme=programme, department=department, defaults={"order": order}
+                )
+            for order, (position, person, title, department_name) in enumerate(DEMO_GROUP):
+                EvaluationGroupMember.objects.update_or_create(
+                    programme=programme,
+                    name=person,
+                    defaults={
+                        "position": position,
+                        "title": title,
+                        "department": departments[department_name],
+                        "order": order,
+                    },
+                )
+            programmes.append(programme)
+        first, current = programmes
+        call = (
+            "根据《高青县就业服务质量标杆机构评定实施方案》，现组织开展县级就业服务质量标杆机构申报工作。"
+            "各级公共就业服务机构、经营性人力资源服务机构、零工市场、职业培训机构等从事就业服务的机构均可申报。"
+        )
+        contact = {"contact_name": "县公共就业和人才服务中心就业指导科", "contact_phone": "0533-6960000", "contact_email": "jiuye@example.gov.cn"}
+        Round.objects.update_or_create(
+            programme=first,
+            name="2022年度",
+            defaults={"opens_at": _at(2022, 11, 1, 9), "closes_at": _at(2022, 11, 30, 17, 30), "quota": 1, "call_text": call, **contact},
+        )
+        Round.objects.update_or_create(
+            programme=current,
+            name="2026年度",
+            defaults={"opens_at": _at(2026, 11, 2, 9), "closes_at": _at(2026, 12, 18, 17, 30), "quota": 2, "call_text": call, **contact},
+        )
+        city_programme, _ = Programme.objects.update_or_create(
+            name="淄博市就业服务质量市级标杆机构评定（“十四五”时期）",
+            defaults={
+                "level": Level.CITY,
+                "region": regions["370300"],
+                "period_name": "“十四五”时期",
+                "period_start": date(2021, 1, 1),
+                "period_end": date(2025, 12, 31),
+                "period_quota": 12,
+                "lead_department": hr,
+            },
+        )
+        return programmes
+
+    def _institutions(self, county: Region, departments) -> dict[str, Institution]:
+        result = {}
+        for name, body, kind, address, principal, supervisor in DEMO_INSTITUTIONS:
+            result[body], _ = Institution.objects.update_or_create(
+                uscc=uscc(body),
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "region": county,
+                    "address": address,
+                    "principal_name": principal,
+                    "contact_name": principal,
+                    "contact_phone": "0533-6961000",
+                    "supervisor": departments.get(supervisor),
+                    "status": InstitutionStatus.VERIFIED,
+                },
+            )
+        return result
+
+    def _users(self, departments, institutions, regions, programmes) -> dict[str, str]:
+        credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}
+        for username, full_name, role, institution_body, department_name in DEMO_USERS:
+            password = credentials.setdefault(username, _password())
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "role": role,
+                    "email": f"{username}@example.com",
+                    "institution": institutions.get(institution_body),
+                    "department": departments.get(department_name),
+                    "region": regions["370300"] if role == Role.VIEWER else None,
+                    "is_superuser": role == Role.SYSTEM_ADMIN,
+                    "is_staff": role in (Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN),
+                    # Demo accounts skip the first-login password change so a newcomer lands on the home page.
+                    "must_change_password": False,
+                },
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            services.user_role_group_sync(user=user)
+            if role == Role.PROGRAMME_ADMIN:
+                for programme in programmes:
+                    services.programme_admin_grant(programme=programme, user=user)
+        CREDENTIALS_FILE.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
+        CREDENTIALS_FILE.chmod(0o600)
+        return {username: credentials[username] for username, *_ in DEMO_USERS}

@@ -1,0 +1,36 @@
+"""The navigation of each role: one table, read by the context processor."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import Role
+
+# role -> [(label, url name)]; every signed-in user also gets the home page first.
+NAVIGATION = {
+    Role.APPLICANT: [(_("我的申报"), "home")],
+    Role.REVIEWER: [(_("评审任务"), "home")],
+    Role.DEPARTMENT_LEAD: [(_("部门意见"), "home")],
+    Role.PROGRAMME_ADMIN: [
+        (_("工作台"), "home"),
+        (_("评定项目"), "programme_list"),
+        (_("工作日计算"), "workday_calculator"),
+    ],
+    Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
+    Role.SYSTEM_ADMIN: [
+        (_("工作台"), "home"),
+        (_("评定项目"), "programme_list"),
+        (_("工作日计算"), "workday_calculator"),
+    ],
+}
+
+
+def nav_items_for(user, current_path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
+    items = []
+    for label, name in NAVIGATION.get(role, []):
+        url = reverse(name)
+        active = current_path == url if name == "home" else current_path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return items

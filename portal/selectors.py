@@ -1,0 +1,74 @@
+"""Read-only queries of the shared core."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
+from portal.models import Institution, Programme, Round
+from portal.permissions import objects_for_user
+
+
+def programme_list_for_user(user) -> QuerySet[Programme]:
+    """Programmes a user may see: the admin's own, a viewer's jurisdiction and below, or all for a superuser."""
+    base = Programme.objects.select_related("region", "lead_department").order_by("-period_start", "name")
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return base
+    if user.role == Role.VIEWER and user.region_id:
+        return base.filter(region__code__startswith=user.region.code_prefix)
+    if user.role == Role.PROGRAMME_ADMIN:
+        return objects_for_user(user, base, "portal.manage_programme")
+    return base.none()
+
+
+def round_list_open_now() -> QuerySet[Round]:
+    return Round.objects.open_at(timezone.now()).select_related("programme", "programme__region")
+
+
+def next_round_deadline(programmes) -> Round | None:
+    return (
+        Round.objects.filter(programme__in=programmes, closes_at__gt=timezone.now())
+        .select_related("programme")
+        .order_by("closes_at")
+        .first()
+    )
+
+
+def institutions_pending_count(programmes) -> int:
+    """Institutions registered in the admin's jurisdictions that still wait for verification."""
+    prefixes = {p.region.code_prefix for p in programmes}
+    if not prefixes:
+        return 0
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(region__code__startswith=prefix)
+    return Institution.objects.filter(condition, status=InstitutionStatus.PENDING).count()
+
+
+@dataclass(frozen=True)
+class LevelProgress:
+    level: Level
+    target: int
+    programmes: int
+    planned_quota: int
+
+
+def target_progress(region) -> list[LevelProgress]:
+    """「十百千」 progress of a jurisdiction: programmes and planned quota per level against the target."""
+    programmes = Programme.objects.all()
+    if region is not None:
+        programmes = programmes.filter(region__code__startswith=region.code_prefix)
+    rows = {
+        row["level"]: row
+        for row in programmes.values("level").annotate(count=Count("id"), quota=Sum("period_quota"))
+    }
+    return [
+        LevelProgress(
+            level=level,
+            target=LEVEL_TARGETS[level],
+            programmes=rows.get(level, {}).get("count", 0),
+            planned_quota=rows.get(level, {}).get("quota") or 0,
+        )
+        for level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
+    ]

@@ -1,0 +1,94 @@
+"""Views of the shared core: public landing page, each role's home, programmes, the working-day tool."""
+
+from datetime import date
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET
+
+from portal import selectors, services
+from portal.enums import Role
+from portal.forms import WorkdayCalculatorForm
+from portal.pagination import paginate
+from portal.permissions import role_required
+
+PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def landing(request):
+    return render(request, "portal/landing.html", {"open_rounds": selectors.round_list_open_now()})
+
+
+@login_required
+def home(request):
+    """Each role lands on the page that answers 'what do I have to do now?'."""
+    user = request.user
+    role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
+    context = {"open_rounds": selectors.round_list_open_now()}
+    if role in (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN):
+        programmes = list(selectors.programme_list_for_user(user))
+        context |= {
+            "programmes": programmes,
+            "next_deadline": selectors.next_round_deadline(programmes),
+            "pending_institutions": selectors.institutions_pending_count(programmes),
+        }
+    elif role == Role.VIEWER:
+        context["progress"] = selectors.target_progress(user.region)
+    return render(request, f"portal/home/{role}.html", context)
+
+
+@role_required(*PROGRAMME_VIEWERS)
+def programme_list(request):
+    programmes = selectors.programme_list_for_user(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        programmes = programmes.filter(name__icontains=query)
+    page, querystring = paginate(request, programmes)
+    return render(request, "portal/programme_list.html", {"page": page, "querystring": querystring, "q": query})
+
+
+@role_required(*PROGRAMME_VIEWERS)
+def programme_detail(request, pk: int):
+    programme = get_object_or_404(selectors.programme_list_for_user(request.user), pk=pk)
+    context = {
+        "programme": programme,
+        "rounds": programme.rounds.order_by("opens_at"),
+        "departments": programme.programme_departments.select_related("department"),
+        "group_members": programme.group_members.select_related("department"),
+    }
+    return render(request, "portal/programme_detail.html", context)
+
+
+@role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+def workday_calculator(request):
+    """Compute the end of a publicity period, as the notice will print it."""
+    form = WorkdayCalculatorForm(request.GET or None, initial={"start": date.today(), "days": 5})
+    result = form.result() if form.is_bound and form.is_valid() else None
+    return render(request, "portal/workday_calculator.html", {"form": form, "result": result})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
