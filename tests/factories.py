@@ -41,6 +41,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试县级标杆机构评定{n}")
     level = Level.COUNTY

@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh Debian 12 machine (root or sudo, Python 3.11):
+#   make demo   — installs what is missing, loads the demo data and runs the portal with a Celery worker and beat
+#   make test   — installs what the tests need and runs the whole suite (SQLite by default;
+#                 PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set)
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := .venv/bin/python
+
+# WeasyPrint's runtime, the plaque fonts (free stand-ins) and gettext for the translations.
+RUNTIME_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info \
+	fonts-noto-cjk fonts-lxgw-wenkai gettext
+# Browser tests use Debian's Chromium; PDF checks use poppler's pdftotext/pdffonts/pdftoppm.
+TEST_PACKAGES := chromium poppler-utils
+
+.PHONY: demo test setup setup-test messages check bench clean
+
+demo: setup
+	$(PY) manage.py demo
+
+test: setup-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: .venv/.synced messages
+	@scripts/ensure-system-packages $(RUNTIME_PACKAGES)
+
+setup-test: setup
+	@scripts/ensure-system-packages $(TEST_PACKAGES)
+
+$(UV):
+	@scripts/ensure-system-packages $(RUNTIME_PACKAGES)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q uv
+
+# Re-sync only when the lock file changes.
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+messages: .venv/.synced
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
+
+# Security and deploy checks that CI runs after the tests.
+check: setup
+	$(PY) -m bandit -q -c pyproject.toml -r portal applications review publicity -lll
+	DJANGO_DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \
+		SECURE_SSL_REDIRECT=1 SESSION_COOKIE_SECURE=1 ALLOWED_HOSTS=portal.example.gov.cn \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf .venv $(TOOLS) staticfiles

@@ -1,0 +1,288 @@
+"""The home page of each role (portal.views.home) and the navigation of each role."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal import services
+from portal.enums import InstitutionStatus, Level, RegionLevel
+from tests.factories import (
+    ApplicantFactory,
+    DepartmentLeadFactory,
+    InstitutionFactory,
+    ProgrammeFactory,
+    RegionFactory,
+    ReviewerFactory,
+    RoundFactory,
+    SystemAdminFactory,
+    UserFactory,
+    ViewerFactory,
+)
+from tests.portal.helpers import _no_static_scan, at  # noqa: F401 (autouse fixture)
+
+
+def _city():
+    return RegionFactory(code="370300", name="淄博市", level=RegionLevel.CITY)
+
+
+def _county_of_other_city():
+    return RegionFactory(code="370102", name="历下区", level=RegionLevel.COUNTY)
+
+
+@pytest.mark.django_db
+def test_home_anonymous_redirects_to_login_with_next(client):
+
+    response = client.get("/home/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/home/"
+
+
+@pytest.mark.django_db
+def test_home_applicant_sees_own_institution(login):
+    applicant = ApplicantFactory(institution__name="高青县零工市场")
+
+    response = login(applicant).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "portal/home/applicant.html"
+    assert "<h1>我的申报</h1>" in content
+    assert "<dd>高青县零工市场</dd>" in content
+    assert f"<dd>{applicant.institution.uscc}</dd>" in content
+    assert "本机构还没有申报记录" in content
+
+
+@pytest.mark.django_db
+def test_home_applicant_of_pending_institution_sees_verification_hint(login):
+    applicant = ApplicantFactory(institution__status=InstitutionStatus.PENDING)
+
+    content = login(applicant).get("/home/").content.decode()
+
+    assert '<span class="status status--pending">待核验</span>' in content
+    assert "机构信息经评定工作管理员核验后方可申报。" in content
+
+
+@pytest.mark.django_db
+def test_home_applicant_sees_open_rounds_only(login):
+    RoundFactory(programme__name="正在申报的项目", name="2026年度", closes_at=at(2099, 3, 1, 17, 30))
+    RoundFactory(programme__name="已截止的项目", opens_at=at(2020, 1, 1), closes_at=at(2020, 2, 1))
+    applicant = ApplicantFactory()
+
+    content = login(applicant).get("/home/").content.decode()
+
+    assert "<strong>正在申报的项目 · 2026年度</strong>" in content
+    assert "截止：2099年3月1日 17:30（北京时间）" in content
+    assert "已截止的项目" not in content
+
+
+@pytest.mark.django_db
+def test_home_reviewer_sees_review_tasks_and_department(login):
+    reviewer = ReviewerFactory(department__name="高青县发展和改革局")
+
+    response = login(reviewer).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>评审任务</h1>" in content
+    assert "所属部门：高青县发展和改革局" in content
+    assert "目前没有分配给您的评审任务" in content
+
+
+@pytest.mark.django_db
+def test_home_department_lead_sees_department_opinions(login):
+    lead = DepartmentLeadFactory(department__name="高青县民政局")
+
+    response = login(lead).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>部门意见</h1>" in content
+    assert "所属部门：高青县民政局" in content
+    assert "目前没有待签署的部门意见" in content
+
+
+@pytest.mark.django_db
+def test_home_programme_admin_sees_only_granted_programmes(login):
+    admin = UserFactory()
+    granted = ProgrammeFactory(name="高青县县级标杆机构评定")
+    other = ProgrammeFactory(name="别人的评定项目")
+    services.programme_admin_grant(programme=granted, user=admin)
+
+    response = login(admin).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>工作台</h1>" in content
+    assert response.context["programmes"] == [granted]
+    assert f'<a href="/programmes/{granted.pk}/">高青县县级标杆机构评定</a>' in content
+    assert other.name not in content
+    assert '<span class="stat__value">1</span><span class="stat__label">管理的评定项目</span>' in content
+
+
+@pytest.mark.django_db
+def test_home_programme_admin_without_grant_sees_empty_state(login):
+    ProgrammeFactory(name="别人的评定项目")
+    admin = UserFactory()
+
+    content = login(admin).get("/home/").content.decode()
+
+    assert "您还没有负责的评定项目" in content
+    assert "别人的评定项目" not in content
+    assert '<span class="stat__value">0</span><span class="stat__label">待核验机构</span>' in content
+    assert "暂无即将到来的截止时间" in content
+
+
+@pytest.mark.django_db
+def test_home_programme_admin_counts_pending_institutions_of_its_jurisdiction(login):
+    admin = UserFactory()
+    services.programme_admin_grant(programme=ProgrammeFactory(), user=admin)  # county 370322
+    InstitutionFactory.create_batch(2, status=InstitutionStatus.PENDING)
+    InstitutionFactory(status=InstitutionStatus.VERIFIED)
+    InstitutionFactory(status=InstitutionStatus.PENDING, region=_county_of_other_city())
+
+    response = login(admin).get("/home/")
+
+    assert response.context["pending_institutions"] == 2
+    assert '<span class="stat__value">2</span><span class="stat__label">待核验机构</span>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_programme_admin_sees_next_deadline_of_its_programmes(login):
+    admin = UserFactory()
+    programme = ProgrammeFactory()
+    services.programme_admin_grant(programme=programme, user=admin)
+    RoundFactory(programme=programme, name="2022年度", opens_at=at(2022, 11, 1), closes_at=at(2022, 11, 30))
+    RoundFactory(programme=programme, name="2099年度", opens_at=at(2099, 5, 1), closes_at=at(2099, 6, 1))
+    soonest = RoundFactory(programme=programme, name="2098年度", closes_at=at(2098, 12, 18, 17, 30))
+    RoundFactory(name="别人的批次", closes_at=timezone.now() + timedelta(days=1))
+
+    response = login(admin).get("/home/")
+
+    content = response.content.decode()
+    assert response.context["next_deadline"] == soonest
+    assert '<span class="stat__value stat__value--date deadline">2098-12-18 17:30</span>' in content
+    assert "下一个截止：2098年度 申报截止（北京时间）" in content
+
+
+@pytest.mark.django_db
+def test_home_system_admin_sees_every_programme(login):
+    first = ProgrammeFactory(name="甲项目")
+    second = ProgrammeFactory(name="乙项目", region=_county_of_other_city())
+    superuser = SystemAdminFactory()
+
+    response = login(superuser).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "portal/home/system_admin.html"
+    assert "<title>系统管理 · 就业服务质量标杆机构评定</title>" in content
+    assert sorted(p.name for p in response.context["programmes"]) == sorted([first.name, second.name])
+    assert '<span class="stat__value">2</span><span class="stat__label">管理的评定项目</span>' in content
+
+
+@pytest.mark.django_db
+def test_home_superuser_without_role_gets_system_admin_home(login):
+    superuser = SystemAdminFactory(role="")
+
+    response = login(superuser).get("/home/")
+
+    content = response.content.decode()
+    assert [t.name for t in response.templates][0] == "portal/home/system_admin.html"
+    assert '<span class="user-badge__role">系统管理员</span>' in content
+
+
+@pytest.mark.django_db
+def test_home_viewer_sees_targets_of_its_region_only(login):
+    city = _city()
+    ProgrammeFactory(name="高青县评定", region=RegionFactory(code="370322", parent=city), period_quota=5)
+    ProgrammeFactory(name="张店区评定", region=RegionFactory(code="370302", name="张店区"), period_quota=3)
+    ProgrammeFactory(name="淄博市评定", level=Level.CITY, region=city, period_quota=12)
+    ProgrammeFactory(name="历下区评定", region=_county_of_other_city(), period_quota=7)
+    ProgrammeFactory(name="山东省评定", level=Level.PROVINCE, region=RegionFactory(code="370000", level=RegionLevel.PROVINCE))
+    viewer = ViewerFactory(region=city)
+
+    response = login(viewer).get("/home/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>「十百千」进度总览</h1>" in content
+    assert "范围：淄博市及下级区划" in content
+    assert "<tr><td>1</td><td>省级</td><td>10</td><td>0</td><td>0</td></tr>" in content
+    assert "<tr><td>2</td><td>市级</td><td>100</td><td>1</td><td>12</td></tr>" in content
+    assert "<tr><td>3</td><td>县级</td><td>1000</td><td>2</td><td>8</td></tr>" in content
+
+
+@pytest.mark.django_db
+def test_home_provincial_viewer_counts_every_city_and_county(login):
+    province = RegionFactory(code="370000", name="山东省", level=RegionLevel.PROVINCE)
+    ProgrammeFactory(period_quota=5)
+    ProgrammeFactory(region=_county_of_other_city(), period_quota=7)
+    ProgrammeFactory(level=Level.CITY, region=_city(), period_quota=12)
+    ProgrammeFactory(region=RegionFactory(code="110101", name="东城区"), period_quota=9)
+    viewer = ViewerFactory(region=province)
+
+    content = login(viewer).get("/home/").content.decode()
+
+    assert "<tr><td>2</td><td>市级</td><td>100</td><td>1</td><td>12</td></tr>" in content
+    assert "<tr><td>3</td><td>县级</td><td>1000</td><td>2</td><td>12</td></tr>" in content
+
+
+NAVIGATION_CASES = [
+    (ApplicantFactory, ["我的申报"]),
+    (ReviewerFactory, ["评审任务"]),
+    (DepartmentLeadFactory, ["部门意见"]),
+    (UserFactory, ["工作台", "评定项目", "工作日计算"]),
+    (ViewerFactory, ["进度总览", "评定项目"]),
+    (SystemAdminFactory, ["工作台", "评定项目", "工作日计算"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("factory", "labels"), NAVIGATION_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_navigation_items_match_role(login, factory, labels):
+    user = factory()
+
+    response = login(user).get("/home/")
+
+    items = response.context["nav_items"]
+    assert [str(item["label"]) for item in items] == labels
+    assert [item["active"] for item in items] == [True] + [False] * (len(labels) - 1)
+    assert f'<a href="/home/" aria-current="page" class="is-active">{labels[0]}</a>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_navigation_marks_programme_list_active_on_detail_page(login):
+    admin = UserFactory()
+    programme = ProgrammeFactory()
+    services.programme_admin_grant(programme=programme, user=admin)
+
+    response = login(admin).get(f"/programmes/{programme.pk}/")
+
+    assert [(str(i["label"]), i["active"]) for i in response.context["nav_items"]] == [
+        ("工作台", False),
+        ("评定项目", True),
+        ("工作日计算", False),
+    ]
+
+
+@pytest.mark.django_db
+def test_navigation_admin_site_link_only_for_staff(login):
+    applicant = ApplicantFactory()
+    superuser = SystemAdminFactory()
+
+    applicant_page = login(applicant).get("/home/").content.decode()
+    superuser_page = login(superuser).get("/home/").content.decode()
+
+    assert '<a href="/admin/">管理后台</a>' not in applicant_page
+    assert '<a href="/admin/">管理后台</a>' in superuser_page
+
+
+@pytest.mark.django_db
+def test_navigation_absent_for_anonymous(client):
+
+    response = client.get("/")
+
+    assert response.context["nav_items"] == []
+    assert 'class="site-nav"' not in response.content.decode()

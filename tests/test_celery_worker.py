@@ -1,0 +1,48 @@
+"""A task goes through a real Celery worker: the configured broker (Redis in CI, the filesystem locally)."""
+
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from portal.celery import app
+from portal.tasks import flag_inactive_accounts
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_worker():
+    """An in-process worker on a queue of its own, so a demo worker on the same broker never takes the task."""
+    queue = f"test-{uuid.uuid4().hex}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue = previous
+
+
+def wait_for(condition, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_flag_inactive_accounts_runs_in_worker(celery_worker):
+    stale = UserFactory(last_login=timezone.now() - timedelta(days=120))
+    fresh = UserFactory(last_login=timezone.now() - timedelta(days=3))
+
+    flag_inactive_accounts.delay()
+
+    assert wait_for(lambda: type(stale).objects.get(pk=stale.pk).inactive_flagged_at is not None)
+    fresh.refresh_from_db()
+    assert fresh.inactive_flagged_at is None
