@@ -193,6 +193,15 @@ class Round(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    max_file_mb = models.PositiveSmallIntegerField(
+        _("单个附件上限（MB）"), default=20, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    max_total_mb = models.PositiveSmallIntegerField(
+        _("每份申报附件总量上限（MB）"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    max_files = models.PositiveSmallIntegerField(
+        _("每份申报附件数量上限"), default=30, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
 
     history = HistoricalRecords()
     objects = RoundQuerySet.as_manager()
@@ -406,3 +415,21 @@ class WorkdayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.note}"
+
+
+class Notification(models.Model):
+    """A message to one user in the portal (the same text also goes by e-mail where the user has one)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text
