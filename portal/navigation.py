@@ -13,12 +13,14 @@ NAVIGATION = {
     Role.PROGRAMME_ADMIN: [
         (_("工作台"), "home"),
         (_("评定项目"), "programme_list"),
+        (_("机构核验"), "applications:institutions"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
     Role.SYSTEM_ADMIN: [
         (_("工作台"), "home"),
         (_("评定项目"), "programme_list"),
+        (_("机构核验"), "applications:institutions"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

@@ -1,12 +1,20 @@
 """Writes of the shared core: accounts and programme roles."""
 
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from guardian.shortcuts import assign_perm, remove_perm
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
-from portal.enums import Role
-from portal.models import Programme, User
+from portal.enums import InstitutionStatus, Role
+from portal.models import Notification, Programme, User
 
 # The model permissions of each staff role in the admin site (django.contrib.auth codenames).
 ROLE_MODEL_PERMISSIONS = {
@@ -16,6 +24,7 @@ ROLE_MODEL_PERMISSIONS = {
         "view_institution", "change_institution",
         "add_holidayscheduleyear", "change_holidayscheduleyear", "view_holidayscheduleyear",
         "add_workdayoverride", "change_workdayoverride", "delete_workdayoverride", "view_workdayoverride",
+        "add_condition", "change_condition", "view_condition", "view_application",
     ],
 }
 
@@ -30,7 +39,9 @@ def role_groups_ensure() -> None:
     """Create one auth group per role that has admin-site permissions, holding exactly those permissions."""
     for role, codenames in ROLE_MODEL_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=_group_name(role))
-        group.permissions.set(Permission.objects.filter(content_type__app_label="portal", codename__in=codenames))
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["portal", "applications"], codename__in=codenames)
+        )
 
 
 def user_role_group_sync(*, user: User) -> None:
@@ -78,3 +89,121 @@ def users_flag_inactive(*, days: int, now=None) -> int:
         user.save(update_fields=["inactive_flagged_at"])
         count += 1
     return count
+
+
+def notify(*, users, text: str, link: str = "") -> list[Notification]:
+    """Tell each user something in the portal and, where the user has an e-mail address, by e-mail.
+
+    Side effects: one Notification row per user; one e-mail task per user with an address, queued after commit.
+    """
+    from portal.tasks import send_notification_email
+
+    notes = Notification.objects.bulk_create([Notification(user=user, text=text, link=link) for user in users])
+    for note in notes:
+        if note.user.email:
+            transaction.on_commit(lambda pk=note.pk: send_notification_email.delay(pk))
+    return notes
+
+
+def notification_email_send(*, notification: Notification) -> None:
+    """Send the e-mail of a notification, with an absolute link when PORTAL_BASE_URL is set."""
+
+    link = f"{settings.PORTAL_BASE_URL}{notification.link}" if notification.link else ""
+    body = f"{notification.user}：\n\n{notification.text}\n\n{link}\n\n" + _("（本邮件由系统自动发送，请勿回复。）")
+    send_mail(_("【标杆评定】") + notification.text[:40], body, None, [notification.user.email])
+
+
+def institution_register(*, form) -> User:
+    """Register an institution (pending verification) and its first staff account from the registration form.
+
+    Side effects: one Institution (status pending), one applicant User; the programme admins of the region are
+    told that an institution waits for verification.
+    """
+    with transaction.atomic():
+        institution = form.save(commit=False)
+        institution.status = InstitutionStatus.PENDING
+        institution._change_reason = _("机构自行登记")
+        institution.save()
+        data = form.cleaned_data
+        user = User(
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            role=Role.APPLICANT,
+            institution=institution,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        user.set_password(data["password1"])
+        user.save()
+        notify(
+            users=institution_admins(institution),
+            text=_("新机构登记待核验：%(name)s") % {"name": institution.name},
+            link=f"/staff/institutions/{institution.pk}/",
+        )
+    return user
+
+
+def institution_admins(institution) -> list[User]:
+    """Programme admins whose programme's jurisdiction contains the institution's region."""
+    admins: dict[int, User] = {}
+    for programme in Programme.objects.select_related("region"):
+        if institution.region.code.startswith(programme.region.code_prefix):
+            for user in get_users_with_perms(programme, only_with_perms_in=["manage_programme"]):
+                if user.is_active:
+                    admins[user.pk] = user
+    return list(admins.values())
+
+
+def institution_decide(*, institution, actor: User, verified: bool, note: str = "") -> None:
+    """Verify an institution (it may then apply) or refuse it, and tell its staff."""
+
+    with transaction.atomic():
+        institution.status = InstitutionStatus.VERIFIED if verified else InstitutionStatus.REJECTED
+        institution.verified_at = timezone.now() if verified else None
+        institution._change_reason = note or institution.get_status_display()
+        institution._history_user = actor
+        institution.save(update_fields=["status", "verified_at"])
+        text = _("机构“%(name)s”已通过核验，可以申报。") if verified else _("机构“%(name)s”未通过核验。")
+        text = text % {"name": institution.name}
+        if note:
+            text = f"{text} {note}"
+        notify(users=institution.staff.filter(is_active=True), text=text[:300], link="/home/")
+
+
+def institution_staff_invite(*, institution, actor: User, username: str, full_name: str, email: str, request) -> User:
+    """Create a staff account of an institution with no usable password and e-mail it a set-password link."""
+    with transaction.atomic():
+        user = User(username=username, full_name=full_name, email=email, role=Role.APPLICANT, institution=institution)
+        user.set_unusable_password()
+        user._change_reason = _("管理员邀请")
+        user._history_user = actor
+        user.save()
+    # The password-reset machinery makes the one-time link; its form would skip a user with no usable password.
+    PasswordResetForm().send_mail(
+        "registration/invite_subject.txt",
+        "registration/invite_email.txt",
+        {
+            "user": user,
+            "institution": institution,
+            "protocol": "https" if request.is_secure() else "http",
+            "domain": request.get_host(),
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+        None,
+        email,
+    )
+    return user
+
+
+def user_set_active(*, user: User, actor: User, active: bool) -> None:
+    """Disable (or enable again) an account; a disabled account cannot log in and its sessions end."""
+    user.is_active = active
+    user._change_reason = _("启用账号") if active else _("停用账号")
+    user._history_user = actor
+    user.save(update_fields=["is_active"])
+    if not active:
+        for session in Session.objects.all().iterator():
+            if session.get_decoded().get("_auth_user_id") == str(user.pk):
+                session.delete()

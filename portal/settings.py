@@ -261,6 +261,11 @@ if env_bool("BEHIND_PROXY"):
 # --- Portal ----------------------------------------------------------------------------------------
 PORTAL_NAME = _("就业服务质量标杆机构评定")
 PAGINATE_BY = 20
+# Absolute address of the portal, for links in e-mails (e.g. https://biaogan.example.gov.cn).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# clamd for antivirus scanning of uploads ("127.0.0.1:3310" or "unix:/run/clamav/clamd.ctl"); unset = no scan.
+CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS") or None
+CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,
@@ -268,5 +273,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -15,3 +15,20 @@ def flag_inactive_accounts() -> int:
     count = services.users_flag_inactive(days=settings.ACCOUNT_INACTIVE_DAYS)
     logger.info("flagged %d inactive accounts", count)
     return count
+
+
+@shared_task(
+    name="portal.tasks.send_notification_email",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 8},
+)
+def send_notification_email(notification_id: int) -> None:
+    """E-mail one portal notification. Retries while the mail server is unreachable."""
+    from portal.models import Notification
+
+    note = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if note is None:
+        logger.warning("notification %s is gone; nothing sent", notification_id)
+        return
+    services.notification_email_send(notification=note)

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
@@ -33,6 +34,8 @@ def home(request):
     """Each role lands on the page that answers 'what do I have to do now?'."""
     user = request.user
     role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
+    if role not in Role.values:  # an account without a role has no home page (was a TemplateDoesNotExist 500)
+        raise PermissionDenied
     context = {"open_rounds": selectors.round_list_open_now()}
     if role in (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN):
         programmes = list(selectors.programme_list_for_user(user))
@@ -43,13 +46,20 @@ def home(request):
         }
     elif role == Role.VIEWER:
         context["progress"] = selectors.target_progress(user.region)
+    elif role == Role.APPLICANT:
+        from applications.selectors import application_list_for_user
+
+        applications = list(application_list_for_user(user).order_by("-updated_at"))
+        applied_rounds = {application.round_id for application in applications}
+        context |= {"applications": applications, "applied_rounds": applied_rounds}
     return render(request, f"portal/home/{role}.html", context)
 
 
 @role_required(*PROGRAMME_VIEWERS)
 def programme_list(request):
     programmes = selectors.programme_list_for_user(request.user)
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12).
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         programmes = programmes.filter(name__icontains=query)
     page, querystring = paginate(request, programmes)
@@ -64,6 +74,7 @@ def programme_detail(request, pk: int):
         "rounds": programme.rounds.order_by("opens_at"),
         "departments": programme.programme_departments.select_related("department"),
         "group_members": programme.group_members.select_related("department"),
+        "can_manage": request.user.is_superuser or request.user.has_perm("portal.manage_programme", programme),
     }
     return render(request, "portal/programme_detail.html", context)
 

@@ -45,6 +45,12 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def screenshot_dir():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/ (looked at by people, kept out of git)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn.uscc import calc_check_digit
 
+from applications.conditions import conditions_install_default
 from portal import services
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
 from portal.models import (
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         regions = self._regions()
         departments = self._departments(regions["370322"])
         programmes = self._programmes(regions, departments)
+        for programme in programmes:
+            conditions_install_default(programme)
         institutions = self._institutions(regions["370322"], departments)
         services.role_groups_ensure()
         credentials = self._users(departments, institutions, regions, programmes)

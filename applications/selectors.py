@@ -1,0 +1,83 @@
+"""Reads of the application stage, always narrowed to what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from applications.models import Application, Condition
+from portal.enums import Role
+from portal.models import Programme
+from portal.permissions import objects_for_user
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    return objects_for_user(user, Programme.objects.all(), "portal.manage_programme")
+
+
+def application_list_for_user(user) -> QuerySet[Application]:
+    """Applications the user may open: its institution's, its programmes' (admin), all (system admin).
+
+    Reviewers and department leads see nothing here until the review stage assigns applications to them.
+    """
+    base = Application.objects.select_related("round__programme", "institution__region")
+    if not user.is_authenticated:
+        return base.none()
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return base
+    if user.role == Role.APPLICANT:
+        return base.filter(institution_id=user.institution_id)
+    if user.role == Role.PROGRAMME_ADMIN:
+        return base.filter(round__programme__in=managed_programmes(user))
+    return base.none()
+
+
+def get_application_for_user_or_404(user, pk: int) -> Application:
+    return get_object_or_404(application_list_for_user(user), pk=pk)
+
+
+def user_manages(user, application: Application) -> bool:
+    """Whether the user administers the programme of the application (return, accept, reject)."""
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", application.round.programme)
+
+
+def conditions_for_programme(programme) -> QuerySet[Condition]:
+    return Condition.objects.filter(programme=programme).order_by("section", "number")
+
+
+def conditions_for(application: Application) -> QuerySet[Condition]:
+    return conditions_for_programme(application.round.programme)
+
+
+SORTS = {
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "name": "institution_name",
+    "-name": "-institution_name",
+    "status": "status",
+    "-status": "-status",
+}
+
+
+def round_application_table(round, *, q="", status="", kind="", region="", sort="-submitted") -> QuerySet[Application]:
+    """The admin's table of a round: search by name or USCC, filter by status, kind and region, sort."""
+    rows = (
+        Application.objects.filter(round=round)
+        .select_related("institution__region")
+        .annotate(attachment_count=Count("attachments"))
+    )
+    if q:
+        rows = rows.filter(Q(institution_name__icontains=q) | Q(institution__uscc__icontains=q.upper()))
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(institution__kind=kind)
+    if region:
+        rows = rows.filter(institution__region__code=region)
+    return rows.order_by(SORTS.get(sort, "-submitted_at"), "pk")
+
+
+def round_status_counts(round) -> dict[str, int]:
+    """How many applications of the round are in each status (one query)."""
+    rows = Application.objects.filter(round=round).values("status").annotate(count=Count("id"))
+    return {row["status"]: row["count"] for row in rows}

@@ -1,0 +1,290 @@
+"""Writes of the application stage. Every status change goes through `application_transition`."""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.enums import ApplicationStatus as S
+from applications.enums import AttachmentPurpose
+from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
+from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
+from portal.enums import InstitutionStatus, Role
+from portal.models import Round, User
+from portal.services import notify
+
+logger = logging.getLogger(__name__)
+
+# Allowed moves: status -> the statuses it may move to (seed 000 五.1, issue 4).
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.RETURNED, S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
+    S.RETURNED: {S.RESUBMITTED, S.WITHDRAWN},
+    S.RESUBMITTED: {S.RETURNED, S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
+    S.ACCEPTED: set(),
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+
+
+class TransitionError(Exception):
+    """A move the rules do not allow; the message is shown to the user as it is."""
+
+
+def count_chars(text: str) -> int:
+    """Characters as the seed counts them: Chinese, Latin, digits and punctuation one each; a line break is one."""
+    return len(text.replace("\r\n", "\n"))
+
+
+def application_transition(*, application: Application, to: str, actor: User, note: str = "", **fields) -> Application:
+    """Move an application to `to`, refusing moves not in TRANSITIONS.
+
+    Side effects: saves the status (and `fields`) with history (actor, note as change reason); notifies the
+    institution's staff in the portal and by e-mail after the commit.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if to not in TRANSITIONS[locked.status]:
+            raise TransitionError(
+                _("当前状态为“%(current)s”，不能变更为“%(target)s”。")
+                % {"current": S(locked.status).label, "target": S(to).label}
+            )
+        locked.status = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked._change_reason = note or S(to).label
+        locked._history_user = actor  # services also run outside a request (tasks, shell): name the actor
+        locked.save(update_fields=["status", "updated_at", *fields])
+        transaction.on_commit(lambda: _notify_institution(locked, to, note))
+    application.refresh_from_db()
+    return application
+
+
+def _notify_institution(application: Application, status: str, note: str) -> None:
+    text = _("您的申报“%(name)s”状态已变更为：%(status)s。") % {
+        "name": str(application),
+        "status": S(status).label,
+    }
+    if note:
+        text = f"{text} {note}"
+    recipients = User.objects.filter(institution=application.institution_id, is_active=True)
+    notify(users=recipients, text=text[:300], link=application.get_absolute_url())
+
+
+def application_start(*, round: Round, user: User) -> Application:
+    """Create the draft of the user's institution in `round`, prefilled from its registration.
+
+    Refused when the institution is not verified, the round is not open, the institution already applied in
+    the round or already holds a valid award of the programme (its level and period).
+    """
+    from publicity.models import Award
+
+    institution = user.institution
+    if user.role != Role.APPLICANT or institution is None:
+        raise TransitionError(_("只有申报机构的经办人可以申报。"))
+    if institution.status != InstitutionStatus.VERIFIED:
+        raise TransitionError(_("本机构信息尚未通过核验，核验通过后方可申报。"))
+    if not round.is_open():
+        raise TransitionError(_("当前不在该批次的申报时间内。"))
+    existing = Application.objects.filter(round=round, institution=institution).first()
+    if existing is not None:
+        raise TransitionError(_("本机构已在该批次提交过申报（一个批次只能申报一次）。"))
+    award = Award.objects.valid().filter(programme=round.programme, institution=institution).first()
+    if award is not None:
+        raise TransitionError(
+            _("本机构已于%(date)s被评定为%(title)s（奖牌编号%(number)s），本周期内不能重复申报。")
+            % {
+                "date": f"{award.awarded_on:%Y年%m月%d日}",
+                "title": round.programme.plaque_title,
+                "number": award.plaque_number,
+            }
+        )
+    application = Application(
+        round=round,
+        institution=institution,
+        created_by=user,
+        institution_name=institution.name,
+        institution_address=institution.address,
+        principal_name=institution.principal_name,
+        contact_name=institution.contact_name,
+        contact_phone=institution.contact_phone,
+        contact_email=institution.contact_email,
+    )
+    application._change_reason = _("创建草稿")
+    application._history_user = user
+    application.save()
+    return application
+
+
+def application_save_draft(*, application: Application, form, answer_forms, priority_formset, actor: User) -> Application:
+    """Save the form, the self-check answers and the priority items of an editable application.
+
+    Side effects: the application row, one ConditionAnswer per condition, the PriorityItem rows (history for each).
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if not locked.is_editable:
+            raise TransitionError(_("申报已提交，不能再修改。如需修改，请联系管理员退回补正。"))
+        instance = form.save(commit=False)
+        instance._change_reason = _("保存草稿")
+        instance._history_user = actor
+        instance.save()
+        for answer_form in answer_forms:
+            ConditionAnswer.objects.update_or_create(
+                application=instance,
+                condition=answer_form.condition,
+                defaults={
+                    "answer": answer_form.cleaned_data.get("answer", ""),
+                    "statement": answer_form.cleaned_data.get("statement", ""),
+                },
+            )
+        priority_formset.instance = instance
+        priority_formset.save()
+    return instance
+
+
+def application_problems(application: Application) -> list[str]:
+    """What keeps an application from being submitted, in plain Chinese (empty when it is complete)."""
+    problems = []
+    required = {
+        "institution_name": _("申报机构名称"),
+        "principal_name": _("主要负责人"),
+        "contact_name": _("联系人"),
+        "contact_phone": _("联系电话"),
+        "work_record": _("工作情况"),
+    }
+    for field, label in required.items():
+        if not getattr(application, field).strip():
+            problems.append(_("请填写“%(field)s”。") % {"field": label})
+    if count_chars(application.work_record) > WORK_RECORD_MAX_CHARS:
+        problems.append(
+            _("工作情况不能超过%(max)d字，当前为%(count)d字。")
+            % {"max": WORK_RECORD_MAX_CHARS, "count": count_chars(application.work_record)}
+        )
+    answers = {a.condition_id: a for a in application.condition_answers.all()}
+    kind = application.institution.kind
+    for condition in Condition.objects.filter(programme=application.round.programme_id):
+        if condition.is_priority_clause or not condition.applies_to(kind):
+            continue
+        answer = answers.get(condition.pk)
+        if answer is None or not answer.answer:
+            problems.append(
+                _("请完成%(section)s第%(number)d条的自查。")
+                % {"section": condition.get_section_display(), "number": condition.number}
+            )
+    if not application.commitment_accepted:
+        problems.append(_("请阅读并勾选申报机构承诺。"))
+    if application.commitment_date is None:
+        problems.append(_("请填写承诺日期。"))
+    if application.seal is None:
+        problems.append(_("请上传加盖公章或签字的承诺页图片。"))
+    return problems
+
+
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Submit a draft inside the round's window, or resubmit a returned one before its deadline."""
+    problems = application_problems(application)
+    if problems:
+        raise TransitionError(_("申报信息不完整：") + "；".join(problems))
+    now = timezone.now()
+    if application.status == S.RETURNED:
+        deadline = application.return_deadline
+        if deadline is not None and timezone.localdate(now) > deadline:
+            raise TransitionError(
+                _("补正截止日期（%(date)s）已过，不能再提交。请联系管理员。") % {"date": f"{deadline:%Y年%m月%d日}"}
+            )
+        return application_transition(application=application, to=S.RESUBMITTED, actor=actor, submitted_at=now)
+    if not application.round.is_open(now):
+        raise TransitionError(
+            _("申报已于%(deadline)s（北京时间）截止，不能提交。")
+            % {"deadline": f"{timezone.localtime(application.round.closes_at):%Y年%m月%d日 %H:%M}"}
+        )
+    return application_transition(application=application, to=S.SUBMITTED, actor=actor, submitted_at=now)
+
+
+def application_withdraw(*, application: Application, actor: User) -> Application:
+    return application_transition(application=application, to=S.WITHDRAWN, actor=actor, note=_("申报机构撤回"))
+
+
+def application_return(*, application: Application, actor: User, reason: str, deadline: date) -> Application:
+    """Return an application for more information (退回补正), with the reason and a deadline."""
+    note = _("退回原因：%(reason)s（请于%(deadline)s前补正）") % {"reason": reason, "deadline": f"{deadline:%Y年%m月%d日}"}
+    return application_transition(
+        application=application, to=S.RETURNED, actor=actor, note=note, return_reason=reason, return_deadline=deadline
+    )
+
+
+def application_accept(*, application: Application, actor: User, note: str = "") -> Application:
+    return application_transition(
+        application=application, to=S.ACCEPTED, actor=actor, note=note, decision_reason=note, decided_at=timezone.now()
+    )
+
+
+def application_reject(*, application: Application, actor: User, reason: str) -> Application:
+    return application_transition(
+        application=application,
+        to=S.REJECTED,
+        actor=actor,
+        note=_("不予受理：%(reason)s") % {"reason": reason},
+        decision_reason=reason,
+        decided_at=timezone.now(),
+    )
+
+
+def _attachment_totals(application: Application) -> dict[str, int]:
+    totals = application.attachments.aggregate(count=Count("id"), size=Sum("size"))
+    return {"existing_count": totals["count"], "existing_bytes": totals["size"] or 0}
+
+
+def attachment_add(*, application: Application, uploaded, purpose: str, actor: User, condition=None) -> Attachment:
+    """Check and store one uploaded file of an editable application.
+
+    The file is inspected (type, content, archive, antivirus) before any lock is taken; then the application row
+    is locked and the count and size limits are checked again, so two uploads at once cannot pass them together.
+    Side effects: the file under a random name in MEDIA_ROOT, one Attachment row (history).
+    """
+    limits = UploadLimits.for_round(application.round)
+    allowed = {"allowed": IMAGE_TYPES} if purpose == AttachmentPurpose.SEAL else {}
+    inspected = inspect_upload(uploaded, limits=limits, **_attachment_totals(application), **allowed)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if not locked.is_editable:
+            raise TransitionError(_("申报已提交，不能再上传附件。"))
+        check_totals(uploaded, limits=limits, **_attachment_totals(locked))
+        attachment = Attachment(
+            application=locked,
+            purpose=purpose,
+            condition=condition,
+            original_name=uploaded.name[:200],
+            size=inspected.size,
+            content_type=inspected.content_type,
+            sha256=inspected.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(uploaded.name, uploaded, save=False)
+        stored_name, storage = attachment.file.name, attachment.file.storage
+        try:
+            attachment._change_reason = _("上传附件")
+            attachment._history_user = actor
+            attachment.save()
+        except Exception:
+            storage.delete(stored_name)  # a failed insert must not leave the stored file behind
+            raise
+    logger.info("attachment %s stored for application %s", attachment.pk, application.pk)
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    """Delete an attachment of an editable application, file included."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=attachment.application_id)
+        if not application.is_editable:
+            raise TransitionError(_("申报已提交，不能再删除附件。"))
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment._change_reason = _("删除附件")
+        attachment._history_user = actor
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,177 @@
+"""The programme admin's side: a round's applications, return / accept / reject, institutions and their staff."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import selectors, services
+from applications.enums import ApplicationStatus
+from applications.exports import round_applications_xlsx
+from applications.forms import (
+    AcceptForm,
+    InstitutionDecisionForm,
+    InviteStaffForm,
+    RejectForm,
+    ReturnForm,
+    RoundFilterForm,
+)
+from applications.services import TransitionError
+from portal import services as portal_services
+from portal.enums import InstitutionStatus, Role
+from portal.models import Institution, Region, Round, User
+from portal.pagination import paginate
+from portal.permissions import role_required
+
+ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def _managed_round(request, pk: int) -> Round:
+    rounds = Round.objects.select_related("programme__region")
+    if not (request.user.is_superuser or request.user.role == Role.SYSTEM_ADMIN):
+        rounds = rounds.filter(programme__in=selectors.managed_programmes(request.user))
+    return get_object_or_404(rounds, pk=pk)
+
+
+def _managed_application(request, pk: int):
+    application = selectors.get_application_for_user_or_404(request.user, pk)
+    if not selectors.user_manages(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+@role_required(*ADMINS)
+def round_applications(request, pk: int):
+    """A round's applications: search, filters in the URL, sorting, pagination, and the Excel export."""
+    round = _managed_round(request, pk)
+    regions = Region.objects.filter(institutions__applications__round=round).distinct()
+    filter_form = RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
+    rows = selectors.round_application_table(round, **filter_form.filters())
+    if request.GET.get("export") == "xlsx":
+        return round_applications_xlsx(round, rows, user=request.user)
+    page, querystring = paginate(request, rows)
+    counts = selectors.round_status_counts(round)
+    status_counts = [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in ApplicationStatus.choices]
+    context = {
+        "round": round,
+        "filter_form": filter_form,
+        "page": page,
+        "querystring": querystring,
+        "status_counts": status_counts,
+    }
+    return render(request, "applications/round_applications.html", context)
+
+
+def _decide(request, pk: int, form_class, act):
+    application = _managed_application(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, "；".join(errors))
+        return redirect(application)
+    try:
+        act(application, form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(application)
+
+
+@role_required(*ADMINS)
+@require_POST
+def return_for_information(request, pk: int):
+    def act(application, data):
+        services.application_return(
+            application=application, actor=request.user, reason=data["reason"], deadline=data["deadline"]
+        )
+        messages.success(request, _("已退回补正，并已通知申报机构。"))
+
+    return _decide(request, pk, ReturnForm, act)
+
+
+@role_required(*ADMINS)
+@require_POST
+def accept(request, pk: int):
+    def act(application, data):
+        services.application_accept(application=application, actor=request.user, note=data["note"])
+        messages.success(request, _("已受理，申报进入评审。"))
+
+    return _decide(request, pk, AcceptForm, act)
+
+
+@role_required(*ADMINS)
+@require_POST
+def reject(request, pk: int):
+    def act(application, data):
+        services.application_reject(application=application, actor=request.user, reason=data["reason"])
+        messages.success(request, _("已决定不予受理，并已通知申报机构。"))
+
+    return _decide(request, pk, RejectForm, act)
+
+
+def _managed_institutions(user):
+    institutions = Institution.objects.select_related("region")
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return institutions
+    condition = Q(pk__in=[])
+    for programme in selectors.managed_programmes(user).select_related("region"):
+        condition |= Q(region__code__startswith=programme.region.code_prefix)
+    return institutions.filter(condition)
+
+
+@role_required(*ADMINS)
+def institution_list(request):
+    institutions = _managed_institutions(request.user)
+    status = request.GET.get("status", "")
+    if status in InstitutionStatus.values:
+        institutions = institutions.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        institutions = institutions.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
+    page, querystring = paginate(request, institutions.order_by("status", "name"))
+    context = {"page": page, "querystring": querystring, "status": status, "q": query, "statuses": InstitutionStatus.choices}
+    return render(request, "applications/institution_list.html", context)
+
+
+@role_required(*ADMINS)
+def institution_detail(request, pk: int):
+    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    invite_form = InviteStaffForm(request.POST or None)
+    if request.method == "POST" and invite_form.is_valid():
+        portal_services.institution_staff_invite(institution=institution, actor=request.user, request=request, **invite_form.cleaned_data)
+        messages.success(request, _("已创建账号，并向 %(email)s 发送了设置密码的链接。") % {"email": invite_form.cleaned_data["email"]})
+        return redirect("applications:institution", pk=institution.pk)
+    context = {
+        "institution": institution,
+        "staff": institution.staff.order_by("-is_active", "username"),
+        "invite_form": invite_form,
+        "decision_form": InstitutionDecisionForm(),
+        "applications": institution.applications.select_related("round__programme"),
+    }
+    return render(request, "applications/institution_detail.html", context)
+
+
+@role_required(*ADMINS)
+@require_POST
+def institution_decide(request, pk: int):
+    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    form = InstitutionDecisionForm(request.POST)
+    form.is_valid()
+    verified = request.POST.get("decision") == "verify"
+    portal_services.institution_decide(
+        institution=institution, actor=request.user, verified=verified, note=form.cleaned_data.get("note", "")
+    )
+    messages.success(request, _("已核验通过。") if verified else _("已标记为未通过核验。"))
+    return redirect("applications:institution", pk=institution.pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def staff_set_active(request, pk: int, user_pk: int):
+    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    member = get_object_or_404(User, pk=user_pk, institution=institution)
+    active = request.POST.get("active") == "1"
+    portal_services.user_set_active(user=member, actor=request.user, active=active)
+    messages.success(request, (_("已启用账号 %(name)s。") if active else _("已停用账号 %(name)s。")) % {"name": member.username})
+    return redirect("applications:institution", pk=institution.pk)
