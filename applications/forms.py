@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core import validators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, 
 from applications.services import count_chars
 from portal.enums import InstitutionKind, RegionLevel
 from portal.models import Institution, Region, User
-from portal.validators import normalize_phone, normalize_uscc
+from portal.validators import format_phone, normalize_phone, normalize_uscc
 
 STATEMENT_MAX_CHARS = 500
 
@@ -38,6 +39,13 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
         self.fields["region"].empty_label = _("请选择所在县（市、区）")
+        # People type the code with spaces or hyphens; normalize_uscc folds them, then validate_uscc checks 18
+        # characters. A raw 18-character limit would refuse (and the browser's maxlength truncate) such input.
+        uscc = self.fields["uscc"]
+        uscc.max_length = 40
+        uscc.validators = [v for v in uscc.validators if not isinstance(v, validators.MaxLengthValidator)]
+        uscc.validators.append(validators.MaxLengthValidator(uscc.max_length))
+        uscc.widget.attrs["maxlength"] = str(uscc.max_length)
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])
@@ -88,6 +96,11 @@ class ApplicationForm(forms.ModelForm):
             "commitment_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {"commitment_accepted": _("本机构已阅读并承诺：本机构全部申报情况属实，如有不实，由本机构承担全部责任。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("principal_phone", "contact_phone"):  # stored as E.164, shown as people write them
+            self.initial[name] = format_phone(self.initial.get(name))
 
     def clean_work_record(self):
         text = self.cleaned_data["work_record"]

@@ -207,3 +207,8 @@ def user_set_active(*, user: User, actor: User, active: bool) -> None:
         for session in Session.objects.all().iterator():
             if session.get_decoded().get("_auth_user_id") == str(user.pk):
                 session.delete()
+
+
+def notifications_mark_read(*, user: User, ids) -> int:
+    """Mark the given notifications of the user as read (others' ids are ignored)."""
+    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz/", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
+    path("notifications/", views.notifications, name="notifications"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),

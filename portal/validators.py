@@ -498,3 +498,19 @@ def mask_id_number(value: object) -> str:
     ``None``/empty gives "".
     """
     return _mask_digits(normalize_id_number(value), 6, 4)
+
+
+def format_phone(value: object) -> str:
+    """Show a stored (E.164) number in China's national format; anything unparsable is shown as it is."""
+    text = "" if value is None else str(value)
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return text
+    national = phonenumbers.national_significant_number(number)
+    area = phonenumbers.length_of_geographical_area_code(number)
+    if area:  # a landline, written 0533-6961000
+        return f"0{national[:area]}-{national[area:]}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

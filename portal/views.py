@@ -2,12 +2,14 @@
 
 from datetime import date
 
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal import selectors, services
@@ -87,7 +89,31 @@ def workday_calculator(request):
     return render(request, "portal/workday_calculator.html", {"form": form, "result": result})
 
 
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the page marks them read."""
+    rows = request.user.notifications.order_by("-created_at")
+    page, querystring = paginate(request, rows)
+    unread_ids = [note.pk for note in page.object_list if note.read_at is None]
+    response = render(request, "portal/notifications.html", {"page": page, "querystring": querystring, "unread_ids": unread_ids})
+    services.notifications_mark_read(user=request.user, ids=unread_ids)
+    return response
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form accepts the current password as the new one, which would let an initial or expired password
+    survive the forced change (SECURITY.md 2)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new_password = cleaned.get("new_password1")
+        if new_password and new_password == cleaned.get("old_password"):
+            self.add_error("new_password1", ValidationError(_("新密码不能与当前密码相同。"), code="password_unchanged"))
+        return cleaned
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):

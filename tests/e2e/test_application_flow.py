@@ -127,3 +127,29 @@ def test_apply_return_resubmit_accept(browser, live_server, screenshot_dir):
         "draft", "submitted", "returned", "resubmitted", "accepted",
     ]
     assert application.history.filter(status="returned").earliest("history_date").history_user == admin
+
+
+def test_session_expiry_keeps_typed_text(browser, live_server, screenshot_dir):
+    round = RoundFactory(closes_at=timezone.now() + timedelta(days=20))
+    conditions_install_default(round.programme)
+    ApplicantFactory(username="e2e_expiry")
+    page = new_page(browser, live_server)
+    sign_in(page, "e2e_expiry")
+    page.get_by_role("button", name="开始申报").click()
+    page.wait_for_load_state()
+    text = "会话过期前输入的工作情况，不能丢失。" * 10
+
+    page.get_by_label("工作情况").fill(text)
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url
+    page.get_by_label("用户名").fill("e2e_expiry")
+    page.get_by_label("密码").fill("Test-pass-2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+    assert "/edit/" in page.url
+    assert page.locator("#draft-restore").is_visible()
+    assert page.get_by_label("工作情况").input_value() == text
+    page.screenshot(path=str(screenshot_dir / "apply_restored_after_login.png"), full_page=False)

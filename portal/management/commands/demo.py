@@ -15,6 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "启动演示：迁移数据库、加载演示数据，启动网站、Celery worker 和 beat。"
 
@@ -42,6 +46,8 @@ class Command(BaseCommand):
                 ]
             ),
         ]
+        # Stopping the demo (Ctrl-C or a SIGTERM) stops its three processes too.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         self.stdout.write(self.style.SUCCESS(f"\n门户已启动：http://{host}:{port}/  （按 Ctrl-C 停止）\n"))
         try:
             while all(process.poll() is None for process in processes):

@@ -16,6 +16,7 @@ from django.db import transaction
 from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
+from applications.demo import seed_applications
 from portal import services
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
 from portal.models import (
@@ -100,6 +101,7 @@ class Command(BaseCommand):
         institutions = self._institutions(regions["370322"], departments)
         services.role_groups_ensure()
         credentials = self._users(departments, institutions, regions, programmes)
+        self._applications(programmes, institutions)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
         for username, full_name, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {role.label:<12} {username:<16} {credentials[username]}")
@@ -215,11 +217,25 @@ class Command(BaseCommand):
             )
         return result
 
+    def _applications(self, programmes, institutions) -> None:
+        first, current = programmes
+        rounds = {"2022": first.rounds.get(name="2022年度"), "2026": current.rounds.get(name="2026年度")}
+        applicants = {
+            body: User.objects.filter(institution=institution, role=Role.APPLICANT).first()
+            for body, institution in institutions.items()
+        }
+        admin = User.objects.get(username="admin")
+        created = seed_applications(
+            rounds=rounds, institutions=institutions, admin=admin, applicants={k: v for k, v in applicants.items() if v}
+        )
+        if created:
+            self.stdout.write(f"  创建演示申报 {created} 份")
+
     def _users(self, departments, institutions, regions, programmes) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}
         for username, full_name, role, institution_body, department_name in DEMO_USERS:
             password = credentials.setdefault(username, _password())
-            user, _ = User.objects.update_or_create(
+            user, created = User.objects.update_or_create(
                 username=username,
                 defaults={
                     "full_name": full_name,
@@ -234,8 +250,9 @@ class Command(BaseCommand):
                     "must_change_password": False,
                 },
             )
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            if created or not user.has_usable_password():  # hashing is slow on purpose: only when needed
+                user.set_password(password)
+                user.save(update_fields=["password"])
             services.user_role_group_sync(user=user)
             if role == Role.PROGRAMME_ADMIN:
                 for programme in programmes:

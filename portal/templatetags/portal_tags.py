@@ -1,0 +1,11 @@
+from django import template
+
+from portal.validators import format_phone
+
+register = template.Library()
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored phone number as people write it: 0533-6961000, 138 0013 8000."""
+    return format_phone(value)
