@@ -1,6 +1,7 @@
 """Demo applications in every state, for `manage.py seed_demo`. Built through the services, so the history reads
 as it would in real use. Idempotent: an institution that already applied in a round is left as it is."""
 
+import functools
 import io
 from datetime import timedelta
 
@@ -46,6 +47,7 @@ def seal_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=4)
 def evidence_pdf(title: str) -> bytes:
     html = f"<h1 style='font-family: Noto Sans CJK SC'>{title}</h1><p style='font-family: Noto Serif CJK SC'>演示佐证材料。</p>"
     return HTML(string=html).write_pdf()

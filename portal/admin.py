@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal import workdays
+from portal import services, workdays
 from portal.models import (
     Department,
     EvaluationGroupMember,
@@ -84,6 +84,13 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         (_("权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
+    def save_model(self, request, obj, form, change):
+        # A password set by an administrator is an initial one: its owner changes it at the next login.
+        if "password1" in form.cleaned_data or (change and "password" in form.changed_data):
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+        services.user_role_group_sync(user=obj)
+
     add_fieldsets = (
         (None, {"fields": ("username", "full_name", "role", "institution", "department", "region", "password1", "password2")}),
     )

@@ -347,9 +347,9 @@ class User(AbstractUser):
         return self.role in (Role.PROGRAMME_ADMIN, Role.DEPARTMENT_LEAD, Role.SYSTEM_ADMIN)
 
     def password_expired(self) -> bool:
-        if self.password_changed_at is None:
-            return False
-        age = timezone.now() - self.password_changed_at
+        """Older than PASSWORD_MAX_AGE_DAYS, counted from the last change or, failing that, from account creation."""
+        changed = self.password_changed_at or self.date_joined
+        age = timezone.now() - changed
         return age.days >= settings.PASSWORD_MAX_AGE_DAYS
 
 

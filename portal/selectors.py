@@ -15,8 +15,8 @@ def programme_list_for_user(user) -> QuerySet[Programme]:
     base = Programme.objects.select_related("region", "lead_department").order_by("-period_start", "name")
     if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
         return base
-    if user.role == Role.VIEWER and user.region_id:
-        return base.filter(region__code__startswith=user.region.code_prefix)
+    if user.role == Role.VIEWER:  # a viewer without a region oversees every jurisdiction, as its home page says
+        return base.filter(region__code__startswith=user.region.code_prefix) if user.region_id else base
     if user.role == Role.PROGRAMME_ADMIN:
         return objects_for_user(user, base, "portal.manage_programme")
     return base.none()

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from portal import selectors, services
 from portal.enums import Role
@@ -21,7 +21,7 @@ from portal.permissions import role_required
 PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
 
 
-@require_GET
+@require_safe
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 

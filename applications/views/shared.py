@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from applications import selectors
 from applications.forms import AcceptForm, RejectForm, ReturnForm
-from applications.pdf import application_pdf
 
 
 @login_required
@@ -50,6 +49,8 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @login_required
 @require_GET
 def pdf(request, pk: int):
+    from applications.pdf import application_pdf  # WeasyPrint is heavy to import: only when a PDF is made
+
     application = selectors.get_application_for_user_or_404(request.user, pk)
     response = HttpResponse(application_pdf(application), content_type="application/pdf")
     filename = f"申报表-{application.institution_name}.pdf"

@@ -158,7 +158,11 @@ def institution_decide(request, pk: int):
     institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
     form = InstitutionDecisionForm(request.POST)
     form.is_valid()
-    verified = request.POST.get("decision") == "verify"
+    decision = request.POST.get("decision")
+    if decision not in ("verify", "reject"):  # a POST without a decision must not reject the institution
+        messages.error(request, _("请选择“核验通过”或“核验不通过”。"))
+        return redirect("applications:institution", pk=institution.pk)
+    verified = decision == "verify"
     portal_services.institution_decide(
         institution=institution, actor=request.user, verified=verified, note=form.cleaned_data.get("note", "")
     )

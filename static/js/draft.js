@@ -1,11 +1,13 @@
 // Keeps a copy of the application form in this browser while the user types, so nothing is lost when the
-// session times out, the network drops or the user leaves for the upload form. The server copy wins once saved.
+// session times out, the network drops or the user leaves for the upload form. Each copy remembers which saved
+// version of the draft it was typed on (data-saved-at); once the server holds a newer version the copy is dropped.
+// No clocks are compared, so a browser with a wrong clock loses nothing either.
 (function () {
   "use strict";
   var form = document.getElementById("application-form");
   if (!form || !window.localStorage) { return; }
   var key = "draft:" + form.getAttribute("data-draft-key");
-  var savedAt = parseInt(form.getAttribute("data-saved-at"), 10) || 0;
+  var savedAt = form.getAttribute("data-saved-at") || "";
   var banner = document.getElementById("draft-restore");
 
   function fields() {
@@ -36,17 +38,19 @@
   }
   function store() {
     try {
-      window.localStorage.setItem(key, JSON.stringify({ at: Math.floor(Date.now() / 1000), values: snapshot() }));
+      window.localStorage.setItem(key, JSON.stringify({ base: savedAt, values: snapshot() }));
     } catch (e) { /* storage full or disabled: the server copy still exists */ }
   }
 
-  var hasErrors = document.querySelector(".error-summary") !== null;
+  function differs(values) {
+    return JSON.stringify(values) !== JSON.stringify(snapshot());
+  }
   var kept = null;
   try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
-  if (kept && kept.at > savedAt && !hasErrors) {
+  if (kept && kept.base === savedAt && differs(kept.values)) {
     restore(kept.values);
     if (banner) { banner.hidden = false; }
-  } else if (kept && kept.at <= savedAt) {
+  } else if (kept && kept.base !== savedAt) {
     window.localStorage.removeItem(key);
   }
   var timer = null;

@@ -1,5 +1,7 @@
 """Shared helpers of the portal view tests (imported by the test modules; not collected itself)."""
 
+import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,3 +30,9 @@ def at(year, month, day, hour=0, minute=0) -> datetime:
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def visible_text(response) -> str:
+    """What a reader sees: tags removed, entities decoded, whitespace folded (markup may change, wording may not)."""
+    without_tags = re.sub(r"<[^>]+>", " ", text(response))
+    return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()

@@ -19,7 +19,7 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
-from tests.portal.helpers import _no_static_scan, at  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import _no_static_scan, at, visible_text  # noqa: F401 (autouse fixture)
 
 
 def _city():
@@ -70,10 +70,9 @@ def test_home_applicant_sees_open_rounds_only(login):
     RoundFactory(programme__name="已截止的项目", opens_at=at(2020, 1, 1), closes_at=at(2020, 2, 1))
     applicant = ApplicantFactory()
 
-    content = login(applicant).get("/home/").content.decode()
+    content = visible_text(login(applicant).get("/home/"))
 
-    assert "<strong>正在申报的项目 · 2026年度</strong>" in content
-    assert "截止：2099年3月1日 17:30（北京时间）" in content
+    assert "正在申报的项目 · 2026年度 截止：2099年3月1日 17:30（北京时间）" in content
     assert "已截止的项目" not in content
 
 
@@ -194,6 +193,15 @@ def test_home_superuser_without_role_gets_system_admin_home(login):
 
 
 @pytest.mark.django_db
+def test_home_account_without_role_gets_403(login):
+    user = UserFactory(role="")
+
+    response = login(user).get("/home/")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
 def test_home_viewer_sees_targets_of_its_region_only(login):
     city = _city()
     ProgrammeFactory(name="高青县评定", region=RegionFactory(code="370322", parent=city), period_quota=5)
@@ -233,9 +241,9 @@ NAVIGATION_CASES = [
     (ApplicantFactory, ["我的申报"]),
     (ReviewerFactory, ["评审任务"]),
     (DepartmentLeadFactory, ["部门意见"]),
-    (UserFactory, ["工作台", "评定项目", "工作日计算"]),
+    (UserFactory, ["工作台", "评定项目", "机构核验", "工作日计算"]),
     (ViewerFactory, ["进度总览", "评定项目"]),
-    (SystemAdminFactory, ["工作台", "评定项目", "工作日计算"]),
+    (SystemAdminFactory, ["工作台", "评定项目", "机构核验", "工作日计算"]),
 ]
 
 
@@ -263,6 +271,7 @@ def test_navigation_marks_programme_list_active_on_detail_page(login):
     assert [(str(i["label"]), i["active"]) for i in response.context["nav_items"]] == [
         ("工作台", False),
         ("评定项目", True),
+        ("机构核验", False),
         ("工作日计算", False),
     ]
 

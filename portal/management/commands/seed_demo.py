@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
@@ -248,6 +249,7 @@ class Command(BaseCommand):
                     "is_staff": role in (Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN),
                     # Demo accounts skip the first-login password change so a newcomer lands on the home page.
                     "must_change_password": False,
+                    "password_changed_at": timezone.now(),
                 },
             )
             if created or not user.has_usable_password():  # hashing is slow on purpose: only when needed

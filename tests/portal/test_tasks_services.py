@@ -1,0 +1,274 @@
+"""Services and tasks of the shared core: inactive accounts, role groups, programme admins, the demo seed."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.utils import timezone, translation
+from guardian.shortcuts import get_objects_for_user
+
+from portal import services, tasks
+from portal.enums import Role
+from portal.management.commands import seed_demo
+from portal.models import Department, Institution, Programme, Round, User
+from portal.validators import validate_uscc
+from tests.factories import ApplicantFactory, DepartmentFactory, ProgrammeFactory, UserFactory
+from tests.portal.helpers import at
+
+NOW = at(2026, 6, 1, 9)
+LIMIT = 90
+
+ADMIN_GROUP = "评定工作管理员"
+# The table in services is the specification; the test pins that the group holds exactly it, nothing more.
+ADMIN_CODENAMES = set(services.ROLE_MODEL_PERMISSIONS[Role.PROGRAMME_ADMIN])
+
+
+def _user(*, last_login_days_ago=None, joined_days_ago=400, **fields):
+    return UserFactory(
+        last_login=None if last_login_days_ago is None else NOW - timedelta(days=last_login_days_ago),
+        date_joined=NOW - timedelta(days=joined_days_ago),
+        **fields,
+    )
+
+
+# --- users_flag_inactive -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_users_flag_inactive_flags_only_stale_logins():
+    stale = _user(last_login_days_ago=91)
+    recent = _user(last_login_days_ago=89)
+    on_limit = _user(last_login_days_ago=LIMIT)
+
+    count = services.users_flag_inactive(days=LIMIT, now=NOW)
+
+    assert count == 1
+    assert User.objects.get(pk=stale.pk).inactive_flagged_at == NOW
+    assert User.objects.get(pk=recent.pk).inactive_flagged_at is None
+    assert User.objects.get(pk=on_limit.pk).inactive_flagged_at is None
+
+
+@pytest.mark.django_db
+def test_users_flag_inactive_flags_never_logged_in_only_after_limit():
+    old_account = _user(joined_days_ago=120)
+    new_account = _user(joined_days_ago=10)
+
+    count = services.users_flag_inactive(days=LIMIT, now=NOW)
+
+    assert count == 1
+    assert User.objects.get(pk=old_account.pk).inactive_flagged_at == NOW
+    assert User.objects.get(pk=new_account.pk).inactive_flagged_at is None
+
+
+@pytest.mark.django_db
+def test_users_flag_inactive_skips_disabled_accounts():
+    disabled = _user(last_login_days_ago=200, is_active=False)
+
+    count = services.users_flag_inactive(days=LIMIT, now=NOW)
+
+    assert count == 0
+    assert User.objects.get(pk=disabled.pk).inactive_flagged_at is None
+
+
+@pytest.mark.django_db
+def test_users_flag_inactive_is_idempotent_and_keeps_first_flag_time():
+    stale = _user(last_login_days_ago=91)
+    services.users_flag_inactive(days=LIMIT, now=NOW)
+
+    second = services.users_flag_inactive(days=LIMIT, now=NOW + timedelta(days=1))
+
+    assert second == 0
+    assert User.objects.get(pk=stale.pk).inactive_flagged_at == NOW
+
+
+@pytest.mark.django_db
+def test_users_flag_inactive_records_history():
+    stale = _user(last_login_days_ago=91)
+
+    services.users_flag_inactive(days=LIMIT, now=NOW)
+
+    assert stale.history.latest().inactive_flagged_at == NOW
+
+
+@pytest.mark.django_db
+def test_flag_inactive_accounts_task_uses_setting(settings):
+    settings.ACCOUNT_INACTIVE_DAYS = 30
+    stale = UserFactory(last_login=timezone.now() - timedelta(days=31))
+    fresh = UserFactory(last_login=timezone.now() - timedelta(days=29))
+
+    count = tasks.flag_inactive_accounts()
+
+    assert count == 1
+    assert User.objects.get(pk=stale.pk).inactive_flagged_at is not None
+    assert User.objects.get(pk=fresh.pk).inactive_flagged_at is None
+
+
+# --- role groups -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_role_groups_ensure_creates_admin_group_with_exact_permissions():
+
+    services.role_groups_ensure()
+
+    group = Group.objects.get(name=ADMIN_GROUP)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert codenames == ADMIN_CODENAMES
+    assert {"change_round", "change_institution", "add_workdayoverride"} <= codenames
+    assert not {"delete_programme", "change_user", "delete_institution"} & codenames
+
+
+@pytest.mark.django_db
+def test_role_groups_ensure_is_idempotent_and_repairs_permissions():
+    services.role_groups_ensure()
+    group = Group.objects.get(name=ADMIN_GROUP)
+    group.permissions.clear()
+
+    services.role_groups_ensure()
+
+    assert Group.objects.filter(name=ADMIN_GROUP).count() == 1
+    assert set(group.permissions.values_list("codename", flat=True)) == ADMIN_CODENAMES
+
+
+@pytest.mark.django_db
+def test_role_groups_ensure_names_groups_in_chinese_whatever_the_language():
+
+    with translation.override("en"):
+        services.role_groups_ensure()
+
+    assert list(Group.objects.values_list("name", flat=True)) == [ADMIN_GROUP]
+
+
+@pytest.mark.django_db
+def test_user_role_group_sync_adds_programme_admin_to_its_group():
+    services.role_groups_ensure()
+    admin = UserFactory()
+
+    services.user_role_group_sync(user=admin)
+
+    assert list(admin.groups.values_list("name", flat=True)) == [ADMIN_GROUP]
+    assert admin.has_perm("portal.change_round")
+
+
+@pytest.mark.django_db
+def test_user_role_group_sync_removes_group_after_role_change_and_keeps_others():
+    services.role_groups_ensure()
+    other = Group.objects.create(name="安全管理员")
+    user = UserFactory()
+    user.groups.add(other)
+    services.user_role_group_sync(user=user)
+    user.role, user.department = Role.REVIEWER, DepartmentFactory()
+    user.save()
+
+    services.user_role_group_sync(user=user)
+
+    assert list(user.groups.values_list("name", flat=True)) == ["安全管理员"]
+
+
+@pytest.mark.django_db
+def test_user_role_group_sync_gives_applicant_no_group():
+    services.role_groups_ensure()
+    applicant = ApplicantFactory()
+
+    services.user_role_group_sync(user=applicant)
+
+    assert applicant.groups.count() == 0
+
+
+# --- programme admins and passwords ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_programme_admin_grant_covers_that_programme_only():
+    granted, other = ProgrammeFactory(), ProgrammeFactory()
+    admin = UserFactory()
+
+    services.programme_admin_grant(programme=granted, user=admin)
+
+    assert admin.has_perm("portal.manage_programme", granted)
+    assert not admin.has_perm("portal.manage_programme", other)
+    assert list(get_objects_for_user(admin, "portal.manage_programme", klass=Programme)) == [granted]
+
+
+@pytest.mark.django_db
+def test_programme_admin_revoke_removes_permission():
+    programme = ProgrammeFactory()
+    admin = UserFactory()
+    services.programme_admin_grant(programme=programme, user=admin)
+
+    services.programme_admin_revoke(programme=programme, user=admin)
+
+    assert not User.objects.get(pk=admin.pk).has_perm("portal.manage_programme", programme)
+
+
+@pytest.mark.django_db
+def test_user_password_changed_clears_flag_and_stamps_time():
+    user = UserFactory(must_change_password=True)
+    before = timezone.now()
+
+    services.user_password_changed(user=user)
+
+    user.refresh_from_db()
+    assert user.must_change_password is False
+    assert before <= user.password_changed_at <= timezone.now()
+
+
+# --- seed_demo ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def credentials_file(tmp_path, monkeypatch):
+    path = tmp_path / "demo-credentials.json"
+    monkeypatch.setattr(seed_demo, "CREDENTIALS_FILE", path)
+    return path
+
+
+def _seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_demo_data_once(credentials_file):
+    # One test for the whole command: a run renders demo PDFs (seconds), so the suite runs it only twice.
+    _seed()
+    first_passwords = json.loads(credentials_file.read_text())
+
+    output = _seed()
+
+    usccs = list(Institution.objects.values_list("uscc", flat=True))
+    assert len(usccs) == 6
+    for uscc in usccs:
+        validate_uscc(uscc)  # raises ValidationError on a bad code
+    assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (SECURITY.md 11)
+    assert Department.objects.count() == 3
+    assert Programme.objects.count() == 3
+    assert Round.objects.count() == 2
+    assert User.objects.count() == len(seed_demo.DEMO_USERS)
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert all(user.has_usable_password() and user.is_active for user in User.objects.all())
+    assert User.objects.get(username="sysadmin").is_superuser is True
+    assert User.objects.get(username="viewer").region.code == "370300"
+    assert Group.objects.filter(name=ADMIN_GROUP).count() == 1
+    assert "演示数据已加载。" in output
+    # the credentials survive the second run, are private, and each password passes the portal's rules
+    assert json.loads(credentials_file.read_text()) == first_passwords
+    assert set(first_passwords) == {username for username, *_ in seed_demo.DEMO_USERS}
+    assert credentials_file.stat().st_mode & 0o777 == 0o600
+    for username, password in first_passwords.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(password), username
+        validate_password(password, user)
+    # the demo programme admin manages the two county programmes, not the city one
+    admin = User.objects.get(username="admin")
+    managed = get_objects_for_user(admin, "portal.manage_programme", klass=Programme).values_list("name", flat=True)
+    assert set(managed) == {
+        "高青县就业服务质量县级标杆机构评定（“十四五”时期）",
+        "高青县就业服务质量县级标杆机构评定（“十五五”时期）",
+    }
+    assert list(admin.groups.values_list("name", flat=True)) == [ADMIN_GROUP]
