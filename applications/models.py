@@ -105,6 +105,8 @@ class Application(models.Model):
         verbose_name = _("申报")
         verbose_name_plural = _("申报")
         ordering = ["-updated_at"]
+        # Granted per application to a reviewer who declared no conflict; withdrawn on recusal.
+        permissions = [("review_application", _("评审该申报"))]
         constraints = [
             models.UniqueConstraint(fields=["round", "institution"], name="one_application_per_round"),
         ]

@@ -26,12 +26,8 @@ CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
 def department_opinions_for(application: Application) -> dict[int, object]:
-    """The signed opinion of each department on this application, by department id.
-
-    Seam for the review app: once `review.DepartmentOpinion` exists, return its rows here (anything with `.text`
-    and `.signed_on`); the form prints them in the department boxes. Until then every box stays blank for ink.
-    """
-    return {}
+    """The signed opinion (review.DepartmentOpinion) of each department on this application, by department id."""
+    return {opinion.department_id: opinion for opinion in application.department_opinions.all()}
 
 
 def opinion_box_title(programme, department) -> str:
@@ -87,10 +83,19 @@ def _opinion_boxes(application: Application) -> tuple[list[dict], dict[int, obje
             "department": link.department,
             "title": opinion_box_title(programme, link.department),
             "opinion": opinions[link.department_id],
+            "seal_uri": _opinion_seal_uri(opinions[link.department_id]),
         }
         for link in links
     ]
     return boxes, opinions
+
+
+def _opinion_seal_uri(opinion) -> str | None:
+    """The department's seal as it was when the opinion was signed (a copy kept with the opinion)."""
+    if opinion is None or not opinion.seal:
+        return None
+    path = Path(opinion.seal.path)
+    return path.as_uri() if path.is_file() else None
 
 
 def application_pdf_context(application: Application) -> dict:

@@ -1,8 +1,10 @@
 """Reads of the application stage, always narrowed to what the user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from guardian.shortcuts import get_objects_for_user
 
+from applications.enums import ApplicationStatus
 from applications.models import Application, Condition
 from portal.enums import Role
 from portal.models import Programme
@@ -14,9 +16,9 @@ def managed_programmes(user) -> QuerySet[Programme]:
 
 
 def application_list_for_user(user) -> QuerySet[Application]:
-    """Applications the user may open: its institution's, its programmes' (admin), all (system admin).
-
-    Reviewers and department leads see nothing here until the review stage assigns applications to them.
+    """Applications the user may open: its institution's, its programmes' (admin), all (system admin); a reviewer
+    those it holds `applications.review_application` on (granted when it declares no conflict, withdrawn on
+    recusal); a department lead the accepted applications of the programmes its department reviews.
     """
     base = Application.objects.select_related("round__programme", "institution__region")
     if not user.is_authenticated:
@@ -27,6 +29,12 @@ def application_list_for_user(user) -> QuerySet[Application]:
         return base.filter(institution_id=user.institution_id)
     if user.role == Role.PROGRAMME_ADMIN:
         return base.filter(round__programme__in=managed_programmes(user))
+    if user.role == Role.REVIEWER:
+        return get_objects_for_user(user, "applications.review_application", klass=base, accept_global_perms=False)
+    if user.role == Role.DEPARTMENT_LEAD and user.department_id:
+        return base.filter(
+            status=ApplicationStatus.ACCEPTED, round__programme__programme_departments__department=user.department_id
+        )
     return base.none()
 
 
@@ -49,9 +57,10 @@ def conditions_for(application: Application) -> QuerySet[Condition]:
     return conditions_for_programme(application.round.programme)
 
 
+# Unsubmitted drafts have no submission time: keep them last both ways (SQLite and PostgreSQL place NULL differently).
 SORTS = {
-    "submitted": "submitted_at",
-    "-submitted": "-submitted_at",
+    "submitted": F("submitted_at").asc(nulls_last=True),
+    "-submitted": F("submitted_at").desc(nulls_last=True),
     "name": "institution_name",
     "-name": "-institution_name",
     "status": "status",
@@ -74,10 +83,20 @@ def round_application_table(round, *, q="", status="", kind="", region="", sort=
         rows = rows.filter(institution__kind=kind)
     if region:
         rows = rows.filter(institution__region__code=region)
-    return rows.order_by(SORTS.get(sort, "-submitted_at"), "pk")
+    return rows.order_by(SORTS.get(sort, SORTS["-submitted"]), "pk")
 
 
 def round_status_counts(round) -> dict[str, int]:
     """How many applications of the round are in each status (one query)."""
     rows = Application.objects.filter(round=round).values("status").annotate(count=Count("id"))
     return {row["status"]: row["count"] for row in rows}
+
+
+def managed_round_or_404(user, pk: int):
+    """A round of a programme the user administers (any round for a system admin); anything else is a 404."""
+    from portal.models import Round
+
+    rounds = Round.objects.select_related("programme__region")
+    if not (user.is_superuser or user.role == Role.SYSTEM_ADMIN):
+        rounds = rounds.filter(programme__in=managed_programmes(user))
+    return get_object_or_404(rounds, pk=pk)

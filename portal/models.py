@@ -124,6 +124,22 @@ class Programme(models.Model):
     publicity_days = models.PositiveSmallIntegerField(
         _("公示工作日数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
+    review_drop_extremes_from = models.PositiveSmallIntegerField(
+        _("去掉最高最低分的最少评审人数"),
+        default=5,
+        validators=[MinValueValidator(3)],
+        help_text=_("一个部门的评审专家达到该人数时，先去掉一个最高分和一个最低分再取平均。"),
+    )
+    review_normalise = models.BooleanField(
+        _("评分标准化"), default=False, help_text=_("按评审专家做标准分（z 分数）处理，抵消个别专家打分偏严或偏松。")
+    )
+    review_outlier_threshold = models.DecimalField(
+        _("偏离分差"),
+        max_digits=6,
+        decimal_places=2,
+        default=20,
+        help_text=_("总分与其他专家平均分相差超过该分值时，须填写偏离说明后才能提交。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -160,6 +176,9 @@ class ProgrammeDepartment(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="programme_departments")
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    weight = models.DecimalField(
+        _("评分权重"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
 
     history = HistoricalRecords()
 

@@ -110,7 +110,9 @@ def notification_email_send(*, notification: Notification) -> None:
 
     link = f"{settings.PORTAL_BASE_URL}{notification.link}" if notification.link else ""
     body = f"{notification.user}：\n\n{notification.text}\n\n{link}\n\n" + _("（本邮件由系统自动发送，请勿回复。）")
-    send_mail(_("【标杆评定】") + notification.text[:40], body, None, [notification.user.email])
+    # A reason typed on several lines must not reach the subject: a header with a line break is refused (BadHeaderError).
+    subject = " ".join(notification.text.split())[:40]
+    send_mail(_("【标杆评定】") + subject, body, None, [notification.user.email])
 
 
 def institution_register(*, form) -> User:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),
     path("", include("applications.urls")),
+    path("review/", include("review.urls")),
     path("accounts/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -48,6 +48,16 @@ def home(request):
         }
     elif role == Role.VIEWER:
         context["progress"] = selectors.target_progress(user.region)
+    elif role == Role.REVIEWER:
+        from review.services.assignments import reviewer_tasks
+
+        context["tasks"] = list(reviewer_tasks(user))
+    elif role == Role.DEPARTMENT_LEAD:
+        from applications.selectors import application_list_for_user
+
+        signed = set(user.department.departmentopinion_set.values_list("application_id", flat=True)) if user.department_id else set()
+        rows = list(application_list_for_user(user).order_by("round", "institution_name"))
+        context["opinion_rows"] = [{"application": a, "signed": a.pk in signed} for a in rows]
     elif role == Role.APPLICANT:
         from applications.selectors import application_list_for_user
 

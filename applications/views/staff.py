@@ -21,18 +21,11 @@ from applications.forms import (
 from applications.services import TransitionError
 from portal import services as portal_services
 from portal.enums import InstitutionStatus, Role
-from portal.models import Institution, Region, Round, User
+from portal.models import Institution, Region, User
 from portal.pagination import paginate
 from portal.permissions import role_required
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
-
-
-def _managed_round(request, pk: int) -> Round:
-    rounds = Round.objects.select_related("programme__region")
-    if not (request.user.is_superuser or request.user.role == Role.SYSTEM_ADMIN):
-        rounds = rounds.filter(programme__in=selectors.managed_programmes(request.user))
-    return get_object_or_404(rounds, pk=pk)
 
 
 def _managed_application(request, pk: int):
@@ -45,7 +38,7 @@ def _managed_application(request, pk: int):
 @role_required(*ADMINS)
 def round_applications(request, pk: int):
     """A round's applications: search, filters in the URL, sorting, pagination, and the Excel export."""
-    round = _managed_round(request, pk)
+    round = selectors.managed_round_or_404(request.user, pk)
     regions = Region.objects.filter(institutions__applications__round=round).distinct()
     filter_form = RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
     rows = selectors.round_application_table(round, **filter_form.filters())
@@ -126,7 +119,8 @@ def institution_list(request):
     status = request.GET.get("status", "")
     if status in InstitutionStatus.values:
         institutions = institutions.filter(status=status)
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12).
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         institutions = institutions.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
     page, querystring = paginate(request, institutions.order_by("status", "name"))

@@ -1,0 +1,167 @@
+"""Results of a review: the ranking, the admin's tie decisions, department opinions and the shortlist (择优)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from applications.services import TransitionError
+from portal.enums import Role
+from portal.models import Department, Round, User
+from review import scoring
+from review.enums import AssignmentStatus, CriterionKind, SheetStatus
+from review.models import (
+    DepartmentOpinion,
+    Score,
+    ScoreSheet,
+    Shortlist,
+    ShortlistEntry,
+    ShortlistSkip,
+    TieBreak,
+)
+
+
+def submitted_sheets(round: Round):
+    return ScoreSheet.objects.filter(
+        assignment__application__round=round,
+        assignment__status=AssignmentStatus.ACTIVE,
+        status=SheetStatus.SUBMITTED,
+    ).select_related("assignment")
+
+
+def round_ranking(round: Round) -> tuple[list, list, dict[int, Application]]:
+    """Rank the round's accepted applications from the submitted sheets (review.scoring holds the rules).
+
+    Returns (ranked, ineligible, applications by id).
+    """
+    programme = round.programme
+    failed = {}
+    for score in Score.objects.filter(sheet__in=submitted_sheets(round), criterion__kind=CriterionKind.GATE, passed=False):
+        failed.setdefault(score.sheet_id, set()).add(score.criterion.code)
+    sheets = [
+        scoring.Sheet(
+            application_id=sheet.assignment.application_id,
+            reviewer_id=sheet.assignment.reviewer_id,
+            department_id=sheet.assignment.department_id,
+            total=sheet.total,
+            failed_gates=frozenset(failed.get(sheet.pk, ())),
+        )
+        for sheet in submitted_sheets(round)
+    ]
+    weights = {pd.department_id: pd.weight for pd in programme.programme_departments.all()}
+    settings = scoring.Settings(
+        department_weights=weights,
+        drop_extremes_from=programme.review_drop_extremes_from,
+        normalise=programme.review_normalise,
+    )
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED).prefetch_related("priority_items")
+    }
+    priority = {pk: application.priority_items.exists() for pk, application in applications.items()}
+    tie_breaks = dict(TieBreak.objects.filter(round=round).values_list("application_id", "position"))
+    ranked, ineligible = scoring.rank(sheets, settings=settings, priority=priority, tie_breaks=tie_breaks)
+    return ranked, ineligible, applications
+
+
+@transaction.atomic
+def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User) -> None:
+    """The admin's order for a group still tied after the priority rule; the reason is kept (issue 5 §6)."""
+    if not reason.strip():
+        raise TransitionError(_("请填写并列排序的理由。"))
+    for position, application_id in enumerate(order, start=1):
+        TieBreak.objects.update_or_create(
+            round=round,
+            application_id=application_id,
+            defaults={"position": position, "reason": reason, "decided_by": actor},
+        )
+
+
+def period_remaining(round: Round) -> int:
+    """The programme's period quota minus the awards already made in it (revoked ones keep their place, issue 7)."""
+    from publicity.models import Award
+
+    used = Award.objects.filter(programme=round.programme).count()
+    return max(round.programme.period_quota - used, 0)
+
+
+@transaction.atomic
+def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: dict[int, str], actor: User) -> Shortlist:
+    """Pick the shortlist from the ranking within quota; skipping a higher-ranked application needs a reason.
+
+    Refused when the shortlist is frozen (publicity started), over the round's quota or the period's remainder,
+    or when it lists an ineligible or unranked application.
+    """
+    shortlist, _created = Shortlist.objects.select_for_update().get_or_create(round=round, defaults={"created_by": actor})
+    if shortlist.frozen_at:
+        raise TransitionError(_("拟评定名单已在公示时冻结，不能修改。"))
+    limit = min(round.quota, period_remaining(round))
+    if len(application_ids) > limit:
+        raise TransitionError(
+            _("名单有%(count)d家，超过可用名额%(limit)d家（本批次名额%(round)d家，本周期剩余%(period)d家）。")
+            % {"count": len(application_ids), "limit": limit, "round": round.quota, "period": period_remaining(round)}
+        )
+    ranked, _ineligible, applications = round_ranking(round)
+    by_id = {row.application_id: row for row in ranked}
+    unknown = [pk for pk in application_ids if pk not in by_id]
+    if unknown:
+        raise TransitionError(_("名单中有不符合基本条件或尚无评分的申报，不能列入。"))
+    lowest = max((by_id[pk].rank for pk in application_ids), default=0)
+    skipped = [row for row in ranked if row.rank < lowest and row.application_id not in application_ids]
+    missing = [row for row in skipped if not skip_reasons.get(row.application_id, "").strip()]
+    if missing:
+        names = "、".join(applications[row.application_id].institution_name for row in missing)
+        raise TransitionError(_("未列入排名靠前的申报须说明理由：%(names)s。") % {"names": names})
+    shortlist.entries.all().delete()
+    shortlist.skips.all().delete()
+    ShortlistEntry.objects.bulk_create(
+        ShortlistEntry(shortlist=shortlist, application_id=pk, rank=by_id[pk].rank, overall=by_id[pk].overall)
+        for pk in sorted(application_ids, key=lambda pk: by_id[pk].rank)
+    )
+    ShortlistSkip.objects.bulk_create(
+        ShortlistSkip(shortlist=shortlist, application_id=row.application_id, rank=row.rank, reason=skip_reasons[row.application_id])
+        for row in skipped
+    )
+    shortlist._change_reason = _("保存拟评定名单：%(count)d家") % {"count": len(application_ids)}
+    shortlist.save()
+    return shortlist
+
+
+def opinion_departments_for(user: User) -> list[Department]:
+    return [user.department] if user.role == Role.DEPARTMENT_LEAD and user.department_id else []
+
+
+@transaction.atomic
+def opinion_sign(*, application: Application, actor: User, verdict: str, text: str, signed_on=None) -> DepartmentOpinion:
+    """The department lead records and seals the department's opinion (it fills the department's box on annex 2)."""
+    if actor.role != Role.DEPARTMENT_LEAD or actor.department_id is None:
+        raise TransitionError(_("只有部门负责人可以签署部门意见。"))
+    department = actor.department
+    if not application.round.programme.programme_departments.filter(department=department).exists():
+        raise TransitionError(_("本部门不是该评定项目的评定部门。"))
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise TransitionError(_("只能对已受理的申报签署意见。"))
+    if not text.strip():
+        raise TransitionError(_("请填写意见内容。"))
+    opinion, _created = DepartmentOpinion.objects.select_for_update().get_or_create(
+        application=application,
+        department=department,
+        defaults={"verdict": verdict, "text": text, "signed_by": actor, "signed_on": signed_on or timezone.localdate()},
+    )
+    opinion.verdict, opinion.text, opinion.signed_by = verdict, text, actor
+    opinion.signed_on = signed_on or timezone.localdate()
+    if department.seal_image:
+        # Seal the opinion with a copy of today's seal image, so a later change of the seal does not alter it.
+        department.seal_image.open("rb")
+        opinion.seal.save(department.seal_image.name.rsplit("/", 1)[-1], department.seal_image.file, save=False)
+        department.seal_image.close()
+    opinion._change_reason = _("签署部门意见")
+    opinion.save()
+    return opinion
+
+
+def overall_display(value: Decimal | None) -> str:
+    return "—" if value is None else scoring.fmt2(value)

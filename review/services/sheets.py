@@ -1,0 +1,157 @@
+"""Score sheets: drafts, submission (locked), the admin's reopening, and closing the scoring stage."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.services import TransitionError
+from portal.models import User
+from review import scoring
+from review.enums import AssignmentStatus, CriterionKind, SheetStatus
+from review.models import ReviewPlan, Score, ScoreSheet
+
+
+def sheet_criteria(sheet: ScoreSheet):
+    return sheet.assignment.application.round.review_plan.rubric.criteria.order_by("order")
+
+
+@transaction.atomic
+def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: str = "") -> ScoreSheet:
+    """Save a draft. `values`: criterion id -> {"points": Decimal|None, "passed": bool|None, "comment": str}."""
+    locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
+    _check_editable(locked, actor)
+    for criterion in sheet_criteria(locked):
+        value = values.get(criterion.pk, {})
+        Score.objects.update_or_create(
+            sheet=locked,
+            criterion=criterion,
+            defaults={"points": value.get("points"), "passed": value.get("passed"), "comment": value.get("comment", "")},
+        )
+    locked.justification = justification
+    locked._change_reason = _("保存评分草稿")
+    locked.save(update_fields=["justification", "updated_at"])
+    return locked
+
+
+def _check_editable(sheet: ScoreSheet, actor: User) -> None:
+    if sheet.assignment.reviewer_id != actor.pk:
+        raise TransitionError(_("只能填写本人的评分表。"))
+    if sheet.assignment.status != AssignmentStatus.ACTIVE:
+        raise TransitionError(_("您已回避该申报的评审，不能评分。"))
+    if not sheet.is_editable:
+        raise TransitionError(_("评分表已提交并锁定；如需修改，请联系管理员退回。"))
+    plan = sheet.assignment.application.round.review_plan
+    if plan.is_closed:
+        raise TransitionError(_("评分阶段已关闭。"))
+
+
+def sheet_total(sheet: ScoreSheet) -> tuple[Decimal, list[str]]:
+    """The sheet's total and what is still missing (criteria without a value), from the saved scores."""
+    plan = sheet.assignment.application.round.review_plan
+    scores = {s.criterion_id: s for s in sheet.scores.all()}
+    missing, rows = [], []
+    for criterion in sheet_criteria(sheet):
+        score = scores.get(criterion.pk)
+        if criterion.kind == CriterionKind.GATE:
+            if score is None or score.passed is None:
+                missing.append(criterion.code)
+        elif criterion.kind == CriterionKind.SCORED and (score is None or score.points is None):
+            missing.append(criterion.code)
+        rows.append(
+            scoring.CriterionScore(
+                code=criterion.code,
+                kind=criterion.kind,
+                points=(score.points if score else None) or (Decimal(0) if criterion.kind == CriterionKind.BONUS else None),
+                passed=score.passed if score else None,
+                max_points=criterion.max_points,
+            )
+        )
+    if missing:
+        return Decimal(0), missing
+    return scoring.score_sheet_total(rows, bonus_cap=plan.rubric.bonus_cap), []
+
+
+def _other_totals(sheet: ScoreSheet) -> list[Decimal]:
+    others = ScoreSheet.objects.filter(
+        assignment__application=sheet.assignment.application_id,
+        assignment__status=AssignmentStatus.ACTIVE,
+        status=SheetStatus.SUBMITTED,
+    ).exclude(pk=sheet.pk)
+    return [s.total for s in others if s.total is not None]
+
+
+@transaction.atomic
+def sheet_submit(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
+    """Submit and lock the sheet. A total far from the other reviewers' needs a written justification first."""
+    locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
+    _check_editable(locked, actor)
+    try:
+        total, missing = sheet_total(locked)
+    except ValueError as error:
+        raise TransitionError(_("评分超出该指标满分，请检查。")) from error
+    if missing:
+        raise TransitionError(_("以下指标尚未评分：%(codes)s。") % {"codes": "、".join(missing)})
+    programme = locked.assignment.application.round.programme
+    threshold = programme.review_outlier_threshold
+    if scoring.needs_justification(total, _other_totals(locked), threshold=threshold) and not locked.justification.strip():
+        raise TransitionError(
+            _("您的总分（%(total)s）与其他评审专家的平均分相差超过%(threshold)s分，请在“偏离说明”中写明理由后再提交。")
+            % {"total": scoring.fmt2(total), "threshold": scoring.fmt2(threshold)}
+        )
+    locked.total = total
+    locked.status = SheetStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked._change_reason = _("提交评分")
+    locked.save(update_fields=["total", "status", "submitted_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
+    """Only the admin reopens a submitted sheet, with a reason (history keeps both versions)."""
+    locked = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if locked.status != SheetStatus.SUBMITTED:
+        raise TransitionError(_("只有已提交的评分表可以退回修改。"))
+    if not reason.strip():
+        raise TransitionError(_("请填写退回修改的原因。"))
+    locked.status = SheetStatus.REOPENED
+    locked.reopen_reason = reason
+    locked._change_reason = _("退回修改：%(reason)s") % {"reason": reason}
+    locked.save(update_fields=["status", "reopen_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def plan_close_scoring(*, plan: ReviewPlan, actor: User) -> ReviewPlan:
+    """Close the scoring stage: sheets lock, and reviewers may now see each other's scores."""
+    if plan.is_closed:
+        raise TransitionError(_("评分阶段已经关闭。"))
+    plan.closed_at = timezone.now()
+    plan._change_reason = _("关闭评分阶段")
+    plan.save(update_fields=["closed_at"])
+    return plan
+
+
+def department_progress(plan: ReviewPlan) -> list[dict]:
+    """Per department: assignments active, sheets submitted, recusals — for the admin's progress table."""
+    from review.models import ReviewAssignment
+
+    rows = {}
+    assignments = ReviewAssignment.objects.filter(application__round=plan.round_id).select_related("department", "sheet")
+    for assignment in assignments:
+        row = rows.setdefault(
+            assignment.department_id,
+            {"department": assignment.department, "assigned": 0, "submitted": 0, "recused": 0, "awaiting": 0},
+        )
+        if assignment.status == AssignmentStatus.RECUSED:
+            row["recused"] += 1
+            continue
+        row["assigned"] += 1
+        if assignment.status == AssignmentStatus.AWAITING_DECLARATION:
+            row["awaiting"] += 1
+        sheet = getattr(assignment, "sheet", None)
+        if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+            row["submitted"] += 1
+    return list(rows.values())

@@ -1,0 +1,59 @@
+"""On-site defense sessions (现场答辩) and field inspections (实地考察)."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.services import TransitionError
+from applications.uploads import IMAGE_TYPES, UploadLimits, inspect_upload
+from portal.models import Round, User
+from portal.services import notify
+from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto
+from review.services.assignments import accepted_applications
+
+MINUTES_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+STAGE_LIMITS = UploadLimits(max_file_bytes=20 * 1024 * 1024, max_total_bytes=200 * 1024 * 1024, max_files=50)
+
+
+@transaction.atomic
+def defense_session_create(*, round: Round, actor: User, starts_on, first_slot_at, minutes_each: int, place: str, note: str = "") -> DefenseSession:
+    """Schedule a defense session with every accepted application in turn, and tell each institution its slot."""
+    session = DefenseSession.objects.create(round=round, starts_on=starts_on, place=place, note=note)
+    start = datetime.combine(starts_on, first_slot_at)
+    for order, application in enumerate(accepted_applications(round).order_by("submitted_at", "pk"), start=1):
+        end = start + timedelta(minutes=minutes_each)
+        DefenseSlot.objects.create(session=session, application=application, order=order, starts_at=start.time(), ends_at=end.time())
+        notify(
+            users=application.institution.staff.filter(is_active=True),
+            text=_("现场答辩通知：请于%(date)s %(time)s到%(place)s参加答辩（第%(order)d位）。")
+            % {"date": f"{starts_on:%Y年%m月%d日}", "time": f"{start:%H:%M}", "place": place, "order": order},
+            link=application.get_absolute_url(),
+        )
+        start = end
+    return session
+
+
+@transaction.atomic
+def defense_minutes_upload(*, session: DefenseSession, uploaded, actor: User) -> DefenseSession:
+    inspect_upload(uploaded, limits=STAGE_LIMITS, existing_count=0, existing_bytes=0, allowed=MINUTES_TYPES)
+    session.minutes.save(uploaded.name, uploaded, save=False)
+    session.minutes_name = uploaded.name[:200]
+    session._change_reason = _("上传答辩纪要")
+    session.save()
+    return session
+
+
+@transaction.atomic
+def field_inspection_record(*, application, actor: User, inspected_on, inspectors, findings: str, photos=()) -> FieldInspection:
+    """Record a field inspection with its findings and photos (checked like any upload)."""
+    if not findings.strip():
+        raise TransitionError(_("请填写考察情况。"))
+    inspection = FieldInspection.objects.create(application=application, inspected_on=inspected_on, findings=findings, created_by=actor)
+    inspection.inspectors.set(inspectors)
+    for count, uploaded in enumerate(photos):
+        found = inspect_upload(uploaded, limits=STAGE_LIMITS, existing_count=count, existing_bytes=0, allowed=IMAGE_TYPES)
+        photo = InspectionPhoto(inspection=inspection, original_name=uploaded.name[:200], content_type=found.content_type, size=found.size)
+        photo.file.save(uploaded.name, uploaded, save=False)
+        photo.save()
+    return inspection

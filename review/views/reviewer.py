@@ -1,0 +1,132 @@
+"""The reviewer's task page (declare, then score) and the department lead's opinion page."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.selectors import get_application_for_user_or_404
+from applications.services import TransitionError
+from portal.enums import Role
+from portal.permissions import role_required
+from review.enums import AssignmentStatus, SheetStatus
+from review.forms import DeclarationForm, OpinionForm, ScoreSheetForm
+from review.models import DepartmentOpinion, ReviewAssignment, ScoreSheet
+from review.services import assignments as assignment_services
+from review.services import results, sheets
+
+
+def _own_assignment(request, pk: int) -> ReviewAssignment:
+    """The reviewer's own live assignment; a recused or someone else's assignment is a 404."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("application__round__programme", "department"),
+        pk=pk,
+        reviewer=request.user,
+    )
+    if assignment.status not in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE):
+        raise Http404
+    return assignment
+
+
+@role_required(Role.REVIEWER)
+def assignment(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    if assignment.status == AssignmentStatus.AWAITING_DECLARATION:
+        # Nothing of the application's material is shown before the declaration (issue 5 §3).
+        return render(request, "review/declare.html", {"assignment": assignment, "form": DeclarationForm()})
+    sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
+    application = assignment.application
+    review_plan = application.round.review_plan
+    scores = {s.criterion_id: s for s in sheet.scores.all()}
+    form = ScoreSheetForm(
+        request.POST or None, criteria=sheets.sheet_criteria(sheet), scores=scores, justification=sheet.justification
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sheets.sheet_save(sheet=sheet, actor=request.user, values=form.values(), justification=form.cleaned_data["justification"])
+                if request.POST.get("action") == "submit":
+                    sheets.sheet_submit(sheet=sheet, actor=request.user)
+                    messages.success(request, _("评分已提交并锁定。"))
+                else:
+                    messages.success(request, _("评分草稿已保存。"))
+                return redirect("review:assignment", pk=assignment.pk)
+            except TransitionError as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, _("评分未保存：请按提示修改标出的内容。"))
+    total, missing = sheets.sheet_total(sheet) if scores else (None, [])
+    others = []
+    if review_plan.is_closed:  # other reviewers' scores only once the stage is closed (issue 5 §4)
+        others = ScoreSheet.objects.filter(
+            assignment__application=application, status=SheetStatus.SUBMITTED, assignment__status=AssignmentStatus.ACTIVE
+        ).exclude(pk=sheet.pk).select_related("assignment__reviewer", "assignment__department")
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "plan": review_plan,
+        "sheet": sheet,
+        "form": form,
+        "total": None if missing else total,
+        "missing": missing,
+        "others": others,
+        "defense_slots": application.defense_slots.select_related("session"),
+        "inspections": application.field_inspections.prefetch_related("inspectors", "photos"),
+    }
+    return render(request, "review/score.html", context)
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def declare(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "review/declare.html", {"assignment": assignment, "form": form})
+    try:
+        assignment_services.conflict_declare(
+            assignment=assignment, actor=request.user, kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"]
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("review:assignment", pk=assignment.pk)
+    assignment.refresh_from_db()
+    if assignment.status == AssignmentStatus.RECUSED:
+        messages.success(request, _("已记录您的利益冲突声明，您已回避该申报的评审。管理员将另行分配。"))
+        return redirect("home")
+    messages.success(request, _("已声明无利益冲突，现在可以查看材料并评分。"))
+    return redirect("review:assignment", pk=assignment.pk)
+
+
+@role_required(Role.DEPARTMENT_LEAD)
+def opinion(request, application_pk: int):
+    application = get_application_for_user_or_404(request.user, application_pk)
+    department = request.user.department
+    existing = DepartmentOpinion.objects.filter(application=application, department=department).first()
+    initial = {"signed_on": timezone.localdate()}
+    if existing:
+        initial = {"verdict": existing.verdict, "text": existing.text, "signed_on": existing.signed_on}
+    form = OpinionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            results.opinion_sign(application=application, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("部门意见已签署，并已填入申报表。"))
+            return redirect("review:opinion", application_pk=application.pk)
+        except TransitionError as error:
+            messages.error(request, str(error))
+    department_sheets = ScoreSheet.objects.filter(
+        assignment__application=application,
+        assignment__department=department,
+        assignment__status=AssignmentStatus.ACTIVE,
+        status=SheetStatus.SUBMITTED,
+    ).select_related("assignment__reviewer")
+    context = {
+        "application": application,
+        "department": department,
+        "existing": existing,
+        "form": form,
+        "department_sheets": department_sheets,
+    }
+    return render(request, "review/opinion.html", context)
