@@ -10,6 +10,7 @@ from applications.enums import AttachmentPurpose, ConditionSection
 from applications.models import COMMITMENT_TEXT, Application
 from portal.enums import DepartmentKind, Level
 from portal.pdf import render_pdf
+from portal.validators import format_phone
 
 TEMPLATE = "applications/pdf/annex2.html"
 
@@ -49,7 +50,7 @@ def _seal_path(application: Application) -> Path | None:
 
 
 def _principal_line(application: Application) -> str:
-    details = "，".join(part for part in (application.principal_title, application.principal_phone) if part)
+    details = "，".join(part for part in (application.principal_title, format_phone(application.principal_phone)) if part)
     return f"{application.principal_name}（{details}）" if details else application.principal_name
 
 

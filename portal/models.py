@@ -177,7 +177,12 @@ class ProgrammeDepartment(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     weight = models.DecimalField(
-        _("评分权重"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+        _("评分权重"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+        help_text=_("各部门平均分加权时的权重；0 表示只出意见、不计入综合得分。"),
     )
 
     history = HistoricalRecords()

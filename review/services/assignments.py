@@ -95,6 +95,8 @@ def assignment_create(*, application: Application, reviewer: User, actor: User, 
         raise TransitionError(_("只能分配评审专家。"))
     if application.status != ApplicationStatus.ACCEPTED:
         raise TransitionError(_("只有已受理的申报才能分配评审。"))
+    if not application.round.programme.programme_departments.filter(department=reviewer.department_id).exists():
+        raise TransitionError(_("该专家所在部门不是本评定项目的评定部门。"))
     flags = conflict_flags(reviewer=reviewer, application=application)
     if flags and not override:
         raise TransitionError(_("可能存在利益冲突：") + "".join(flags) + _("如确认仍要分配，请勾选“已核实，仍然分配”。"))

@@ -25,8 +25,12 @@ from review.models import (
 
 
 def submitted_sheets(round: Round):
+    """Sheets that count: submitted, by a reviewer still on the application, of an accepted application, for one of
+    the programme's departments."""
     return ScoreSheet.objects.filter(
         assignment__application__round=round,
+        assignment__application__status=ApplicationStatus.ACCEPTED,
+        assignment__department__in=round.programme.programme_departments.values("department"),
         assignment__status=AssignmentStatus.ACTIVE,
         status=SheetStatus.SUBMITTED,
     ).select_related("assignment")
@@ -39,7 +43,10 @@ def round_ranking(round: Round) -> tuple[list, list, dict[int, Application]]:
     """
     programme = round.programme
     failed = {}
-    for score in Score.objects.filter(sheet__in=submitted_sheets(round), criterion__kind=CriterionKind.GATE, passed=False):
+    gate_scores = Score.objects.filter(
+        sheet__in=submitted_sheets(round), criterion__kind=CriterionKind.GATE, passed=False
+    ).select_related("criterion")
+    for score in gate_scores:
         failed.setdefault(score.sheet_id, set()).add(score.criterion.code)
     sheets = [
         scoring.Sheet(

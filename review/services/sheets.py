@@ -118,8 +118,9 @@ def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
         raise TransitionError(_("请填写退回修改的原因。"))
     locked.status = SheetStatus.REOPENED
     locked.reopen_reason = reason
+    locked.total = None  # the old total lives on in the history; it no longer counts
     locked._change_reason = _("退回修改：%(reason)s") % {"reason": reason}
-    locked.save(update_fields=["status", "reopen_reason", "updated_at"])
+    locked.save(update_fields=["status", "reopen_reason", "total", "updated_at"])
     return locked
 
 

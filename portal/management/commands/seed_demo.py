@@ -11,13 +11,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
-from applications.demo import seed_applications
+from applications.demo import seal_png, seed_applications
+from review.demo import seed_review
 from portal import services
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
 from portal.models import (
@@ -48,6 +50,7 @@ DEMO_USERS = [
     ("lead_drc", "孙海燕（演示）", Role.DEPARTMENT_LEAD, None, "高青县发展和改革局"),
     ("lead_civil", "李国平（演示）", Role.DEPARTMENT_LEAD, None, "高青县民政局"),
     ("reviewer_hr", "周文华（演示）", Role.REVIEWER, None, "高青县人力资源和社会保障局"),
+    ("reviewer_hr2", "蔡明轩（演示）", Role.REVIEWER, None, "高青县人力资源和社会保障局"),
     ("reviewer_drc", "吴建军（演示）", Role.REVIEWER, None, "高青县发展和改革局"),
     ("reviewer_civil", "郑晓红（演示）", Role.REVIEWER, None, "高青县民政局"),
     ("applicant", "王晨（演示）", Role.APPLICANT, "12370322MB0000001", None),
@@ -127,9 +130,12 @@ class Command(BaseCommand):
         ]
         result = {}
         for name, short, kind in rows:
-            result[name], _ = Department.objects.update_or_create(
+            department, _ = Department.objects.update_or_create(
                 name=name, defaults={"short_name": short, "kind": kind, "region": county}
             )
+            if not department.seal_image:  # a drawn stand-in: a real bureau uploads its seal in the admin site
+                department.seal_image.save("seal.png", ContentFile(seal_png(name.removeprefix("高青县"))), save=True)
+            result[name] = department
         return result
 
     def _programmes(self, regions, departments) -> list[Programme]:
@@ -181,6 +187,11 @@ class Command(BaseCommand):
             defaults={"opens_at": _at(2022, 11, 1, 9), "closes_at": _at(2022, 11, 30, 17, 30), "quota": 1, "call_text": call, **contact},
         )
         Round.objects.update_or_create(
+            programme=first,
+            name="2025年度",
+            defaults={"opens_at": _at(2025, 10, 9, 9), "closes_at": _at(2025, 11, 14, 17, 30), "quota": 2, "call_text": call, **contact},
+        )
+        Round.objects.update_or_create(
             programme=current,
             name="2026年度",
             defaults={"opens_at": _at(2026, 11, 2, 9), "closes_at": _at(2026, 12, 18, 17, 30), "quota": 2, "call_text": call, **contact},
@@ -220,7 +231,11 @@ class Command(BaseCommand):
 
     def _applications(self, programmes, institutions) -> None:
         first, current = programmes
-        rounds = {"2022": first.rounds.get(name="2022年度"), "2026": current.rounds.get(name="2026年度")}
+        rounds = {
+            "2022": first.rounds.get(name="2022年度"),
+            "2025": first.rounds.get(name="2025年度"),
+            "2026": current.rounds.get(name="2026年度"),
+        }
         applicants = {
             body: User.objects.filter(institution=institution, role=Role.APPLICANT).first()
             for body, institution in institutions.items()
@@ -231,6 +246,9 @@ class Command(BaseCommand):
         )
         if created:
             self.stdout.write(f"  创建演示申报 {created} 份")
+        reviewed = seed_review(rounds=rounds, admin=admin)
+        if reviewed:
+            self.stdout.write(f"  创建演示评审：{'、'.join(reviewed)}")
 
     def _users(self, departments, institutions, regions, programmes) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}

@@ -1,0 +1,116 @@
+"""Demo review records for `manage.py seed_demo`, built through the services:
+
+- the 2022 round, reviewed and closed: three departments scored, the leads signed, the shortlist saved;
+- the 2025 round, under review: a declared conflict and its replacement, a supervisor conflict the portal flagged
+  (the gig market is run by the HR bureau, so no HR reviewer is proposed), sheets submitted and still missing,
+  one lead's opinions signed.
+Idempotent: a round that already has a review plan is left as it is.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from portal.enums import Role
+from portal.models import Round, User
+from review.enums import AssignmentStatus, ConflictKind, OpinionVerdict, ReviewMethod
+from review.models import ReviewAssignment, ReviewPlan
+from review.rubrics import rubric_install_default
+from review.services import assignments, results, sheets
+
+# Points per scored criterion (S1, S2, S3) and bonus, by institution name; each reviewer varies them a little.
+POINTS = {
+    "高青县公共就业和人才服务中心": ("32", "31", "27", "8"),
+    "淄博鑫诚人力资源服务有限公司": ("29", "30", "24", "5"),
+    "高青县田镇街道便民服务中心": ("30", "27", "26", "0"),
+    "高青县华育职业培训学校": ("26", "25", "22", "0"),
+    "高青县零工市场": ("31", "28", "25", "6"),
+}
+
+
+def _plan(round: Round, methods) -> ReviewPlan:
+    start = timezone.localtime(round.closes_at) + timedelta(days=3)
+    return ReviewPlan.objects.create(
+        round=round,
+        rubric=rubric_install_default(round.programme),
+        methods=methods,
+        reviewers_per_department=1,
+        scoring_opens_at=start,
+        scoring_closes_at=start + timedelta(days=14),
+    )
+
+
+def _score(assignment: ReviewAssignment, offset: int) -> None:
+    sheet = assignment.sheet
+    values = {}
+    points = POINTS.get(assignment.application.institution_name, ("25", "25", "25", "0"))
+    scored = iter(points)
+    for criterion in sheets.sheet_criteria(sheet):
+        if criterion.kind == "gate":
+            values[criterion.pk] = {"passed": True, "points": None, "comment": ""}
+        else:
+            value = max(Decimal(next(scored)) + Decimal(offset), Decimal(0))
+            values[criterion.pk] = {"points": min(value, criterion.max_points), "passed": None, "comment": "材料翔实，成效明显。"}
+    sheets.sheet_save(sheet=sheet, actor=assignment.reviewer, values=values, justification="")
+    sheets.sheet_submit(sheet=sheet, actor=assignment.reviewer)
+
+
+def _declare_all(round: Round, *, skip=()) -> None:
+    for assignment in ReviewAssignment.objects.filter(application__round=round, status=AssignmentStatus.AWAITING_DECLARATION):
+        if (assignment.reviewer.username, assignment.application.institution_name) in skip:
+            continue
+        assignments.conflict_declare(assignment=assignment, actor=assignment.reviewer, kind=ConflictKind.NONE)
+
+
+def _sign(application: Application, lead: User) -> None:
+    results.opinion_sign(application=application, actor=lead, verdict=OpinionVerdict.AGREE, text="经审核，该机构符合评定条件，同意推荐。")
+
+
+def seed_review(*, rounds: dict[str, Round], admin: User) -> list[str]:
+    done = []
+    closed = rounds["2022"]
+    if not ReviewPlan.objects.filter(round=closed).exists():
+        plan = _plan(closed, [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE, ReviewMethod.FIELD])
+        assignments.assignments_propose(round=closed, actor=admin)
+        assignments.assignments_confirm(round=closed, actor=admin)
+        _declare_all(closed)
+        for offset, assignment in enumerate(ReviewAssignment.objects.filter(application__round=closed, status=AssignmentStatus.ACTIVE)):
+            _score(assignment, offset - 1)
+        for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
+            for application in Application.objects.filter(round=closed, status=ApplicationStatus.ACCEPTED):
+                _sign(application, lead)
+        sheets.plan_close_scoring(plan=plan, actor=admin)
+        ranked, _ineligible, _apps = results.round_ranking(closed)
+        results.shortlist_save(round=closed, application_ids=[ranked[0].application_id], skip_reasons={}, actor=admin)
+        done.append(str(closed))
+
+    current = rounds["2025"]
+    if not ReviewPlan.objects.filter(round=current).exists():
+        _plan(current, [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE])
+        assignments.assignments_propose(round=current, actor=admin)
+        assignments.assignments_confirm(round=current, actor=admin)
+        conflicted = ReviewAssignment.objects.get(
+            application__round=current, reviewer__username="reviewer_hr", application__institution_name="高青县华育职业培训学校"
+        )
+        assignments.conflict_declare(
+            assignment=conflicted, actor=conflicted.reviewer, kind=ConflictKind.EMPLOYMENT, detail="2024年曾在该校兼职授课。"
+        )
+        assignments.assignments_propose(round=current, actor=admin)  # the replacement: reviewer_hr2
+        assignments.assignments_confirm(round=current, actor=admin)
+        _declare_all(current, skip={("reviewer_civil", "高青县零工市场")})
+        for offset, assignment in enumerate(
+            ReviewAssignment.objects.filter(application__round=current, status=AssignmentStatus.ACTIVE).exclude(
+                application__institution_name="高青县零工市场", department__kind="civil"
+            )
+        ):
+            if assignment.application.institution_name == "高青县零工市场" and assignment.department.kind == "drc":
+                continue  # left as a draft: still to be scored
+            _score(assignment, offset % 3 - 1)
+        lead = User.objects.get(username="lead_hr")
+        for application in Application.objects.filter(round=current, status=ApplicationStatus.ACCEPTED).exclude(institution_name="高青县零工市场"):
+            _sign(application, lead)
+        done.append(str(current))
+    return done
