@@ -28,8 +28,8 @@ class RegistrationForm(forms.ModelForm):
     )
     full_name = forms.CharField(label=_("经办人姓名"), max_length=50)
     email = forms.EmailField(label=_("经办人邮箱"), help_text=_("用于接收核验结果、退回补正等通知和找回密码。"))
-    password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput(render_value=True), strip=False)
-    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput(render_value=True), strip=False)
+    password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput(render_value=False), strip=False)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput(render_value=False), strip=False)
 
     class Meta:
         model = Institution

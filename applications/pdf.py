@@ -93,7 +93,7 @@ def _opinion_boxes(application: Application) -> tuple[list[dict], dict[int, obje
 
 def _opinion_seal_uri(opinion) -> str | None:
     """The department's seal as it was when the opinion was signed (a copy kept with the opinion)."""
-    if opinion is None or not opinion.seal:
+    if opinion is None or not getattr(opinion, "seal", None):
         return None
     path = Path(opinion.seal.path)
     return path.as_uri() if path.is_file() else None

@@ -15,6 +15,7 @@ from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspec
 from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
+from portal.validators import cn_date
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def application_start(*, round: Round, user: User) -> Application:
         raise TransitionError(
             _("本机构已于%(date)s被评定为%(title)s（奖牌编号%(number)s），本周期内不能重复申报。")
             % {
-                "date": f"{award.awarded_on:%Y年%m月%d日}",
+                "date": cn_date(award.awarded_on),
                 "title": round.programme.plaque_title,
                 "number": award.plaque_number,
             }
@@ -194,13 +195,13 @@ def application_submit(*, application: Application, actor: User) -> Application:
         deadline = application.return_deadline
         if deadline is not None and timezone.localdate(now) > deadline:
             raise TransitionError(
-                _("补正截止日期（%(date)s）已过，不能再提交。请联系管理员。") % {"date": f"{deadline:%Y年%m月%d日}"}
+                _("补正截止日期（%(date)s）已过，不能再提交。请联系管理员。") % {"date": cn_date(deadline)}
             )
         return application_transition(application=application, to=S.RESUBMITTED, actor=actor, submitted_at=now)
     if not application.round.is_open(now):
         raise TransitionError(
             _("申报已于%(deadline)s（北京时间）截止，不能提交。")
-            % {"deadline": f"{timezone.localtime(application.round.closes_at):%Y年%m月%d日 %H:%M}"}
+            % {"deadline": f"{cn_date(timezone.localtime(application.round.closes_at))} {timezone.localtime(application.round.closes_at):%H:%M}"}
         )
     return application_transition(application=application, to=S.SUBMITTED, actor=actor, submitted_at=now)
 
@@ -211,7 +212,7 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
 
 def application_return(*, application: Application, actor: User, reason: str, deadline: date) -> Application:
     """Return an application for more information (退回补正), with the reason and a deadline."""
-    note = _("退回原因：%(reason)s（请于%(deadline)s前补正）") % {"reason": reason, "deadline": f"{deadline:%Y年%m月%d日}"}
+    note = _("退回原因：%(reason)s（请于%(deadline)s前补正）") % {"reason": reason, "deadline": cn_date(deadline)}
     return application_transition(
         application=application, to=S.RETURNED, actor=actor, note=note, return_reason=reason, return_deadline=deadline
     )

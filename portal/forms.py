@@ -4,7 +4,14 @@ Every form renders through one template set (templates/includes/form/): required
 help text under the field, errors beside the field and a summary at the top.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from portal import workdays
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -12,13 +19,6 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "includes/form/field.html"
 
 
-from dataclasses import dataclass
-from datetime import date
-
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
-from portal import workdays
 
 
 @dataclass(frozen=True)

@@ -514,3 +514,8 @@ def format_phone(value: object) -> str:
     if area:  # a landline, written 0533-6961000
         return f"0{national[:area]}-{national[area:]}"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def cn_date(value) -> str:
+    """A date as Chinese prose writes it: 2026年3月1日 (no leading zeros), the same as the templates' 「Y年n月j日」."""
+    return f"{value.year}年{value.month}月{value.day}日"

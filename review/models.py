@@ -318,6 +318,9 @@ class TieBreak(models.Model):
         verbose_name_plural = _("并列排序")
         constraints = [models.UniqueConstraint(fields=["round", "application"], name="one_tie_break_per_application")]
 
+    def __str__(self):
+        return f"{self.application.institution_name}: {self.position}"
+
 
 class Shortlist(models.Model):
     """拟评定名单 of a round; frozen when publicity starts."""
@@ -351,6 +354,9 @@ class ShortlistEntry(models.Model):
         ordering = ["rank"]
         constraints = [models.UniqueConstraint(fields=["shortlist", "application"], name="one_entry_per_application")]
 
+    def __str__(self):
+        return f"{self.rank}. {self.application.institution_name}"
+
 
 class ShortlistSkip(models.Model):
     """A higher-ranked application left off the shortlist, and why (必须记录理由)."""
@@ -365,3 +371,6 @@ class ShortlistSkip(models.Model):
     class Meta:
         verbose_name = _("未列入记录")
         verbose_name_plural = _("未列入记录")
+
+    def __str__(self):
+        return f"{self.rank}. {self.application.institution_name}: {self.reason}"

@@ -244,7 +244,7 @@ def rank(
 def _checked(sheets: Iterable[Sheet]) -> list[Sheet]:
     """The sheets in a fixed order (so the result never depends on input order), duplicates refused."""
     ordered = sorted(sheets, key=lambda s: (s.application_id, s.reviewer_id))
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if (before.application_id, before.reviewer_id) == (after.application_id, after.reviewer_id):
             raise ValueError(f"reviewer {after.reviewer_id} has two sheets for application {after.application_id}")
     return ordered
@@ -271,7 +271,7 @@ def _normalised_totals(sheets: list[Sheet]) -> dict[tuple[int, int], Fraction]:
         values = [float(s.total) for s in reviewer_sheets]
         spread = statistics.pstdev(values) if len(values) > 1 else 0.0
         mean = statistics.fmean(values)
-        for sheet, value in zip(reviewer_sheets, values):
+        for sheet, value in zip(reviewer_sheets, values, strict=True):
             key = (sheet.application_id, sheet.reviewer_id)
             if spread == 0:
                 result[key] = Fraction(sheet.total)

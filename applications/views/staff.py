@@ -61,7 +61,7 @@ def _decide(request, pk: int, form_class, act):
     application = _managed_application(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
+        for errors in form.errors.values():
             messages.error(request, "；".join(errors))
         return redirect(application)
     try:

@@ -10,14 +10,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import TransitionError
 from portal.enums import Role
 from portal.models import Round, User
-from portal.services import institution_admins, notify
+from portal.services import notify
 from review.enums import AssignmentStatus, ConflictKind
 from review.models import ConflictDeclaration, ReviewAssignment, ScoreSheet
 
@@ -179,11 +179,18 @@ def _recuse(assignment: ReviewAssignment, *, reason: str) -> None:
     assignment.save(update_fields=["status", "recused_at", "recusal_reason"])
     remove_perm(REVIEW_PERM, assignment.reviewer, assignment.application)
     notify(
-        users=institution_admins(assignment.application.institution),
+        users=programme_admins(assignment.application.round.programme),
         text=_("%(reviewer)s 已回避“%(institution)s”的评审，请重新分配。")
         % {"reviewer": assignment.reviewer, "institution": assignment.application.institution_name},
         link=f"/review/rounds/{assignment.application.round_id}/assignments/",
     )
+
+
+def programme_admins(programme) -> list[User]:
+    """The programme's own active admins. Not `institution_admins`: that also reaches admins of other programmes
+    whose jurisdiction contains the institution (a city programme over a county one), who may not see this round."""
+    admins = get_users_with_perms(programme, only_with_perms_in=["manage_programme"])
+    return [user for user in admins if user.is_active]
 
 
 def recusal_counts(round: Round) -> dict[int, int]:

@@ -79,6 +79,12 @@ def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User
     """The admin's order for a group still tied after the priority rule; the reason is kept (issue 5 §6)."""
     if not reason.strip():
         raise TransitionError(_("请填写并列排序的理由。"))
+    # The ids come from the form: refuse another round's (or no) application rather than storing it or failing the
+    # foreign key at commit.
+    accepted = Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED, pk__in=order)
+    known = set(accepted.values_list("pk", flat=True))
+    if len(order) < 2 or len(set(order)) != len(order) or not known >= set(order):
+        raise TransitionError(_("只能为本批次已受理的申报排定次序。"))
     for position, application_id in enumerate(order, start=1):
         TieBreak.objects.update_or_create(
             round=round,
@@ -102,6 +108,7 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     Refused when the shortlist is frozen (publicity started), over the round's quota or the period's remainder,
     or when it lists an ineligible or unranked application.
     """
+    application_ids = list(dict.fromkeys(application_ids))  # a doubled id from the form would break the unique entry
     shortlist, _created = Shortlist.objects.select_for_update().get_or_create(round=round, defaults={"created_by": actor})
     if shortlist.frozen_at:
         raise TransitionError(_("拟评定名单已在公示时冻结，不能修改。"))

@@ -22,7 +22,9 @@ def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: s
     """Save a draft. `values`: criterion id -> {"points": Decimal|None, "passed": bool|None, "comment": str}."""
     locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
     _check_editable(locked, actor)
-    for criterion in sheet_criteria(locked):
+    criteria = list(sheet_criteria(locked))
+    _check_points(criteria, values)
+    for criterion in criteria:
         value = values.get(criterion.pk, {})
         Score.objects.update_or_create(
             sheet=locked,
@@ -33,6 +35,17 @@ def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: s
     locked._change_reason = _("保存评分草稿")
     locked.save(update_fields=["justification", "updated_at"])
     return locked
+
+
+def _check_points(criteria, values: dict) -> None:
+    """Points within 0..max of each criterion: the form checks this too, but the service is what the data relies on."""
+    for criterion in criteria:
+        points = values.get(criterion.pk, {}).get("points")
+        if points is not None and not 0 <= points <= criterion.max_points:
+            raise TransitionError(
+                _("%(code)s 的得分应在0到%(max)s分之间，请检查。")
+                % {"code": criterion.code, "max": f"{criterion.max_points.normalize():f}"}
+            )
 
 
 def _check_editable(sheet: ScoreSheet, actor: User) -> None:
@@ -59,11 +72,14 @@ def sheet_total(sheet: ScoreSheet) -> tuple[Decimal, list[str]]:
                 missing.append(criterion.code)
         elif criterion.kind == CriterionKind.SCORED and (score is None or score.points is None):
             missing.append(criterion.code)
+        points = score.points if score else None
+        if points is None and criterion.kind == CriterionKind.BONUS:
+            points = Decimal(0)  # no priority items: no bonus (0 points is a score, not a missing one)
         rows.append(
             scoring.CriterionScore(
                 code=criterion.code,
                 kind=criterion.kind,
-                points=(score.points if score else None) or (Decimal(0) if criterion.kind == CriterionKind.BONUS else None),
+                points=points,
                 passed=score.passed if score else None,
                 max_points=criterion.max_points,
             )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,12 @@ from review.enums import AssignmentStatus, ReviewMethod
 from review.forms_stages import DefenseMinutesForm, DefenseSessionForm, FieldInspectionForm
 from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto, ReviewAssignment, ReviewPlan
 from review.services.assignments import accepted_applications
-from review.services.stages import MINUTES_TYPES, defense_minutes_upload, defense_session_create, field_inspection_record
+from review.services.stages import (
+    MINUTES_TYPES,
+    defense_minutes_upload,
+    defense_session_create,
+    field_inspection_record,
+)
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 
@@ -44,13 +50,17 @@ def defense(request, round_pk: int):
     if request.method == "POST" and not institutions:
         messages.error(request, _("本批次还没有已受理的申报，无法安排答辩。"))
     elif request.method == "POST" and form.is_valid():
-        session = defense_session_create(round=round, actor=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            _("已安排%(date)s的现场答辩（%(count)d家机构），并已通知各申报机构。")
-            % {"date": f"{session.starts_on:%Y年%m月%d日}", "count": session.slots.count()},
-        )
-        return redirect("review:defense", round_pk=round.pk)
+        try:
+            session = defense_session_create(round=round, actor=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("已安排%(date)s的现场答辩（%(count)d家机构），并已通知各申报机构。")
+                % {"date": dateformat.format(session.starts_on, "Y年n月j日"), "count": session.slots.count()},
+            )
+            return redirect("review:defense", round_pk=round.pk)
     slots = DefenseSlot.objects.select_related("application__institution")
     sessions = list(round.defense_sessions.prefetch_related(Prefetch("slots", queryset=slots)))
     for session in sessions:  # one upload form per session, with ids of its own

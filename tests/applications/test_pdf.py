@@ -294,12 +294,12 @@ def test_annex2_pdf_without_commitment_date_or_seal_leaves_both_blank(tmp_path):
 def test_annex2_pdf_prints_department_opinion_when_present(tmp_path, monkeypatch):
     application = make_application(seal=False)
     lead = application.round.programme.lead_department
-    opinion = SimpleNamespace(text="经审核，同意推荐。", signed_on=date(2026, 12, 4))
+    opinion = SimpleNamespace(get_verdict_display="同意", text="经审核，推荐。", signed_on=date(2026, 12, 4))
     monkeypatch.setattr(application_pdf_module, "department_opinions_for", lambda application: {lead.pk: opinion})
 
     text = squeezed(pdf_text(application_pdf(application), tmp_path))
 
-    assert "县人力资源社会保障部门意见：经审核，同意推荐。（盖章）2026年12月4日县发改部门意见：（盖章）年月日" in text
+    assert "县人力资源社会保障部门意见：同意。经审核，推荐。（盖章）2026年12月4日县发改部门意见：（盖章）年月日" in text
 
 
 # --- fonts and paper -------------------------------------------------------------------------------------

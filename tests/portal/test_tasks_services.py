@@ -11,11 +11,15 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from guardian.shortcuts import get_objects_for_user
 
+from applications.enums import ApplicationStatus
+from applications.models import Application
 from portal import services, tasks
 from portal.enums import Role
 from portal.management.commands import seed_demo
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
+from review.enums import AssignmentStatus
+from review.models import ReviewAssignment, Shortlist
 from tests.factories import ApplicantFactory, DepartmentFactory, ProgrammeFactory, UserFactory
 from tests.portal.helpers import at
 
@@ -248,7 +252,10 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (SECURITY.md 11)
     assert Department.objects.count() == 3
     assert Programme.objects.count() == 3
-    assert Round.objects.count() == 2
+    assert Round.objects.count() == 3
+    assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert Shortlist.objects.filter(round__name="2022年度").get().entries.count() == 1
+    assert ReviewAssignment.objects.filter(status=AssignmentStatus.RECUSED).count() == 1
     assert User.objects.count() == len(seed_demo.DEMO_USERS)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(user.has_usable_password() and user.is_active for user in User.objects.all())

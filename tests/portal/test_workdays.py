@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.apps import apps
-from hypothesis import given, settings as hyp_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from portal.workdays import CalendarYearUnknown, WorkdayCalendar
 

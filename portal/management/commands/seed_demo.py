@@ -19,7 +19,6 @@ from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
-from review.demo import seed_review
 from portal import services
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
 from portal.models import (
@@ -32,6 +31,7 @@ from portal.models import (
     Round,
     User,
 )
+from review.demo import seed_review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         credentials = self._users(departments, institutions, regions, programmes)
         self._applications(programmes, institutions)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
-        for username, full_name, role, *_ in DEMO_USERS:
+        for username, _name, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {role.label:<12} {username:<16} {credentials[username]}")
 
     def _regions(self) -> dict[str, Region]:
