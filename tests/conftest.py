@@ -1,7 +1,6 @@
 """Test settings overrides and shared fixtures. Tests only override settings; nothing is test-only in code."""
 
 import pytest
-from django.conf import settings
 
 
 @pytest.fixture(autouse=True)
