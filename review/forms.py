@@ -109,7 +109,7 @@ class ScoreSheetForm(forms.Form):
                     self.initial[key] = "1" if score.passed else "0"
             else:
                 self.fields[key] = forms.DecimalField(
-                    label=_("%(code)s %(title)s（满分%(max)s）") % {"code": criterion.code, "title": criterion.title, "max": criterion.max_points.normalize()},
+                    label=_("%(code)s %(title)s（满分%(max)s）") % {"code": criterion.code, "title": criterion.title, "max": format(criterion.max_points.normalize(), "f")},
                     min_value=Decimal(0),
                     max_value=criterion.max_points,
                     max_digits=7,
