@@ -12,6 +12,7 @@ from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
 from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
+from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
@@ -53,12 +54,14 @@ def application_transition(*, application: Application, to: str, actor: User, no
                 _("当前状态为“%(current)s”，不能变更为“%(target)s”。")
                 % {"current": S(locked.status).label, "target": S(to).label}
             )
+        old = locked.status
         locked.status = to
         for name, value in fields.items():
             setattr(locked, name, value)
         locked._change_reason = note or S(to).label
         locked._history_user = actor  # services also run outside a request (tasks, shell): name the actor
         locked.save(update_fields=["status", "updated_at", *fields])
+        audit(AuditEvent.TRANSITION, user=actor, obj=locked, detail=f"{old}→{to} {note}".strip())
         transaction.on_commit(lambda: _notify_institution(locked, to, note))
     application.refresh_from_db()
     return application

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal import services, workdays
 from portal.models import (
+    AuditRecord,
     Department,
     EvaluationGroupMember,
     HolidayScheduleYear,
@@ -122,3 +123,22 @@ class WorkdayOverrideAdmin(CalendarAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included (SECURITY.md 7, 9): records are written only by portal.audit."""
+
+    list_display = ["created_at", "event", "username", "source_ip", "object_type", "object_id", "success"]
+    list_filter = ["event", "success"]
+    search_fields = ["username", "source_ip", "object_id", "detail"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

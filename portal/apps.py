@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("基础数据")
+
+    def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.core import checks
+
+        from portal import signals
+        from portal.checks import audit_settings_check
+
+        checks.register(audit_settings_check, checks.Tags.security)
+        # Audit of sign-ins (SECURITY.md 8); dispatch_uid keeps a second ready() from connecting twice.
+        user_logged_in.connect(signals.logged_in, dispatch_uid="portal.audit.login")
+        user_logged_out.connect(signals.logged_out, dispatch_uid="portal.audit.logout")
+        user_login_failed.connect(signals.login_failed, dispatch_uid="portal.audit.login_failed")
+        user_locked_out.connect(signals.locked_out, dispatch_uid="portal.audit.lockout")

@@ -64,3 +64,17 @@ class GroupPosition(models.TextChoices):
     LEADER = "leader", _("组长")
     DEPUTY = "deputy", _("副组长")
     MEMBER = "member", _("成员")
+
+
+class AuditEvent(models.TextChoices):
+    """What an audit record is about (SECURITY.md 8)."""
+
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    LOCKOUT = "lockout", _("账号锁定")
+    PERMISSION_CHANGE = "permission_change", _("权限变更")
+    TRANSITION = "transition", _("状态变更")
+    EXPORT = "export", _("导出")
+    PERSONAL_DATA_VIEW = "personal_data_view", _("查看个人信息明文")
+    PURGE = "purge", _("清除个人信息")

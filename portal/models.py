@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.enums import (
+    AuditEvent,
     DepartmentKind,
     GroupPosition,
     InstitutionKind,
@@ -457,3 +458,57 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+APPEND_ONLY = _("审计记录只能追加，不能修改或删除。")
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    """Bulk writes other than INSERT are refused here too; the database trigger is the real guard."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied(APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionDenied(APPEND_ONLY)
+
+
+class AuditRecord(models.Model):
+    """One audited event (SECURITY.md 8), hash-chained to the record before it (SECURITY.md 9).
+
+    Write through `portal.audit.audit()`, which takes the chain lock. The user is kept as a plain id and name, not a
+    foreign key, so that deleting an account never needs to touch these rows (a trigger refuses UPDATE and DELETE).
+    """
+
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(_("用户ID"), null=True, blank=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    source_ip = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
+    event = models.CharField(_("事件"), max_length=30, choices=AuditEvent.choices)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, help_text=_("例如：applications.application"))
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    success = models.BooleanField(_("是否成功"), default=True)
+    detail = models.TextField(_("详情"), blank=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64, unique=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-id"]
+        # No add/change/delete permissions exist to be granted (SECURITY.md 7: nobody edits audit records).
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(APPEND_ONLY)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(APPEND_ONLY)

@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
+from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Notification, Programme, User
 
@@ -66,11 +67,13 @@ def user_password_changed(*, user: User) -> None:
 def programme_admin_grant(*, programme: Programme, user: User) -> None:
     """Make `user` an admin of `programme`: grants `portal.manage_programme` on that programme only."""
     assign_perm("portal.manage_programme", user, programme)
+    audit(AuditEvent.PERMISSION_CHANGE, obj=programme, detail=f"grant portal.manage_programme to {user.username}")
 
 
 @transaction.atomic
 def programme_admin_revoke(*, programme: Programme, user: User) -> None:
     remove_perm("portal.manage_programme", user, programme)
+    audit(AuditEvent.PERMISSION_CHANGE, obj=programme, detail=f"revoke portal.manage_programme from {user.username}")
 
 
 def users_flag_inactive(*, days: int, now=None) -> int:

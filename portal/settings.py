@@ -259,6 +259,13 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Audit (SECURITY.md 8–9) -----------------------------------------------------------------------
+# Days an audit record is kept; at least 183 (网络安全法 article 21), which a system check enforces.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "183"))
+# The hash of the audit chain, by hashlib name: "sm3" where the bureau needs 密评 and OpenSSL provides it.
+# Changing it makes the existing chain unverifiable: choose once, before the first record.
+AUDIT_HASH = os.environ.get("AUDIT_HASH", "sha256")
+
 # --- Portal ----------------------------------------------------------------------------------------
 PORTAL_NAME = _("就业服务质量标杆机构评定")
 PAGINATE_BY = 20

@@ -49,9 +49,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @login_required
 @require_GET
 def pdf(request, pk: int):
-    from applications.pdf import application_pdf  # WeasyPrint is heavy to import: only when a PDF is made
-
     application = selectors.get_application_for_user_or_404(request.user, pk)
+    from applications.pdf import application_pdf  # WeasyPrint is heavy to import: only once access is granted
+
     response = HttpResponse(application_pdf(application), content_type="application/pdf")
     filename = f"申报表-{application.institution_name}.pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)

@@ -20,6 +20,7 @@ from applications.forms import (
 )
 from applications.services import TransitionError
 from portal import services as portal_services
+from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Institution, Region, User
 from portal.pagination import paginate
@@ -43,6 +44,7 @@ def round_applications(request, pk: int):
     filter_form = RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
     rows = selectors.round_application_table(round, **filter_form.filters())
     if request.GET.get("export") == "xlsx":
+        audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"round_applications xlsx rows={rows.count()}")
         return round_applications_xlsx(round, rows, user=request.user)
     page, querystring = paginate(request, rows)
     counts = selectors.round_status_counts(round)

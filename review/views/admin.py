@@ -238,8 +238,8 @@ def shortlist(request, round_pk: int):
     chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isdigit()]
     reasons = {int(k[5:]): v for k, v in request.POST.items() if k.startswith("skip_") and k[5:].isdigit()}
     try:
-        results.shortlist_save(round=round, application_ids=chosen, skip_reasons=reasons, actor=request.user)
-        messages.success(request, _("拟评定名单已保存（%(count)d家）。") % {"count": len(chosen)})
+        saved = results.shortlist_save(round=round, application_ids=chosen, skip_reasons=reasons, actor=request.user)
+        messages.success(request, _("拟评定名单已保存（%(count)d家）。") % {"count": saved.entries.count()})
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect("review:ranking", round_pk=round.pk)

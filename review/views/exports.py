@@ -4,6 +4,7 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from applications.selectors import managed_round_or_404
+from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.permissions import role_required
 from review.exports import department_results_xlsx, ranking_xlsx, score_sheets_xlsx
@@ -22,4 +23,5 @@ def export(request, round_pk: int, kind: str):
     build = EXPORTS.get(kind)
     if build is None:
         raise Http404
+    audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"review {kind} xlsx")
     return build(round)

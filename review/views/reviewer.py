@@ -57,7 +57,12 @@ def assignment(request, pk: int):
                 messages.error(request, str(error))
         else:
             messages.error(request, _("评分未保存：请按提示修改标出的内容。"))
-    total, missing = sheets.sheet_total(sheet) if scores else (None, [])
+    total, missing = None, []
+    if scores:
+        try:
+            total, missing = sheets.sheet_total(sheet)
+        except ValueError:  # a saved line over a maximum lowered since in the rubric: no total until it is fixed
+            total = None
     others = []
     if review_plan.is_closed:  # other reviewers' scores only once the stage is closed (issue 5 §4)
         others = ScoreSheet.objects.filter(

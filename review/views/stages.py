@@ -115,10 +115,20 @@ def _private_file(field, *, filename: str, content_type: str) -> FileResponse:
 @login_required
 @require_GET
 def defense_minutes_file(request, pk: int):
-    """The minutes, for the round's admins and its reviewers with an active assignment; a 404 for anyone else."""
+    """The minutes, for the round's admins and its reviewers with an active assignment; a 404 for anyone else.
+
+    The minutes cover every institution of the session, so a reviewer recused from any one of them is refused too.
+    """
     session = get_object_or_404(DefenseSession.objects.select_related("round__programme"), pk=pk)
     user = request.user
-    if not (_manages_round(user, session.round) or _active_assignments(user).filter(application__round=session.round).exists()):
+    session_applications = session.slots.values("application")
+    reviewer_ok = (
+        _active_assignments(user).filter(application__in=session_applications).exists()
+        and not ReviewAssignment.objects.filter(
+            reviewer=user, application__in=session_applications, status=AssignmentStatus.RECUSED
+        ).exists()
+    )
+    if not (_manages_round(user, session.round) or reviewer_ok):
         raise Http404
     if not session.minutes:
         raise Http404

@@ -31,7 +31,6 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
-from tests.portal.helpers import _no_static_scan  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from tests.applications.factories import (
     make_complete,
 )
 from tests.factories import ApplicantFactory, RegionFactory, RoundFactory, UserFactory, next_uscc
-from tests.portal.helpers import _no_static_scan, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.portal.helpers import _no_static_scan, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 

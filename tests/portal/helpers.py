@@ -5,22 +5,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _no_static_scan(settings, tmp_path_factory):
-    """Point STATIC_ROOT at an empty folder.
-
-    Why: every test gets a fresh test client, whose first request builds the middleware chain; WhiteNoise then
-    indexes every file under STATIC_ROOT (about 1,000 after a local collectstatic), ~80 ms per test for nothing.
-    Import this fixture into a test module to make it autouse there.
-    """
-    empty = tmp_path_factory.getbasetemp() / "empty-static"
-    empty.mkdir(exist_ok=True)
-    settings.STATIC_ROOT = empty
 
 
 def at(year, month, day, hour=0, minute=0) -> datetime:

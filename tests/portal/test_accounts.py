@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.factories import ApplicantFactory, ReviewerFactory, UserFactory
-from tests.portal.helpers import _no_static_scan, text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import text
 
 PASSWORD = "Test-pass-2026"
 NEW_PASSWORD = "Qingdao-Harbor-77"

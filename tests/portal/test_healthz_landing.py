@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import RoundFactory, UserFactory
-from tests.portal.helpers import _no_static_scan, at, text, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import at, text, visible_text
 
 
 def _csp_directives(response) -> dict[str, list[str]]:

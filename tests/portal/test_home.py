@@ -19,7 +19,7 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
-from tests.portal.helpers import _no_static_scan, at, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import at, visible_text
 
 
 def _city():

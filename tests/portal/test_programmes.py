@@ -17,7 +17,7 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
-from tests.portal.helpers import _no_static_scan, at, text, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import at, text, visible_text
 
 
 def _city():

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, UserFactory, ViewerFactory
-from tests.portal.helpers import _no_static_scan, text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import text
 
 URL = "/tools/workdays/"
 

@@ -28,7 +28,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.portal.helpers import _no_static_scan, visible_text  # noqa: F401 (autouse fixture)
+from tests.portal.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +312,17 @@ def test_minutes_file_others_get_404(stage, login, who):
     user = _outsider(stage, who)
 
     response = login(user).get(reverse("review:defense_minutes_file", args=[session.pk]))
+
+    assert response.status_code == 404
+
+
+def test_minutes_file_refused_to_a_reviewer_recused_from_one_institution_of_the_session(stage, login):
+    session = a_session(stage, minutes=True)
+    reviewer = ReviewerFactory()
+    assign(stage["a"], reviewer, status=AssignmentStatus.RECUSED)
+    assign(stage["c"], reviewer)
+
+    response = login(reviewer).get(reverse("review:defense_minutes_file", args=[session.pk]))
 
     assert response.status_code == 404
 

@@ -1,0 +1,26 @@
+"""System checks of security settings that must never be weakened by configuration (`manage.py check` runs them)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core import checks
+
+# 网络安全法 article 21: network logs are kept for at least six months (SECURITY.md 9).
+AUDIT_RETENTION_MIN_DAYS = 183
+
+
+def audit_settings_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Refuse an audit retention below six months, and a hash the audit chain cannot store or compute."""
+    errors = []
+    if getattr(settings, "AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS) < AUDIT_RETENTION_MIN_DAYS:
+        errors.append(checks.Error("审计记录保存期限不得少于183天（网络安全法第二十一条）。", id="portal.E001"))
+    name = getattr(settings, "AUDIT_HASH", "sha256")
+    try:
+        digest_size = hashlib.new(name).digest_size
+    except ValueError:
+        digest_size = None
+    if digest_size != 32:
+        errors.append(
+            checks.Error(f"AUDIT_HASH“{name}”不可用：审计摘要须为256位算法（如 sha256、sm3）。", id="portal.E002")
+        )
+    return errors

@@ -1,0 +1,206 @@
+"""Builders of the review tests (imported by the test modules; not collected itself).
+
+`build_review()` makes a round reviewed by three departments (人社 leads, 发改, 民政), with reviewers and a lead in
+each, accepted applications and a review plan on the default rubric. The helpers take one assignment through the
+real services (`activate`, `submit`), or write a submitted sheet directly (`submitted_sheet`) for the fixed data of
+the ranking tests, where the order of submission must not matter.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from portal import services as portal_services
+from portal.enums import DepartmentKind
+from portal.models import Department, ProgrammeDepartment, Round, User
+from review.enums import AssignmentStatus, ConflictKind, CriterionKind, SheetStatus
+from review.models import Criterion, ReviewAssignment, ReviewPlan, Score, ScoreSheet
+from review.rubrics import rubric_install_default
+from review.services import assignments, sheets
+from tests.applications.factories import ApplicationFactory
+from tests.factories import (
+    DepartmentFactory,
+    DepartmentLeadFactory,
+    InstitutionFactory,
+    ProgrammeFactory,
+    ReviewerFactory,
+    RoundFactory,
+    UserFactory,
+)
+
+HR, DRC, CIVIL = DepartmentKind.HR, DepartmentKind.DRC, DepartmentKind.CIVIL_AFFAIRS
+KINDS = (HR, DRC, CIVIL)
+SHORT = {HR: "人社", DRC: "发改", CIVIL: "民政"}
+_serial = itertools.count(1)
+
+
+@dataclass
+class Review:
+    round: Round
+    plan: ReviewPlan | None
+    admin: User
+    departments: dict[str, Department]  # by DepartmentKind
+    reviewers: dict[str, list[User]]
+    leads: dict[str, User]
+    applications: list[Application]
+
+    @property
+    def programme(self):
+        return self.round.programme
+
+    def criteria(self) -> list[Criterion]:
+        return list(self.plan.rubric.criteria.order_by("order"))
+
+    def application(self, label: str) -> Application:
+        return next(a for a in self.applications if a.institution_name == f"申报机构{label}")
+
+
+def build_review(
+    *,
+    labels=("甲", "乙"),
+    reviewers_each: int = 2,
+    per_department: int = 1,
+    quota: int = 2,
+    weights=(1, 1, 1),
+    plan: bool = True,
+    **programme_fields,
+) -> Review:
+    """A county round of `labels` accepted applications (「申报机构甲」…), reviewed by three departments.
+
+    Each department has `reviewers_each` reviewers (「人社专家1」…) and one lead; `weights` are the departments'
+    weights in the order 人社, 发改, 民政. The programme's admin manages it; `programme_fields` go to the programme.
+    """
+    n = next(_serial)
+    programme = ProgrammeFactory(**programme_fields)
+    departments = {HR: programme.lead_department}
+    ProgrammeDepartment.objects.filter(programme=programme, department=departments[HR]).update(weight=Decimal(weights[0]))
+    for order, kind in enumerate((DRC, CIVIL), start=1):
+        departments[kind] = DepartmentFactory(kind=kind, name=f"测试县{SHORT[kind]}局{n}", short_name=f"县{SHORT[kind]}局")
+        ProgrammeDepartment.objects.create(
+            programme=programme, department=departments[kind], order=order, weight=Decimal(weights[order])
+        )
+    round = RoundFactory(programme=programme, quota=quota)
+    admin = UserFactory(full_name=f"管理员{n}")
+    portal_services.programme_admin_grant(programme=programme, user=admin)
+    reviewers = {
+        kind: [ReviewerFactory(department=departments[kind], full_name=f"{SHORT[kind]}专家{i}") for i in range(1, reviewers_each + 1)]
+        for kind in KINDS
+    }
+    leads = {kind: DepartmentLeadFactory(department=departments[kind], full_name=f"{SHORT[kind]}负责人") for kind in KINDS}
+    applications = [accepted(round, f"申报机构{label}") for label in labels]
+    review_plan = None
+    if plan:
+        review_plan = ReviewPlan.objects.create(
+            round=round,
+            rubric=rubric_install_default(programme),
+            methods=["written"],
+            reviewers_per_department=per_department,
+            scoring_opens_at=timezone.now() - timedelta(days=1),
+            scoring_closes_at=timezone.now() + timedelta(days=14),
+        )
+    return Review(round, review_plan, admin, departments, reviewers, leads, applications)
+
+
+def accepted(round, name: str, **institution_fields) -> Application:
+    institution = InstitutionFactory(name=name, **institution_fields)
+    return ApplicationFactory(
+        round=round, institution=institution, status=ApplicationStatus.ACCEPTED, submitted_at=timezone.now()
+    )
+
+
+# --- through the services ---------------------------------------------------------------------------------
+
+
+def confirmed(review: Review, application, reviewer) -> ReviewAssignment:
+    """An assignment confirmed by the admin, awaiting the reviewer's declaration."""
+    assignment = assignments.assignment_create(application=application, reviewer=reviewer, actor=review.admin, override=True)
+    assignments.assignments_confirm(round=application.round, actor=review.admin)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def activate(review: Review, application, reviewer) -> ReviewAssignment:
+    """An assignment whose reviewer has declared no conflict: access granted, sheet created."""
+    assignment = assignments.conflict_declare(
+        assignment=confirmed(review, application, reviewer), actor=reviewer, kind=ConflictKind.NONE
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def split(total, *, maxima=(Decimal(35), Decimal(35), Decimal(30))) -> list[Decimal]:
+    """`total` (0–100) as points of S1, S2, S3, filled in that order."""
+    left, parts = Decimal(total), []
+    for most in maxima:
+        parts.append(min(left, most))
+        left -= parts[-1]
+    assert left == 0, f"{total} does not fit the rubric"
+    return parts
+
+
+def score_values(criteria, total, *, failed=(), bonus=0) -> dict:
+    """What `sheet_save` takes for a sheet worth `total` plus `bonus`, with the gates in `failed` marked failed."""
+    scored = iter(split(total))
+    values = {}
+    for criterion in criteria:
+        if criterion.kind == CriterionKind.GATE:
+            values[criterion.pk] = {"passed": criterion.code not in failed, "points": None, "comment": ""}
+        elif criterion.kind == CriterionKind.SCORED:
+            values[criterion.pk] = {"points": next(scored), "passed": None, "comment": f"{criterion.code}评语"}
+        else:
+            values[criterion.pk] = {"points": Decimal(bonus), "passed": None, "comment": ""}
+    return values
+
+
+def form_data(criteria, total, *, failed=(), bonus=0, action="save", justification="", **overrides) -> dict:
+    """The score page's POST for the same sheet; `overrides` replace fields by criterion code (e.g. S1="36")."""
+    data = {"action": action, "justification": justification}
+    for criterion_pk, value in score_values(criteria, total, failed=failed, bonus=bonus).items():
+        data[f"c{criterion_pk}"] = ("1" if value["passed"] else "0") if value["passed"] is not None else str(value["points"])
+        data[f"c{criterion_pk}_comment"] = value["comment"]
+    for criterion in criteria:
+        if criterion.code in overrides:
+            data[f"c{criterion.pk}"] = overrides[criterion.code]
+    return data
+
+
+def submit(assignment, total, *, failed=(), bonus=0, justification="") -> ScoreSheet:
+    """Save the reviewer's sheet worth `total` and submit it."""
+    sheet = assignment.sheet
+    criteria = sheets.sheet_criteria(sheet)
+    sheets.sheet_save(
+        sheet=sheet, actor=assignment.reviewer, values=score_values(criteria, total, failed=failed, bonus=bonus),
+        justification=justification,
+    )
+    return sheets.sheet_submit(sheet=sheet, actor=assignment.reviewer)
+
+
+# --- fixed data, written directly ----------------------------------------------------------------------------
+
+
+def submitted_sheet(
+    application, reviewer, total, *, failed=(), status=SheetStatus.SUBMITTED, assignment_status=AssignmentStatus.ACTIVE
+) -> ScoreSheet:
+    """A sheet of `reviewer` on `application` whose lines add up to `total`, as the services would leave it."""
+    assignment = ReviewAssignment.objects.create(
+        application=application, reviewer=reviewer, department=reviewer.department, status=assignment_status,
+        created_by=reviewer,
+    )
+    submitted = status == SheetStatus.SUBMITTED
+    sheet = ScoreSheet.objects.create(
+        assignment=assignment,
+        status=status,
+        total=Decimal(total) if submitted else None,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    criteria = application.round.review_plan.rubric.criteria.all()
+    Score.objects.bulk_create(
+        Score(sheet=sheet, criterion_id=pk, points=value["points"], passed=value["passed"], comment=value["comment"])
+        for pk, value in score_values(criteria, total, failed=failed).items()
+    )
+    return sheet

@@ -1,0 +1,285 @@
+"""The reviewer's pages (review.views.reviewer): declaring, then scoring on one sheet; what a reviewer may see."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from review.enums import AssignmentStatus, SheetStatus
+from review.models import ReviewAssignment, Score, ScoreSheet
+from review.services import sheets
+from tests.applications.factories import AttachmentFactory
+from tests.portal.helpers import text, visible_text
+from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, form_data, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response) -> list[str]:
+    """The messages this response left for the next page; taken off the client, as the next page would show them."""
+    found = [str(message) for message in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)
+    return found
+
+
+@pytest.fixture
+def review():
+    review = build_review(labels=("甲",), reviewers_each=1, review_outlier_threshold=Decimal("10"))
+    review.attachment = AttachmentFactory(application=review.application("甲"), original_name="服务台账.png")
+    return review
+
+
+def page_url(assignment) -> str:
+    return reverse("review:assignment", args=[assignment.pk])
+
+
+def material_urls(review) -> list[str]:
+    pk = review.application("甲").pk
+    return [
+        reverse("applications:detail", args=[pk]),
+        reverse("applications:attachment", args=[pk, review.attachment.pk]),
+        reverse("applications:pdf", args=[pk]),
+    ]
+
+
+# --- declaring -----------------------------------------------------------------------------------------------------
+
+
+def test_task_before_declaring_shows_only_the_declaration(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+    client = login(assignment.reviewer)
+
+    response = client.get(page_url(assignment))
+
+    assert response.status_code == 200
+    assert "您被分配评审 申报机构甲" in visible_text(response)
+    assert 'name="kind"' in text(response)
+    for url in material_urls(review):
+        assert url not in text(response)
+        assert client.get(url).status_code == 404
+    assert "服务台账" not in text(response)
+
+
+def test_declaring_no_conflict_opens_the_sheet_and_the_material(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+    client = login(assignment.reviewer)
+
+    response = client.post(reverse("review:declare", args=[assignment.pk]), {"kind": "none"})
+
+    assert response.status_code == 302
+    assert response["Location"] == page_url(assignment)
+    assert messages_of(response) == ["已声明无利益冲突，现在可以查看材料并评分。"]
+    page = client.get(page_url(assignment))
+    assert "B1 政治方向与诚信" in visible_text(page)
+    assert material_urls(review)[0] in text(page)
+    assert client.get(material_urls(review)[0]).status_code == 200
+    assert client.get(material_urls(review)[1]).status_code == 200
+
+
+def test_declaring_a_conflict_without_detail_shows_the_error(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+    client = login(assignment.reviewer)
+
+    response = client.post(reverse("review:declare", args=[assignment.pk]), {"kind": "relative", "detail": ""})
+
+    assert response.status_code == 200
+    assert "声明存在利益冲突时，请简要说明情况。" in visible_text(response)
+    assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.AWAITING_DECLARATION
+
+
+def test_declaring_a_conflict_recuses_at_once(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+    client = login(assignment.reviewer)
+
+    response = client.post(reverse("review:declare", args=[assignment.pk]), {"kind": "employment", "detail": "曾在该机构兼职。"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert messages_of(response) == ["已记录您的利益冲突声明，您已回避该申报的评审。管理员将另行分配。"]
+    assert client.get(page_url(assignment)).status_code == 404
+    for url in material_urls(review):
+        assert client.get(url).status_code == 404, url
+
+
+def test_recusal_by_the_admin_closes_the_material_already_opened(review, login):
+    assignment = activate(review, review.application("甲"), review.reviewers[HR][0])
+    client = login(assignment.reviewer)
+    assert client.get(material_urls(review)[1]).status_code == 200
+
+    login(review.admin).post(reverse("review:assignment_recuse", args=[assignment.pk]), {"reason": "举报。"})
+    client = login(assignment.reviewer)
+
+    assert client.get(page_url(assignment)).status_code == 404
+    for url in material_urls(review):
+        assert client.get(url).status_code == 404, url
+
+
+def test_declare_refuses_get(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+
+    response = login(assignment.reviewer).get(reverse("review:declare", args=[assignment.pk]))
+
+    assert response.status_code == 405
+
+
+def test_declaring_on_someone_elses_task_is_404(review, login):
+    assignment = confirmed(review, review.application("甲"), review.reviewers[HR][0])
+
+    response = login(review.reviewers[DRC][0]).post(reverse("review:declare", args=[assignment.pk]), {"kind": "none"})
+
+    assert response.status_code == 404
+    assert ReviewAssignment.objects.get(pk=assignment.pk).status == AssignmentStatus.AWAITING_DECLARATION
+
+
+# --- scoring ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def panel(review):
+    review.active = {kind: activate(review, review.application("甲"), review.reviewers[kind][0]) for kind in (HR, DRC, CIVIL)}
+    return review
+
+
+def post_sheet(client, assignment, total, **kwargs):
+    return client.post(page_url(assignment), form_data(sheets.sheet_criteria(assignment.sheet), total, **kwargs))
+
+
+def sheet_of(assignment) -> ScoreSheet:
+    return ScoreSheet.objects.get(assignment=assignment)
+
+
+def test_save_draft_then_submit(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    draft = messages_of(post_sheet(client, assignment, 70, bonus=4))
+    page = client.get(page_url(assignment))
+    submitted = post_sheet(client, assignment, 70, bonus=4, action="submit")
+
+    assert draft == ["评分草稿已保存。"]
+    assert "当前总分：74.00" in visible_text(page)
+    assert submitted.status_code == 302
+    assert messages_of(submitted) == ["评分已提交并锁定。"]
+    assert (sheet_of(assignment).status, sheet_of(assignment).total) == (SheetStatus.SUBMITTED, Decimal("74.00"))
+
+
+def test_a_zero_on_a_criterion_is_a_score(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    post_sheet(client, assignment, 70)  # S1 35, S2 35, S3 0
+    page = client.get(page_url(assignment))
+    submitted = post_sheet(client, assignment, 70, action="submit")
+
+    assert page.status_code == 200
+    assert "当前总分：70.00" in visible_text(page)
+    assert messages_of(submitted) == ["评分已提交并锁定。"]
+
+
+def test_page_of_a_draft_over_a_maximum_lowered_since_still_opens(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+    post_sheet(client, assignment, 80)  # S1 35
+    panel.plan.rubric.criteria.filter(code="S1").update(max_points=Decimal("30"))  # the admin edits the rubric
+
+    page = client.get(page_url(assignment))
+    refused = messages_of(post_sheet(client, assignment, 80, action="submit"))
+
+    assert page.status_code == 200
+    assert "全部指标评分并保存后显示总分。" in visible_text(page)
+    assert refused == ["评分未保存：请按提示修改标出的内容。"]
+
+
+def test_points_over_the_maximum_are_a_form_error(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    response = post_sheet(client, assignment, 70, action="submit", S1="36")
+
+    assert response.status_code == 200
+    assert messages_of(response) == ["评分未保存：请按提示修改标出的内容。"]
+    assert "S1：确保该值小于或等于35.00。" in visible_text(response)
+    assert Score.objects.count() == 0
+    assert sheet_of(assignment).status == SheetStatus.DRAFT
+
+
+def test_submit_with_a_missing_criterion_is_refused(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    response = post_sheet(client, assignment, 70, action="submit", S2="", B4="")
+
+    assert response.status_code == 200
+    assert messages_of(response) == ["以下指标尚未评分：B4、S2。"]
+    assert sheet_of(assignment).status == SheetStatus.DRAFT
+    assert Score.objects.get(sheet__assignment=assignment, criterion__code="S1").points == Decimal("35.00")  # kept as draft
+
+
+def test_outlier_needs_a_justification_on_the_page(panel, login):
+    submit(panel.active[DRC], 80)
+    submit(panel.active[CIVIL], 82)
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    refused = messages_of(post_sheet(client, assignment, 60, action="submit"))
+    accepted = post_sheet(client, assignment, 60, action="submit", justification="佐证材料与实地考察不符。")
+
+    assert refused == ["您的总分（60.00）与其他评审专家的平均分相差超过10.00分，请在“偏离说明”中写明理由后再提交。"]
+    assert messages_of(accepted) == ["评分已提交并锁定。"]
+    assert (sheet_of(assignment).total, sheet_of(assignment).justification) == (Decimal("60.00"), "佐证材料与实地考察不符。")
+
+
+def test_submitted_sheet_refuses_a_post_until_reopened(panel, login):
+    assignment = panel.active[HR]
+    submit(assignment, 80)
+    client = login(assignment.reviewer)
+
+    locked_page = client.get(page_url(assignment))
+    refused = messages_of(post_sheet(client, assignment, 20, action="submit"))
+    sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason="S2 请按细则重评。")
+    reopened_page = client.get(page_url(assignment))
+    resubmitted = post_sheet(client, assignment, 78, action="submit")
+
+    assert f'name="c{panel.criteria()[0].pk}"' not in text(locked_page)
+    assert "总分：80.00" in visible_text(locked_page)
+    assert refused == ["评分表已提交并锁定；如需修改，请联系管理员退回。"]
+    assert "管理员退回修改： S2 请按细则重评。" in visible_text(reopened_page)
+    assert messages_of(resubmitted) == ["评分已提交并锁定。"]
+    assert sheet_of(assignment).total == Decimal("78.00")
+
+
+def test_closed_stage_refuses_a_draft(panel, login):
+    assignment = panel.active[HR]
+    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin)
+    client = login(assignment.reviewer)
+
+    response = post_sheet(client, assignment, 70)
+
+    assert messages_of(response) == ["评分阶段已关闭。"]
+    assert Score.objects.count() == 0
+
+
+def test_other_reviewers_totals_are_hidden_until_the_stage_closes(panel, login):
+    submit(panel.active[DRC], Decimal("86.5"))
+    submit(panel.active[CIVIL], Decimal("83.5"))
+    assignment = panel.active[HR]
+    submit(assignment, 80)
+    client = login(assignment.reviewer)
+
+    before = client.get(page_url(assignment))
+    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin)
+    after = client.get(page_url(assignment))
+
+    assert "86.50" not in text(before) and "83.50" not in text(before)
+    assert "发改专家1" not in text(before)
+    assert "评分阶段关闭前，您看不到其他评审专家的评分" in visible_text(before)
+    assert "测试县发改局" in visible_text(after)
+    assert "发改专家1 86.50" in visible_text(after)
+    assert "民政专家1 83.50" in visible_text(after)
+
+
+def test_score_page_of_someone_elses_task_is_404(panel, login):
+    response = login(panel.active[DRC].reviewer).get(page_url(panel.active[HR]))
+
+    assert response.status_code == 404
