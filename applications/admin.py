@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from applications.models import Application, Attachment, Condition, ConditionAnswer, PriorityItem
+from portal.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Condition)
@@ -36,19 +37,10 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: every status change goes through the portal's pages and services, never through the admin."""
 
     list_display = ["institution_name", "round", "status", "submitted_at"]
     list_filter = ["status", "round"]
     search_fields = ["institution_name", "institution__uscc"]
     inlines = [ConditionAnswerInline, PriorityItemInline, AttachmentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -125,16 +125,10 @@ class WorkdayOverrideAdmin(CalendarAdmin):
     date_hierarchy = "date"
 
 
-@admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included (SECURITY.md 7, 9): records are written only by portal.audit."""
+class ReadOnlyAdminMixin:
+    """Records that change only through the portal's services: shown (with history), never added, edited or deleted."""
 
-    list_display = ["created_at", "event", "username", "source_ip", "object_type", "object_id", "success"]
-    list_filter = ["event", "success"]
-    search_fields = ["username", "source_ip", "object_id", "detail"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -142,3 +136,13 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only for everyone, superusers included (SECURITY.md 7, 9): records are written only by portal.audit."""
+
+    list_display = ["created_at", "event", "username", "source_ip", "object_type", "object_id", "success"]
+    list_filter = ["event", "success"]
+    search_fields = ["username", "source_ip", "object_id", "detail"]
+    date_hierarchy = "created_at"

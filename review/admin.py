@@ -4,6 +4,7 @@ portal's pages and services (read-only here, with their history)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import ReadOnlyAdminMixin
 from review.models import (
     Criterion,
     DepartmentOpinion,
@@ -28,15 +29,8 @@ class RubricAdmin(SimpleHistoryAdmin):
     inlines = [CriterionInline]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(ReviewPlan)
