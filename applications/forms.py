@@ -10,6 +10,7 @@ from applications.enums import AttachmentPurpose, SelfCheck
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, PriorityItem
 from applications.services import count_chars
 from portal.enums import InstitutionKind, RegionLevel
+from portal.forms import IdChoiceField
 from portal.models import Institution, Region, User
 from portal.validators import format_phone, normalize_phone, normalize_uscc
 
@@ -170,6 +171,7 @@ class PriorityItemForm(forms.ModelForm):
         model = PriorityItem
         fields = ["kind", "title", "issuer", "issued_on", "proof"]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"proof": IdChoiceField}
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -16,6 +17,8 @@ def safe_cell(value):
     """A value as a spreadsheet cell: text stays text, and text that a spreadsheet would run as a formula is quoted."""
     if value is None:
         return ""
+    if isinstance(value, str):  # control characters a form accepted would make openpyxl refuse the file (a 500)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

@@ -13,6 +13,36 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
 
+_MAX_ID = 2**63 - 1
+
+
+def _ids_in_range(values) -> bool:
+    """Whether every value is a key the database can hold; a huge number would overflow the query (a 500)."""
+    for value in values:
+        try:
+            number = int(str(value).strip())  # as Django reads it: a sign, "９" and "1_0" pass; over 4,300 digits fails
+        except ValueError:
+            continue  # not a number: Django refuses it as an invalid choice
+        if not -_MAX_ID - 1 <= number <= _MAX_ID:
+            return False
+    return True
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses an out-of-range id as an invalid choice instead of failing in the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _ids_in_range([value]):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if not _ids_in_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"})
+        return super()._check_values(value)
+
 
 class PortalFormRenderer(TemplatesSetting):
     form_template_name = "includes/form/form.html"

@@ -70,8 +70,9 @@ def home(request):
 @role_required(*PROGRAMME_VIEWERS)
 def programme_list(request):
     programmes = selectors.programme_list_for_user(request.user)
-    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12).
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12);
+    # and SQLite a LIKE pattern over 50,000 bytes ("pattern too complex"): a search needs no more than 100 characters.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         programmes = programmes.filter(name__icontains=query)
     page, querystring = paginate(request, programmes)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
+from portal.forms import IdChoiceField
 from portal.models import User
 from review.enums import ConflictKind, CriterionKind, OpinionVerdict, ReviewMethod
 from review.models import ReviewPlan
@@ -42,8 +43,8 @@ class ReviewPlanForm(forms.ModelForm):
 
 
 class AssignmentAddForm(forms.Form):
-    application = forms.ModelChoiceField(label=_("申报"), queryset=None)
-    reviewer = forms.ModelChoiceField(label=_("评审专家"), queryset=None)
+    application = IdChoiceField(label=_("申报"), queryset=None)
+    reviewer = IdChoiceField(label=_("评审专家"), queryset=None)
     override = forms.BooleanField(label=_("已核实，仍然分配（系统提示可能存在利益冲突时勾选）"), required=False)
 
     def __init__(self, *args, applications, departments, **kwargs):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import MultipleFileField, MultipleFileInput
 from portal.enums import Role
+from portal.forms import IdChoiceField, IdMultipleChoiceField
 from portal.models import User
 
 DATE_INPUT = {"type": "date"}
@@ -73,12 +74,12 @@ class DefenseMinutesForm(forms.Form):
     )
 
 
-class ApplicationChoiceField(forms.ModelChoiceField):
+class ApplicationChoiceField(IdChoiceField):
     def label_from_instance(self, application):
         return application.institution_name  # all of one round: the round's name would only repeat
 
 
-class InspectorChoiceField(forms.ModelMultipleChoiceField):
+class InspectorChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, user):
         where = user.department or user.get_role_display()
         return f"{user}（{where}）"

@@ -214,14 +214,22 @@ def ranking(request, round_pk: int):
     return render(request, "review/ranking.html", context)
 
 
+def _form_int(text: str) -> int | None:
+    """A position or id typed in a form, or None: "²" passes isdigit() but not int(), and a 5,000-digit number
+    neither int() nor the database takes (SECURITY.md 12)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @role_required(*ADMINS)
 @require_POST
 def tie_break(request, round_pk: int):
     round = managed_round_or_404(request.user, round_pk)
     positions = []
     for key, value in request.POST.items():
-        if key.startswith("pos_") and value.strip().isdigit():
-            positions.append((int(value), int(key[4:])))
+        position, pk = _form_int(value), _form_int(key[4:])
+        if key.startswith("pos_") and position is not None and pk is not None:
+            positions.append((position, pk))
     order = [pk for _position, pk in sorted(positions)]
     try:
         results.tie_break_record(round=round, order=order, reason=request.POST.get("reason", ""), actor=request.user)
@@ -235,8 +243,8 @@ def tie_break(request, round_pk: int):
 @require_POST
 def shortlist(request, round_pk: int):
     round = managed_round_or_404(request.user, round_pk)
-    chosen = [int(pk) for pk in request.POST.getlist("application") if pk.isdigit()]
-    reasons = {int(k[5:]): v for k, v in request.POST.items() if k.startswith("skip_") and k[5:].isdigit()}
+    chosen = [pk for pk in map(_form_int, request.POST.getlist("application")) if pk is not None]
+    reasons = {_form_int(k[5:]): v for k, v in request.POST.items() if k.startswith("skip_") and _form_int(k[5:]) is not None}
     try:
         saved = results.shortlist_save(round=round, application_ids=chosen, skip_reasons=reasons, actor=request.user)
         messages.success(request, _("拟评定名单已保存（%(count)d家）。") % {"count": saved.entries.count()})

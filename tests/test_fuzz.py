@@ -1,0 +1,722 @@
+"""No input makes a 500 (SECURITY.md 12): property-based fuzzing of every form and public endpoint.
+
+Each test builds its data once (outside `@given`); every example then runs in a savepoint that is rolled back, so a
+request that happens to succeed (a valid reason accepts the application, a valid shortlist is saved) does not change
+what the next example sees. The test client re-raises any exception of a view, so an input that would answer 500
+fails the test with its traceback; the status is checked besides.
+
+The registration form's fields and the application form's main fields already have their own fuzz tests
+(tests/applications/test_views_applicant.py); here the registration form gets long and repeated values instead, and
+the application form its per-condition answers and the priority formset.
+"""
+
+import os
+from contextlib import contextmanager
+from datetime import time, timedelta
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from applications.conditions import conditions_install_default
+from applications.enums import ApplicationStatus
+from applications.models import Condition
+from portal import services as portal_services
+from portal.enums import Role
+from review.enums import CriterionKind
+from review.models import ReviewPlan
+from review.services import sheets
+from review.services.stages import defense_session_create
+from tests.applications.factories import PDF, PNG, ApplicationFactory, AttachmentFactory
+from tests.factories import InstitutionFactory, RoundFactory, UserFactory
+from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submitted_sheet
+
+pytestmark = pytest.mark.django_db
+
+# FUZZ_SCALE=10 runs ten times the examples (a deeper search than the suite's ~40 s allows).
+SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
+FUZZ = settings(
+    max_examples=round(20 * SCALE),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+FEW = settings(FUZZ, max_examples=round(15 * SCALE))
+# Anything a browser (or a script) can send: a 400 for a malformed request, a 403/404 for a refusal, a 405 for a wrong
+# method, a 429 for the login lockout. Never a 500.
+ANSWERS = {200, 302, 400, 403, 404, 405, 429}
+
+# --- strategies ------------------------------------------------------------------------------------------------------
+
+CHARS = st.characters(blacklist_categories=("Cs",))  # lone surrogates cannot be encoded in a request
+TEXT = st.text(alphabet=CHARS, max_size=60)
+# Long strings: one character repeated (cheap to generate), or a short random text repeated.
+LONG = st.one_of(
+    st.builds(lambda c, n: c * n, st.sampled_from(["a", "测", "\x00", " ", "9", "\U0001f600", "'", "<"]), st.integers(200, 20_000)),
+    st.builds(lambda t, n: t * n, st.text(alphabet=CHARS, min_size=1, max_size=8), st.integers(50, 2_000)),
+)
+NUMBER = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+).map(str)
+DATE = st.one_of(
+    st.dates().map(str),
+    st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+    st.datetimes().map(lambda d: d.isoformat()),
+    st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
+)
+ODD = st.sampled_from([
+    "", " ", "\x00", "\x00\x00", "\r\n", "\t", "0", "-1", "1.5", "00", "+1", "1e309", "-1e309", "NaN", "nan", "inf",
+    "-inf", "99999999999999999999999", "9223372036854775808", "-9223372036854775809", "²", "١٢", "Ⅻ", "2026-02-30",
+    "2026-13-01", "9999-12-31", "0001-01-01", "9999-12-31T23:59", "0001-01-01T00:00", "0001-01-01 00:00:00",
+    "10000-01-01", "2026-1-1", "None", "null", "true", "[]", "{}", "%00", "%ff", "../../etc/passwd", "<script>",
+    "=1+1", "' OR 1=1 --", "\u202e", "\ufeff", "\U0001f600",
+])
+VALUE = st.one_of(TEXT, LONG, NUMBER, DATE, ODD)
+VALUES = st.one_of(VALUE, st.lists(VALUE, max_size=3))  # a list is a repeated key
+KEY = st.one_of(TEXT, st.sampled_from(["q", "page", "next", "status", "kind", "region", "sort", "export", "start",
+                                       "days", "language", "csrfmiddlewaretoken", "", "page[]", "q\x00"]))
+QUERY = st.dictionaries(KEY, VALUES, max_size=6)
+# A raw query string, percent-escapes and bytes as they come (WSGI hands them over as latin-1 text).
+RAW_QUERY = st.one_of(
+    st.binary(max_size=80).map(lambda b: b.decode("latin-1")),
+    st.lists(st.sampled_from(["q=", "%", "%f", "%ff", "%00", "&", "=", "==", "&&", ";", "page=", "+", "%E6%B5",
+                              "%C0%AF", "a[]=", "q=%ff%fe", "page=-1", "page=9999999999999999999"]), max_size=8).map("".join),
+)
+IDS = st.one_of(st.integers(min_value=-5, max_value=50), st.integers(min_value=0, max_value=10**30))
+
+
+def id_text(known=()) -> st.SearchStrategy[str]:
+    """Ids as a form sends them: mostly real ones (so the happy path is reached), or anything at all."""
+    options = [IDS.map(str), VALUE]
+    if known:
+        options.insert(0, st.sampled_from([str(pk) for pk in known]))
+    return st.one_of(*options)
+
+
+@contextmanager
+def rolled_back():
+    """Run one example in a savepoint that is always rolled back."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def fields(names, value=VALUE):
+    """A form's data: every field name present or not, each with any value."""
+    return st.fixed_dictionaries({}, optional={name: value for name in names})
+
+
+MISSING = object()
+
+
+def around(valid: dict, value=VALUE):
+    """Form data around a valid one: a few fields replaced by any value or left out (often none, so that examples
+    also get past validation to the code behind it). A valid value may be a strategy."""
+
+    def merge(drawn):
+        data, changes = drawn
+        for name, change in changes.items():
+            if change is MISSING:
+                data.pop(name)
+            else:
+                data[name] = change
+        return data
+
+    good = st.fixed_dictionaries({k: v if isinstance(v, st.SearchStrategy) else st.just(v) for k, v in valid.items()})
+    changes = st.dictionaries(st.sampled_from(list(valid)), st.one_of(value, st.just(MISSING)), max_size=len(valid))
+    return st.tuples(good, changes).map(merge)
+
+
+def today_plus(days: int) -> st.SearchStrategy[str]:
+    return st.builds(lambda: str(timezone.localdate() + timedelta(days=days)))
+
+
+def check(response):
+    assert response.status_code in ANSWERS, response.status_code
+    return response
+
+
+# --- public GET endpoints with any query ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def public_round():
+    round = RoundFactory()
+    conditions_install_default(round.programme)
+    return round
+
+
+PUBLIC_PATHS = [
+    "/", "/accounts/login/", "/accounts/password/reset/", "/register/", "/healthz/", "/calls/{round}/",
+    "/accounts/password/reset/done/", "/accounts/password/reset/complete/", "/accounts/logout/", "/home/",
+]
+
+
+@FUZZ
+@given(path=st.sampled_from(PUBLIC_PATHS), query=QUERY)
+def test_public_get_with_any_query_params(client, public_round, path, query):
+    with rolled_back():
+        check(client.get(path.format(round=public_round.pk), query))
+
+
+@FUZZ
+@given(path=st.sampled_from(PUBLIC_PATHS), raw=RAW_QUERY)
+def test_public_get_with_a_raw_query_string(client, public_round, path, raw):
+    with rolled_back():
+        check(client.get(path.format(round=public_round.pk), QUERY_STRING=raw))
+
+
+@FEW
+@given(pk=IDS.filter(lambda n: n >= 0), query=QUERY)
+def test_call_page_of_any_id(client, public_round, pk, query):
+    with rolled_back():
+        check(client.get(f"/calls/{pk}/", query))
+
+
+# --- public POST forms ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def accounts():
+    return [UserFactory(username="zhao"), UserFactory(username="qian", email="qian@example.com")]
+
+
+NEXT = st.sampled_from(["/home/", "https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)",
+                        "/home/\x00", "/%0d%0aSet-Cookie:x=1", "http://testserver/home/", "\u202e/home/"])
+
+
+@FUZZ
+@given(data=st.one_of(
+    around({"username": st.sampled_from(["zhao", "ZHAO", "zhao\x00", " zhao"]), "password": "Test-pass-2026", "next": NEXT}),
+    fields(["username", "password", "next", "captcha_0", "captcha_1"]),
+), query=QUERY)
+def test_login_post(client, accounts, data, query):
+    with rolled_back():
+        check(client.post("/accounts/login/", data, QUERY_STRING=urlencode(query, doseq=True)))
+
+
+@FUZZ
+@given(data=fields(["email", "captcha_0", "captcha_1"], st.one_of(st.just("qian@example.com"), VALUE)))
+def test_password_reset_post(client, accounts, data):
+    with rolled_back():
+        check(client.post("/accounts/password/reset/", data))
+
+
+@FEW
+@given(uidb64=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=", max_size=30),
+       token=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", max_size=60),
+       data=fields(["new_password1", "new_password2"]))
+def test_password_reset_confirm_with_any_link(client, uidb64, token, data):
+    with rolled_back():
+        check(client.get(f"/accounts/password/reset/{uidb64 or 'x'}/{token or 'x'}/"))
+        check(client.post(f"/accounts/password/reset/{uidb64 or 'x'}/{token or 'x'}/", data))
+
+
+REGISTRATION_FIELDS = [
+    "name", "uscc", "kind", "region", "address", "principal_name", "contact_name", "contact_phone",
+    "contact_email", "username", "full_name", "email", "password1", "password2",
+]
+
+
+@FEW
+@given(data=fields(REGISTRATION_FIELDS, st.one_of(LONG, NUMBER, ODD, st.lists(VALUE, min_size=2, max_size=3))))
+def test_registration_post_with_long_odd_and_repeated_values(client, data):
+    with rolled_back():
+        check(client.post("/register/", data))
+
+
+@FUZZ
+@given(data=fields(["language", "next"], st.one_of(VALUE, NEXT, st.sampled_from(["en", "zh-hans", "zh-hant", "xx"]))),
+       referer=st.one_of(st.none(), TEXT, ODD))
+def test_set_language_post(client, data, referer):
+    headers = {"referer": referer} if referer is not None else {}
+    with rolled_back():
+        check(client.post("/i18n/setlang/", data, headers=headers))
+        check(client.get("/i18n/setlang/", data))
+
+
+CONTENT_TYPES = st.sampled_from([
+    "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
+    "application/x-www-form-urlencoded; charset=nonsense", "multipart/form-data", "multipart/form-data; boundary=",
+    "multipart/form-data; boundary=x", "text/plain", "application/json", "", "*/*; charset=utf-8",
+])
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(["/accounts/login/", "/accounts/password/reset/", "/register/", "/i18n/setlang/"]),
+    body=st.one_of(st.binary(max_size=300), RAW_QUERY.map(lambda q: q.encode("latin-1"))),
+    content_type=CONTENT_TYPES,
+)
+def test_public_post_with_a_raw_body(client, path, body, content_type):
+    with rolled_back():
+        check(client.generic("POST", path, body, content_type=content_type))
+
+
+# --- signed-in GET pages with filters ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_world():
+    """A programme admin and a round with applications in several states, of institutions in several states."""
+    round = RoundFactory()
+    admin = UserFactory(role=Role.PROGRAMME_ADMIN)
+    portal_services.programme_admin_grant(programme=round.programme, user=admin)
+    for status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED):
+        ApplicationFactory(round=round, status=status, submitted_at=None if status == "draft" else timezone.now())
+    InstitutionFactory(status="pending")
+    return round, admin
+
+
+@FUZZ
+@given(data=st.one_of(
+    fields(["start", "days"], st.one_of(VALUE, st.integers(-5, 40).map(str), st.dates().map(str))),
+    QUERY,
+))
+def test_workday_calculator(login, admin_world, data):
+    client = login(admin_world[1])
+    with rolled_back():
+        check(client.get("/tools/workdays/", data))
+
+
+@FUZZ
+@given(data=st.one_of(fields(["q", "page"]), QUERY), raw=st.one_of(st.none(), RAW_QUERY))
+def test_programme_list(login, admin_world, data, raw):
+    client = login(admin_world[1])
+    with rolled_back():
+        check(client.get("/programmes/", data) if raw is None else client.get("/programmes/", QUERY_STRING=raw))
+
+
+ROUND_FILTERS = ["q", "status", "kind", "region", "sort", "page", "export"]
+
+
+@FUZZ
+@given(data=fields(ROUND_FILTERS, st.one_of(
+    VALUE,
+    st.sampled_from(["xlsx", "-submitted", "submitted", "name", "status", "draft", "submitted", "accepted", "370322"]),
+)))
+def test_round_application_table(login, admin_world, data):
+    round, admin = admin_world
+    client = login(admin)
+    with rolled_back():
+        check(client.get(reverse("applications:round_applications", args=[round.pk]), data))
+
+
+@FEW
+@given(data=fields(["q", "status", "page"], st.one_of(VALUE, st.sampled_from(["pending", "verified", "rejected"]))))
+def test_institution_list(login, admin_world, data):
+    client = login(admin_world[1])
+    with rolled_back():
+        check(client.get(reverse("applications:institutions"), data))
+
+
+# --- the applicant's edit and upload ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft():
+    application = ApplicationFactory()
+    conditions_install_default(application.round.programme)
+    application.proof = AttachmentFactory(application=application)
+    application.round.programme.admin = UserFactory(role=Role.PROGRAMME_ADMIN)
+    portal_services.programme_admin_grant(programme=application.round.programme, user=application.round.programme.admin)
+    return application
+
+
+PRIORITY_FIELDS = ["kind", "title", "issuer", "issued_on", "proof", "id", "DELETE"]
+
+
+def edit_post(draw, draft) -> dict:
+    """The edit page's POST: valid main fields (fuzzed elsewhere), random condition answers and priority formset."""
+    data = {
+        "institution_name": draft.institution_name,
+        "contact_name": draft.contact_name,
+        "contact_phone": "0533-6961000",
+        "action": draw(st.sampled_from(["save", "submit", ""])),
+    }
+    for pk in draft.condition_pks:
+        for suffix, choices in (("answer", ["met", "not_met", "na", ""]), ("statement", [])):
+            key = f"c{pk}-{suffix}"
+            choice = draw(st.integers(0, 3))
+            if choice == 0:
+                continue
+            data[key] = draw(st.sampled_from(choices)) if choice == 1 and choices else draw(VALUES)
+    management = {
+        "TOTAL_FORMS": st.one_of(st.integers(0, 4).map(str), VALUE),
+        "INITIAL_FORMS": st.one_of(st.integers(0, 2).map(str), VALUE),
+        "MIN_NUM_FORMS": st.one_of(st.just("0"), VALUE),
+        "MAX_NUM_FORMS": st.one_of(st.just("20"), VALUE),
+    }
+    for name, strategy in management.items():
+        if draw(st.integers(0, 5)):
+            data[f"priority-{name}"] = draw(strategy)
+    for index in range(draw(st.integers(0, 3))):
+        for name in PRIORITY_FIELDS:
+            if draw(st.booleans()):
+                special = {"proof": id_text([draft.proof.pk]), "id": id_text(), "issued_on": st.one_of(DATE, VALUE)}
+                data[f"priority-{index}-{name}"] = draw(special.get(name, VALUE))
+    return data
+
+
+@FEW
+@given(data=st.data())
+def test_edit_post_condition_answers_and_priority_formset(login, draft, data):
+    draft.condition_pks = list(Condition.objects.filter(programme=draft.round.programme).values_list("pk", flat=True))
+    client = login(draft.created_by)
+    post = edit_post(data.draw, draft)
+    with rolled_back():
+        check(client.post(reverse("applications:edit", args=[draft.pk]), post))
+
+
+@FEW
+@given(values=st.fixed_dictionaries({
+    "institution_name": st.text(alphabet=CHARS, min_size=1, max_size=100),
+    "principal_name": st.text(alphabet=CHARS, max_size=50),
+}))
+def test_text_saved_through_the_edit_form_goes_into_the_excel_export(login, draft, values):
+    """What the form accepts (control characters included) must not break the admin's export of the round."""
+    admin = draft.round.programme.admin
+    applicant = login(draft.created_by)
+    staff = Client()
+    staff.force_login(admin)
+    post = {"contact_name": "李联系", "contact_phone": "0533-6961000", "priority-TOTAL_FORMS": "0",
+            "priority-INITIAL_FORMS": "0", **values}
+    with rolled_back():
+        check(applicant.post(reverse("applications:edit", args=[draft.pk]), post))
+        check(staff.get(reverse("applications:round_applications", args=[draft.round.pk]), {"export": "xlsx"}))
+
+
+FILE_NAME = st.one_of(
+    TEXT,
+    st.builds(lambda stem, ext: stem + ext, TEXT, st.sampled_from([".pdf", ".png", ".PNG", ".jpg", ".docx", ".xlsx",
+                                                                     ".exe", ".pdf.exe", "", ".", ".tar.gz"])),
+    LONG.map(lambda s: s[:1000] + ".pdf"),
+    st.sampled_from(["../../../etc/passwd", "..", ".", "con.pdf", "a\x00b.pdf", "a/b.pdf", "a\\b.pdf", "测试.pdf"]),
+)
+FILE_BYTES = st.one_of(st.binary(max_size=2048), st.sampled_from([PDF, PNG, b"", b"PK\x03\x04", b"%PDF-"]),
+                       st.binary(max_size=64).map(lambda b: PNG + b))
+
+
+BOUNDARY = "----fuzz-7MA4YWxkTrZu0gW"
+
+
+def multipart(data: dict, files, file_field="files") -> bytes:
+    """A multipart body written by hand: the test client's own encoder would refuse (or clean) the odd file names
+    that a script can send, and those are what the server's parser and the view must cope with."""
+    parts = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode() + item.encode())
+    for name, content, content_type in files:
+        head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{name}"\r\n'
+        parts.append(f"{head}Content-Type: {content_type}\r\n\r\n".encode() + content)
+    return b"\r\n".join(parts) + f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+@FUZZ
+@given(
+    files=st.lists(st.tuples(FILE_NAME, FILE_BYTES, st.one_of(st.just("application/octet-stream"), TEXT)), max_size=3),
+    data=fields(["purpose", "condition"], st.one_of(VALUE, st.sampled_from(["evidence", "condition", "priority", "seal"]))),
+)
+def test_upload_post(login, draft, files, data):
+    client = login(draft.created_by)
+    data.setdefault("purpose", "evidence")
+    body = multipart(data, files)
+    with rolled_back():
+        check(client.generic("POST", reverse("applications:upload", args=[draft.pk]), body,
+                             content_type=f"multipart/form-data; boundary={BOUNDARY}"))
+
+
+# --- the admin's decisions -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted():
+    application = ApplicationFactory(status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now())
+    admin = UserFactory(role=Role.PROGRAMME_ADMIN)
+    portal_services.programme_admin_grant(programme=application.round.programme, user=admin)
+    return application, admin
+
+
+@FUZZ
+@given(
+    action=st.sampled_from(["return", "accept", "reject"]),
+    data=around({"reason": "请补充服务台账。", "deadline": today_plus(5), "note": "材料齐全。"},
+                st.one_of(VALUE, st.integers(-3, 30).flatmap(today_plus))),
+)
+def test_return_accept_reject_post(login, submitted, action, data):
+    application, admin = submitted
+    client = login(admin)
+    with rolled_back():
+        check(client.post(reverse(f"applications:{action}", args=[application.pk]), data))
+
+
+@FEW
+@given(data=around({
+    "username": "wang_wu", "full_name": "王五", "email": "wang@example.com", "note": "核验无误。",
+    "decision": st.sampled_from(["verify", "reject"]), "active": st.sampled_from(["1", "0"]),
+}))
+def test_institution_pages_post(login, admin_world, data):
+    round, admin = admin_world
+    institution = round.applications.first().institution
+    member = institution.staff.first()
+    client = login(admin)
+    with rolled_back():
+        check(client.post(reverse("applications:institution", args=[institution.pk]), data))
+        check(client.post(reverse("applications:institution_decide", args=[institution.pk]), data))
+        check(client.post(reverse("applications:staff_set_active", args=[institution.pk, member.pk]), data))
+
+
+# --- review ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def review():
+    """Two accepted applications; 甲's 人社 reviewer has declared (sheet open), 乙's 发改 reviewer has not yet."""
+    review = build_review(labels=("甲", "乙"), reviewers_each=1)
+    review.active = activate(review, review.application("甲"), review.reviewers[HR][0])
+    review.sheet_criteria = list(sheets.sheet_criteria(review.active.sheet))
+    review.confirmed = confirmed(review, review.application("乙"), review.reviewers[DRC][0])
+    review.defense_session = defense_session_create(
+        round=review.round, actor=review.admin, starts_on=timezone.localdate() + timedelta(days=3),
+        first_slot_at=time(9), minutes_each=20, place="县人社局三楼第一会议室", note="",
+    )
+    return review
+
+
+def datetime_in_days(days: int) -> str:
+    return (timezone.localtime() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+DATETIME = st.one_of(
+    st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
+    st.datetimes().map(str),
+    st.integers(-30, 30).map(datetime_in_days),
+    VALUE,
+)
+
+
+@FUZZ
+@given(data=around({
+    "methods": st.lists(st.sampled_from(["written", "defense", "field"]), max_size=3).map(lambda m: ["written", *m]),
+    "reviewers_per_department": st.integers(1, 3).map(str),
+    "scoring_opens_at": st.integers(-30, 0).map(datetime_in_days),
+    "scoring_closes_at": st.integers(1, 30).map(datetime_in_days),
+}, st.one_of(VALUES, DATETIME)), with_plan=st.booleans())
+def test_review_plan_post(login, review, data, with_plan):
+    client = login(review.admin)
+    with rolled_back():
+        if not with_plan:
+            ReviewPlan.objects.filter(round=review.round).delete()
+        check(client.post(reverse("review:plan", args=[review.round.pk]), data))
+
+
+@FUZZ
+@given(data=st.data())
+def test_assignment_add_post(login, review, data):
+    applications = [a.pk for a in review.applications]
+    reviewers = [r.pk for people in review.reviewers.values() for r in people]
+    post = data.draw(around({
+        "application": st.sampled_from(applications), "reviewer": st.sampled_from(reviewers), "override": "on",
+    }, st.one_of(IDS.map(str), VALUE)))
+    client = login(review.admin)
+    with rolled_back():
+        check(client.post(reverse("review:assignment_add", args=[review.round.pk]), post))
+
+
+@FUZZ
+@given(data=around({
+    "kind": st.sampled_from(["none", "employment", "relative", "financial", "other"]), "detail": "三年前曾在该机构兼职。",
+}))
+def test_declare_post(login, review, data):
+    assignment = review.confirmed
+    client = login(assignment.reviewer)
+    with rolled_back():
+        check(client.post(reverse("review:declare", args=[assignment.pk]), data))
+
+
+POINTS = st.one_of(
+    st.decimals(min_value=-10, max_value=200, places=2).map(str),
+    st.integers(-5, 40).map(str),
+    st.sampled_from(["1", "0", "0.5", "35", "35.01", "1e2", "1E-2", "0x10", "1,5", "１２"]),
+    VALUE,
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_score_sheet_post(login, review, data):
+    assignment = review.active
+    criteria = review.sheet_criteria
+    post = {"action": data.draw(st.one_of(st.sampled_from(["save", "submit"]), VALUE)), "justification": data.draw(VALUE)}
+    for criterion in criteria:
+        value = st.one_of(st.sampled_from(["1", "0"]), VALUE) if criterion.kind == CriterionKind.GATE else POINTS
+        if data.draw(st.integers(0, 5)):
+            post[f"c{criterion.pk}"] = data.draw(value)
+        if data.draw(st.booleans()):
+            post[f"c{criterion.pk}_comment"] = data.draw(VALUE)
+    client = login(assignment.reviewer)
+    with rolled_back():
+        check(client.post(reverse("review:assignment", args=[assignment.pk]), post))
+
+
+@pytest.fixture
+def ranked():
+    """甲 90, 乙 80 and 丙 80 (tied), 丁 failing B1; quota 2."""
+    review = build_review(labels=("甲", "乙", "丙", "丁"), reviewers_each=1)
+    for label, total in (("甲", 90), ("乙", 80), ("丙", 80), ("丁", 95)):
+        for kind in (HR, DRC, CIVIL):
+            submitted_sheet(review.application(label), review.reviewers[kind][0], total, failed={"B1"} if label == "丁" else ())
+    return review
+
+
+@FUZZ
+@given(data=st.data())
+def test_tie_break_post(login, ranked, data):
+    ids = [a.pk for a in ranked.applications]
+    suffix = st.one_of(st.sampled_from([str(pk) for pk in ids]), IDS.map(str), TEXT, ODD)
+    post = data.draw(st.dictionaries(suffix.map(lambda s: f"pos_{s}"), id_text(range(1, 5)), max_size=5))
+    if data.draw(st.booleans()):
+        post["reason"] = data.draw(VALUE)
+    client = login(ranked.admin)
+    with rolled_back():
+        check(client.post(reverse("review:tie_break", args=[ranked.round.pk]), post))
+
+
+@FUZZ
+@given(data=st.data())
+def test_shortlist_post(login, ranked, data):
+    ids = [a.pk for a in ranked.applications]
+    post = {"application": data.draw(st.lists(id_text(ids), max_size=4))}
+    suffix = st.one_of(st.sampled_from([str(pk) for pk in ids]), IDS.map(str), TEXT, ODD)
+    post |= data.draw(st.dictionaries(suffix.map(lambda s: f"skip_{s}"), VALUE, max_size=3))
+    client = login(ranked.admin)
+    with rolled_back():
+        check(client.post(reverse("review:shortlist", args=[ranked.round.pk]), post))
+
+
+@FUZZ
+@given(data=around(
+    {"verdict": st.sampled_from(["agree", "disagree"]), "text": "同意推荐。", "signed_on": today_plus(0)},
+    st.one_of(VALUE, st.integers(-3, 3).flatmap(today_plus)),
+))
+def test_opinion_post(login, review, data):
+    client = login(review.leads[HR])
+    with rolled_back():
+        check(client.post(reverse("review:opinion", args=[review.application("甲").pk]), data))
+
+
+# --- review stages: defense sessions and field inspections -----------------------------------------------------------
+
+
+@FEW
+@given(data=around({
+    "starts_on": st.integers(0, 30).flatmap(today_plus),
+    "first_slot_at": st.sampled_from(["09:00", "14:30", "23:50", "00:00"]),
+    "minutes_each": st.integers(1, 130).map(str),
+    "place": "县人社局三楼第一会议室",
+    "note": "请携带原件。",
+}, st.one_of(VALUE, st.times().map(str))))
+def test_defense_session_post(login, review, data):
+    client = login(review.admin)
+    with rolled_back():
+        check(client.post(reverse("review:defense", args=[review.round.pk]), data))
+
+
+@FEW
+@given(data=st.data())
+def test_inspection_post(login, review, data):
+    applications = [str(a.pk) for a in review.applications]
+    people = [str(r.pk) for r in review.reviewers[HR] + review.reviewers[DRC]] + [str(review.admin.pk)]
+    post = data.draw(around({
+        "application": st.sampled_from(applications),
+        "inspected_on": st.integers(-5, 1).flatmap(today_plus),
+        "inspectors": st.lists(st.sampled_from(people), min_size=1, max_size=3),
+        "findings": "场所、台账与申报材料一致。",
+    }, st.one_of(VALUES, st.lists(id_text(people), max_size=3))))
+    files = data.draw(st.lists(st.tuples(FILE_NAME, FILE_BYTES, st.sampled_from(["image/png", "image/jpeg", ""])),
+                               max_size=2))
+    body = multipart(post, files, file_field="photos")
+    client = login(review.admin)
+    with rolled_back():
+        check(client.generic("POST", reverse("review:inspections", args=[review.round.pk]), body,
+                             content_type=f"multipart/form-data; boundary={BOUNDARY}"))
+
+
+@FEW
+@given(files=st.lists(st.tuples(FILE_NAME, FILE_BYTES, st.just("application/octet-stream")), max_size=2))
+def test_defense_minutes_post(login, review, files):
+    session = review.defense_session
+    client = login(review.admin)
+    with rolled_back():
+        check(client.generic("POST", reverse("review:defense_minutes", args=[session.pk]),
+                             multipart({}, files, file_field="minutes"),
+                             content_type=f"multipart/form-data; boundary={BOUNDARY}"))
+
+
+# --- signed-in pages with any query ----------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(path=st.sampled_from([
+    "/home/", "/notifications/", "/programmes/{programme}/", "/staff/institutions/{institution}/",
+    "/applications/{application}/", "/review/rounds/{round}/plan/", "/review/rounds/{round}/assignments/",
+    "/review/rounds/{round}/ranking/", "/review/rounds/{round}/defense/", "/review/rounds/{round}/inspections/",
+    "/review/rounds/{round}/export/{kind}/",
+]), kind=st.one_of(st.sampled_from(["sheets", "departments", "ranking"]), TEXT.filter(lambda k: k and "/" not in k)),
+    query=st.one_of(QUERY, RAW_QUERY))
+def test_signed_in_pages_with_any_query(login, review, path, kind, query):
+    application = review.application("甲")
+    url = path.format(programme=review.programme.pk, institution=application.institution_id, application=application.pk,
+                      round=review.round.pk, kind=quote(kind, safe=""))
+    client = login(review.admin)
+    with rolled_back():
+        if isinstance(query, dict):
+            check(client.get(url, query))
+        else:
+            check(client.get(url, QUERY_STRING=query))
+
+
+# --- ids beyond the database's integer range (the examples the search above finds only now and then) -----------------
+
+OUT_OF_RANGE = [
+    " 9223372036854775808", "-9223372036854775809", "+9" + "0" * 30, "９２２３３７２０３６８５４７７５８０８", "9" * 5000, "²",
+]
+
+
+@pytest.mark.parametrize("bad", OUT_OF_RANGE)
+def test_out_of_range_ids_in_review_forms(login, review, bad):
+    client = login(review.admin)
+    application, reviewer = review.application("甲"), review.reviewers[CIVIL][0]
+    inspection = {"application": str(application.pk), "inspected_on": str(timezone.localdate()), "findings": "一致。"}
+    posts = [
+        ("review:assignment_add", {"application": bad, "reviewer": str(reviewer.pk)}),
+        ("review:assignment_add", {"application": str(application.pk), "reviewer": bad}),
+        ("review:inspections", {**inspection, "inspectors": [bad]}),
+        ("review:inspections", {**inspection, "application": bad, "inspectors": [str(reviewer.pk)]}),
+        ("review:shortlist", {"application": [bad], f"skip_{bad}": "理由。"}),
+        ("review:tie_break", {f"pos_{bad}": "1", f"pos_{application.pk}": bad, "reason": "理由。"}),
+    ]
+    for name, data in posts:
+        with rolled_back():
+            check(client.post(reverse(name, args=[review.round.pk]), data))
+
+
+@pytest.mark.parametrize("bad", OUT_OF_RANGE)
+def test_out_of_range_ids_in_the_priority_formset(login, draft, bad):
+    client = login(draft.created_by)
+    data = {
+        "institution_name": draft.institution_name, "contact_name": draft.contact_name, "contact_phone": "0533-6961000",
+        "priority-TOTAL_FORMS": "1", "priority-INITIAL_FORMS": "0",
+        "priority-0-kind": "honour", "priority-0-title": "优质服务窗口", "priority-0-issuer": "县人社局",
+        "priority-0-issued_on": str(timezone.localdate()), "priority-0-proof": bad, "priority-0-id": bad,
+    }
+    with rolled_back():
+        check(client.post(reverse("applications:edit", args=[draft.pk]), data))
