@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
+from portal.models import User
 
 _MAX_ID = 2**63 - 1
 
@@ -42,6 +44,17 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         if not _ids_in_range(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"})
         return super()._check_values(value)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form sets the username's max_length without a validator, so an over-long name reached
+    authenticate() and django-axes' 255-character column (a 500 on PostgreSQL). Refuse it here, before any lookup."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if len(username) > User.username.field.max_length:
+            raise forms.ValidationError(_("用户名过长。"), code="max_length")
+        return username
 
 
 class PortalFormRenderer(TemplatesSetting):
