@@ -188,7 +188,7 @@ class PriorityItemForm(forms.ModelForm):
 
 
 PriorityItemFormSet = forms.inlineformset_factory(
-    Application, PriorityItem, form=PriorityItemForm, extra=1, can_delete=True, max_num=20, validate_max=True
+    Application, PriorityItem, form=PriorityItemForm, extra=1, can_delete=True, max_num=20, validate_max=True, absolute_max=20
 )
 
 
