@@ -35,15 +35,17 @@ def next_round_deadline(programmes) -> Round | None:
     )
 
 
+def institutions_in_jurisdictions(programmes) -> QuerySet[Institution]:
+    """Institutions whose region lies in the jurisdiction of any of these programmes (none when there are none)."""
+    condition = Q(pk__in=[])
+    for prefix in {programme.region.code_prefix for programme in programmes}:
+        condition |= Q(region__code__startswith=prefix)
+    return Institution.objects.filter(condition)
+
+
 def institutions_pending_count(programmes) -> int:
     """Institutions registered in the admin's jurisdictions that still wait for verification."""
-    prefixes = {p.region.code_prefix for p in programmes}
-    if not prefixes:
-        return 0
-    condition = Q()
-    for prefix in prefixes:
-        condition |= Q(region__code__startswith=prefix)
-    return Institution.objects.filter(condition, status=InstitutionStatus.PENDING).count()
+    return institutions_in_jurisdictions(programmes).filter(status=InstitutionStatus.PENDING).count()
 
 
 @dataclass(frozen=True)

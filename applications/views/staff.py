@@ -19,6 +19,7 @@ from applications.forms import (
     RoundFilterForm,
 )
 from applications.services import TransitionError
+from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
@@ -106,13 +107,10 @@ def reject(request, pk: int):
 
 
 def _managed_institutions(user):
-    institutions = Institution.objects.select_related("region")
     if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return institutions
-    condition = Q(pk__in=[])
-    for programme in selectors.managed_programmes(user).select_related("region"):
-        condition |= Q(region__code__startswith=programme.region.code_prefix)
-    return institutions.filter(condition)
+        return Institution.objects.select_related("region")
+    programmes = selectors.managed_programmes(user).select_related("region")
+    return portal_selectors.institutions_in_jurisdictions(programmes).select_related("region")
 
 
 @role_required(*ADMINS)
