@@ -20,6 +20,7 @@ from applications.models import Application, Attachment, Condition
 from applications.services import TRANSITIONS, TransitionError, count_chars
 from portal.enums import InstitutionKind, InstitutionStatus
 from portal.models import Notification
+from portal.validators import cn_date
 from tests.applications.factories import (
     PDF,
     PNG,
@@ -161,7 +162,7 @@ def test_return_records_reason_deadline_and_note():
     )
     record = latest_history(application)
     assert record.history_user == admin
-    assert record.history_change_reason == f"退回原因：请补充服务台账（请于{deadline:%Y年%m月%d日}前补正）"
+    assert record.history_change_reason == f"退回原因：请补充服务台账（请于{cn_date(deadline)}前补正）"
 
 
 def test_accept_records_decision_time_and_note():
@@ -321,7 +322,7 @@ def test_submit_refused_after_the_window_names_the_deadline():
         services.application_submit(application=application, actor=application.created_by)
 
     closes = timezone.localtime(round.closes_at)
-    assert str(refused.value) == f"申报已于{closes:%Y年%m月%d日 %H:%M}（北京时间）截止，不能提交。"
+    assert str(refused.value) == f"申报已于{cn_date(closes)} {closes:%H:%M}（北京时间）截止，不能提交。"
     assert Application.objects.get(pk=application.pk).status == S.DRAFT
 
 
@@ -346,7 +347,7 @@ def test_resubmit_refused_after_the_return_deadline():
     with time_machine.travel(timezone.now() + timedelta(days=4)), pytest.raises(TransitionError) as refused:
         services.application_submit(application=application, actor=application.created_by)
 
-    assert str(refused.value) == f"补正截止日期（{deadline:%Y年%m月%d日}）已过，不能再提交。请联系管理员。"
+    assert str(refused.value) == f"补正截止日期（{cn_date(deadline)}）已过，不能再提交。请联系管理员。"
     assert Application.objects.get(pk=application.pk).status == S.RETURNED
 
 
@@ -523,7 +524,7 @@ def test_transition_notifies_active_staff_in_the_portal_and_by_email(
 
     text = (
         f"您的申报“{application}”状态已变更为：退回补正。"
-        f" 退回原因：请补充台账（请于{deadline:%Y年%m月%d日}前补正）"
+        f" 退回原因：请补充台账（请于{cn_date(deadline)}前补正）"
     )
     notes = Notification.objects.order_by("user__username")
     assert [(n.user, n.text, n.link) for n in notes] == [
@@ -550,7 +551,7 @@ def test_every_state_change_notifies(eager_celery, django_capture_on_commit_call
     prefix = f"您的申报“{application}”状态已变更为："
     assert list(Notification.objects.order_by("pk").values_list("text", flat=True)) == [
         prefix + "已提交。",
-        prefix + f"退回补正。 退回原因：补充（请于{deadline:%Y年%m月%d日}前补正）",
+        prefix + f"退回补正。 退回原因：补充（请于{cn_date(deadline)}前补正）",
         prefix + "已重新提交。",
         prefix + "已受理。",
     ]

@@ -22,6 +22,7 @@ from applications.uploads import MB
 from portal import services as portal_services
 from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Institution, Notification, User
+from portal.validators import cn_date
 from tests.applications.factories import (
     PDF,
     PNG,
@@ -580,7 +581,7 @@ def test_submit_after_the_deadline_is_refused_with_the_deadline(login):
     response = client.post(edit_url(application), edit_data(application, action="submit"))
 
     closes = timezone.localtime(round.closes_at)
-    assert messages_of(response) == [f"申报已于{closes:%Y年%m月%d日 %H:%M}（北京时间）截止，不能提交。"]
+    assert messages_of(response) == [f"申报已于{cn_date(closes)} {closes:%H:%M}（北京时间）截止，不能提交。"]
     application.refresh_from_db()
     assert application.status == S.DRAFT
 
