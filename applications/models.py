@@ -110,6 +110,8 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "institution"], name="one_application_per_round"),
         ]
+        # The admin's table of a round, newest submission first: read in index order and stop at the page's end.
+        indexes = [models.Index(fields=["round", "submitted_at"], name="application_round_submitted")]
 
     def __str__(self):
         return f"{self.institution_name} · {self.round.name}"

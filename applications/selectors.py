@@ -1,11 +1,12 @@
 """Reads of the application stage, always narrowed to what the user may see."""
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationStatus
-from applications.models import Application, Condition
+from applications.models import Application, Attachment, Condition
 from portal.enums import Role
 from portal.models import Programme
 from portal.permissions import objects_for_user
@@ -70,11 +71,7 @@ SORTS = {
 
 def round_application_table(round, *, q="", status="", kind="", region="", sort="-submitted") -> QuerySet[Application]:
     """The admin's table of a round: search by name or USCC, filter by status, kind and region, sort."""
-    rows = (
-        Application.objects.filter(round=round)
-        .select_related("institution__region")
-        .annotate(attachment_count=Count("attachments"))
-    )
+    rows = Application.objects.filter(round=round).select_related("institution__region")
     if q:
         rows = rows.filter(Q(institution_name__icontains=q) | Q(institution__uscc__icontains=q.upper()))
     if status:
@@ -86,6 +83,27 @@ def round_application_table(round, *, q="", status="", kind="", region="", sort=
     return rows.order_by(SORTS.get(sort, SORTS["-submitted"]), "pk")
 
 
+def with_attachment_counts(rows: QuerySet[Application]) -> QuerySet[Application]:
+    """`rows` annotated with `attachment_count` (one GROUP BY over all of them: for the export, not for a page)."""
+    return rows.annotate(attachment_count=Count("attachments"))
+
+
+def set_attachment_counts(applications) -> None:
+    """Set `attachment_count` on each of `applications` (a page of the table) with one query for all of them."""
+    applications = list(applications)
+    if not applications:
+        return
+    counts = dict(
+        Attachment.objects.filter(application__in=[application.pk for application in applications])
+        .order_by()
+        .values("application")
+        .annotate(count=Count("id"))
+        .values_list("application", "count")
+    )
+    for application in applications:
+        application.attachment_count = counts.get(application.pk, 0)
+
+
 def round_status_counts(round) -> dict[str, int]:
     """How many applications of the round are in each status (one query)."""
     rows = Application.objects.filter(round=round).values("status").annotate(count=Count("id"))
@@ -93,10 +111,17 @@ def round_status_counts(round) -> dict[str, int]:
 
 
 def managed_round_or_404(user, pk: int):
-    """A round of a programme the user administers (any round for a system admin); anything else is a 404."""
+    """A round of a programme the user administers (any round for a system admin); anything else is a 404.
+
+    One object-permission check on the round's programme rather than a query of every programme the user manages;
+    a global `portal.manage_programme` still covers every programme, as in `managed_programmes`.
+    """
     from portal.models import Round
 
-    rounds = Round.objects.select_related("programme__region")
-    if not (user.is_superuser or user.role == Role.SYSTEM_ADMIN):
-        rounds = rounds.filter(programme__in=managed_programmes(user))
-    return get_object_or_404(rounds, pk=pk)
+    round = get_object_or_404(Round.objects.select_related("programme__region"), pk=pk)
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return round
+    perm = "portal.manage_programme"
+    if user.has_perm(perm, round.programme) or user.has_perm(perm):
+        return round
+    raise Http404

@@ -12,9 +12,10 @@ class PortalConfig(AppConfig):
         from django.core import checks
 
         from portal import signals
-        from portal.checks import audit_settings_check
+        from portal.checks import audit_settings_check, encryption_keys_check
 
         checks.register(audit_settings_check, checks.Tags.security)
+        checks.register(encryption_keys_check, checks.Tags.security)
         # Audit of sign-ins (SECURITY.md 8); dispatch_uid keeps a second ready() from connecting twice.
         user_logged_in.connect(signals.logged_in, dispatch_uid="portal.audit.login")
         user_logged_out.connect(signals.logged_out, dispatch_uid="portal.audit.logout")

@@ -24,3 +24,22 @@ def audit_settings_check(app_configs=None, **kwargs) -> list[checks.CheckMessage
             checks.Error(f"AUDIT_HASH“{name}”不可用：审计摘要须为256位算法（如 sha256、sm3）。", id="portal.E002")
         )
     return errors
+
+
+def encryption_keys_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every key in FIELD_ENCRYPTION_KEYS must be a Fernet key: a placeholder would fail at the first objection."""
+    from cryptography.fernet import Fernet
+
+    errors = []
+    for position, key in enumerate(getattr(settings, "FIELD_ENCRYPTION_KEYS", []), start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            errors.append(
+                checks.Error(
+                    f"FIELD_ENCRYPTION_KEYS 第{position}个密钥无效：须为 Fernet 密钥（32字节，URL 安全的 Base64）。",
+                    hint='python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"',
+                    id="portal.E003",
+                )
+            )
+    return errors

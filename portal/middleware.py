@@ -1,5 +1,8 @@
 """Request middleware of the portal."""
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,3 +32,35 @@ class PasswordChangeRequiredMiddleware:
                 messages.warning(request, _("密码已超过有效期，请修改密码。"))
             return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+# The session key holding when the session was last saved (seconds since the epoch).
+SESSION_SAVED_AT = "_saved_at"
+
+
+class SessionIdleRefreshMiddleware:
+    """Keep SESSION_COOKIE_AGE an idle timeout (SECURITY.md 4) without writing the session on every request.
+
+    Saving a session sets its expiry to SESSION_COOKIE_AGE from now. Rather than save it on every request
+    (SESSION_SAVE_EVERY_REQUEST), a session is saved when more than SESSION_REFRESH_SECONDS passed since its last
+    save, or when it changed anyway: a session then ends between SESSION_COOKIE_AGE − SESSION_REFRESH_SECONDS and
+    SESSION_COOKIE_AGE after the last request. Only a request that brought a session cookie is considered (no
+    session is started for a visitor), and only a live session (not an expired one, nor one flushed at logout).
+    Placed right after SessionMiddleware, so that the mark is set before SessionMiddleware saves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        saved_at = session.get(SESSION_SAVED_AT, 0)  # loads the session if the request did not
+        if session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - saved_at > settings.SESSION_REFRESH_SECONDS:
+            session[SESSION_SAVED_AT] = now
+        return response

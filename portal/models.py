@@ -125,6 +125,26 @@ class Programme(models.Model):
     publicity_days = models.PositiveSmallIntegerField(
         _("公示工作日数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
+    objection_requires_id_number = models.BooleanField(
+        _("异议须填身份证号"),
+        default=False,
+        help_text=_("按本地规定，个人提出异议时须同时提供居民身份证号码。"),
+    )
+    publicity_template = models.TextField(
+        _("公示正文模板"),
+        blank=True,
+        help_text=_(
+            "发布公示时预填的正文，可用占位符：{项目}、{批次}、{名单数}、{公示时间}、{截止时间}、{联系方式}。"
+            "留空使用默认模板。"
+        ),
+    )
+    announcement_template = models.TextField(
+        _("公布文件正文模板"),
+        blank=True,
+        help_text=_(
+            "起草公布文件时预填的正文，可用占位符：{项目}、{批次}、{层级}、{牌匾}、{公示结果}。留空使用默认模板。"
+        ),
+    )
     review_drop_extremes_from = models.PositiveSmallIntegerField(
         _("去掉最高最低分的最少评审人数"),
         default=5,

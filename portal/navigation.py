@@ -9,11 +9,12 @@ from portal.enums import Role
 NAVIGATION = {
     Role.APPLICANT: [(_("我的申报"), "home")],
     Role.REVIEWER: [(_("评审任务"), "home")],
-    Role.DEPARTMENT_LEAD: [(_("部门意见"), "home")],
+    Role.DEPARTMENT_LEAD: [(_("部门意见"), "home"), (_("异议核查"), "publicity:objections")],
     Role.PROGRAMME_ADMIN: [
         (_("工作台"), "home"),
         (_("评定项目"), "programme_list"),
         (_("机构核验"), "applications:institutions"),
+        (_("异议办理"), "publicity:objections"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
@@ -21,6 +22,8 @@ NAVIGATION = {
         (_("工作台"), "home"),
         (_("评定项目"), "programme_list"),
         (_("机构核验"), "applications:institutions"),
+        (_("异议办理"), "publicity:objections"),
+        (_("批量奖牌"), "publicity:batch_region"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

@@ -30,7 +30,10 @@ urlpatterns = [
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),
     path("", include("applications.urls")),
     path("review/", include("review.urls")),
+    path("", include("publicity.urls")),
+    path("captcha/", include("captcha.urls")),
     path("accounts/", include(account_patterns)),
+    path("i18n/lang/", views.language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -28,7 +28,13 @@ def healthz(request):
 
 @require_GET
 def landing(request):
-    return render(request, "portal/landing.html", {"open_rounds": selectors.round_list_open_now()})
+    from publicity.models import PublicityNotice
+
+    context = {
+        "open_rounds": selectors.round_list_open_now(),
+        "recent_notices": PublicityNotice.objects.order_by("-published_at")[:5],
+    }
+    return render(request, "portal/landing.html", context)
 
 
 @login_required
@@ -63,7 +69,10 @@ def home(request):
 
         applications = list(application_list_for_user(user).order_by("-updated_at"))
         applied_rounds = {application.round_id for application in applications}
-        context |= {"applications": applications, "applied_rounds": applied_rounds}
+        from publicity.models import Award
+
+        awards = Award.objects.filter(institution=user.institution_id).select_related("programme", "announcement", "revocation")
+        context |= {"applications": applications, "applied_rounds": applied_rounds, "awards": list(awards)}
     return render(request, f"portal/home/{role}.html", context)
 
 
@@ -140,3 +149,29 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         services.user_password_changed(user=form.user)
         return response
+
+
+@require_safe
+def language_switch(request):
+    """Switch the language by a link (visitors' pages carry no CSRF token, so they can be cached and shared).
+
+    Only sets the language cookie, which needs no CSRF protection; `next` must stay on this site.
+    """
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

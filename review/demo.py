@@ -1,6 +1,7 @@
 """Demo review records for `manage.py seed_demo`, built through the services:
 
 - the 2022 round, reviewed and closed: three departments scored, the leads signed, the shortlist saved;
+- the 2026 first batch, reviewed and shortlisted (two of three), for the publicity demo;
 - the 2025 round, under review: a declared conflict and its replacement, a supervisor conflict the portal flagged
   (the gig market is run by the HR bureau, so no HR reviewer is proposed), sheets submitted and still missing,
   one lead's opinions signed.
@@ -28,6 +29,9 @@ POINTS = {
     "高青县田镇街道便民服务中心": ("30", "27", "26", "0"),
     "高青县华育职业培训学校": ("26", "25", "22", "0"),
     "高青县零工市场": ("31", "28", "25", "6"),
+    "高青县芦湖街道社区就业服务站": ("31", "29", "26", "4"),
+    "淄博众联人力资源服务有限公司": ("29", "28", "25", "2"),
+    "高青县花沟镇某村股份经济合作社": ("27", "26", "23", "0"),
 }
 
 
@@ -113,4 +117,21 @@ def seed_review(*, rounds: dict[str, Round], admin: User) -> list[str]:
         for application in Application.objects.filter(round=current, status=ApplicationStatus.ACCEPTED).exclude(institution_name="高青县零工市场"):
             _sign(application, lead)
         done.append(str(current))
+
+    first_batch = rounds.get("2026a")
+    if first_batch is not None and not ReviewPlan.objects.filter(round=first_batch).exists():
+        plan = _plan(first_batch, [ReviewMethod.WRITTEN, ReviewMethod.FIELD])
+        assignments.assignments_propose(round=first_batch, actor=admin)
+        assignments.assignments_confirm(round=first_batch, actor=admin)
+        _declare_all(first_batch)
+        for assignment in ReviewAssignment.objects.filter(application__round=first_batch, status=AssignmentStatus.ACTIVE):
+            _score(assignment, 0)
+        for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
+            for application in Application.objects.filter(round=first_batch, status=ApplicationStatus.ACCEPTED):
+                _sign(application, lead)
+        sheets.plan_close_scoring(plan=plan, actor=admin)
+        ranked, _ineligible, _apps = results.round_ranking(first_batch)
+        top = [row.application_id for row in ranked[: first_batch.quota]]
+        results.shortlist_save(round=first_batch, application_ids=top, skip_reasons={}, actor=admin)
+        done.append(str(first_batch))
     return done

@@ -21,6 +21,15 @@ def _fast_test_settings(settings, tmp_path_factory):
     empty_static = tmp_path_factory.getbasetemp() / "empty-static"
     empty_static.mkdir(exist_ok=True)
     settings.STATIC_ROOT = empty_static
+    from django.core.cache import cache
+
+    cache.clear()  # LocMemCache instances share one store per process: no page or rate count leaks between tests
+
+
+@pytest.fixture
+def captcha_passes(monkeypatch):
+    """django-simple-captcha's test mode (the answer "PASSED"), for form tests; the browser test reads the real answer."""
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -15,17 +16,29 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def celery_worker():
-    """An in-process worker on a queue of its own, so a demo worker on the same broker never takes the task."""
+@contextmanager
+def own_queue():
+    """Send tasks to a queue of this test's own, so a demo worker on the same broker never takes them."""
     queue = f"test-{uuid.uuid4().hex}"
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
-        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10) as worker:
-            yield worker
+        yield queue
     finally:
         app.conf.task_default_queue = previous
+
+
+@contextmanager
+def running_worker(queue: str):
+    """An in-process worker on `queue`; it drains what was queued before it started."""
+    with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_worker():
+    with own_queue() as queue, running_worker(queue) as worker:
+        yield worker
 
 
 def wait_for(condition, timeout=15.0):

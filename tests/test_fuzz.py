@@ -720,3 +720,129 @@ def test_out_of_range_ids_in_the_priority_formset(login, draft, bad):
     }
     with rolled_back():
         check(client.post(reverse("applications:edit", args=[draft.pk]), data))
+
+
+# --- publicity: the public notice pages, the objection form, the private link; the handling forms ----------------
+
+
+@pytest.fixture
+def open_notice(captcha_passes):
+    from publicity.models import NoticeEntry, PublicityNotice
+
+    application = ApplicationFactory()
+    admin = UserFactory()
+    portal_services.programme_admin_grant(programme=application.round.programme, user=admin)
+    now = timezone.now()
+    notice = PublicityNotice.objects.create(
+        round=application.round, index_number="F-1", title="公示", body="正文", contacts="电话", issuers=["人社局"],
+        written_on=now.date(), published_at=now - timedelta(days=1), starts_on=now.date(), ends_on=now.date(),
+        working_days=5, closes_at=now + timedelta(days=3), created_by=admin,
+    )
+    entry = NoticeEntry.objects.create(
+        notice=notice, application=application, institution=application.institution,
+        institution_name=application.institution_name, institution_kind="类", region_name="县", rank=1,
+    )
+    return notice, entry, admin
+
+
+OBJECTION_FIELDS = ["entry", "objector_type", "name", "contact_person", "phone", "id_number", "email", "facts", "consent",
+                    "captcha_0", "captcha_1"]
+
+
+@FUZZ
+@given(
+    data=fields(OBJECTION_FIELDS, st.one_of(VALUE, st.sampled_from(["person", "organisation", "PASSED", "on", "13912345678"]))),
+    files=st.lists(st.tuples(FILE_NAME, FILE_BYTES, st.just("application/octet-stream")), max_size=2),
+    file_field=st.sampled_from(["evidence", "seal"]),
+)
+def test_objection_post(client, open_notice, data, files, file_field):
+    notice, entry, _admin = open_notice
+    data.setdefault("entry", str(entry.pk))
+    body = multipart(data, files, file_field=file_field)
+    with rolled_back():
+        check(client.generic("POST", reverse("publicity:objection_new", args=[notice.pk]), body,
+                             content_type=f"multipart/form-data; boundary={BOUNDARY}"))
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(["/notices/", "/notices/{notice}/", "/notices/{notice}/objection/", "/objections/lookup/"]),
+    query=QUERY,
+)
+def test_publicity_public_get_with_any_query(client, open_notice, path, query):
+    check(client.get(path.format(notice=open_notice[0].pk), query))
+
+
+@FUZZ
+@given(receipt=TEXT, token=TEXT, data=fields(["receipt_number", "token"]))
+def test_objection_private_link_and_lookup(client, open_notice, receipt, token, data):
+    path = f"/objections/{quote(receipt, safe='') or 'x'}/{quote(token, safe='') or 'y'}/"
+    check(client.get(path))
+    with rolled_back():
+        check(client.post("/objections/lookup/", data))
+
+
+@FUZZ
+@given(
+    action=st.sampled_from(["assign", "decide", "grant", "identity"]),
+    data=fields(["handler", "deadline", "grant_identity", "outcome", "findings", "reply", "user", "reason"],
+                st.one_of(VALUE, st.sampled_from(["upheld", "not_upheld", "on"]), today_plus(3))),
+    query=fields(["status", "notice", "page", "format", "identities"]),
+)
+def test_objection_handling_forms(login, open_notice, action, data, query):
+    from publicity.models import Objection
+
+    notice, entry, admin = open_notice
+    objection, _ = Objection.objects.get_or_create(
+        receipt_number="YY-F",
+        defaults={"notice": notice, "entry": entry, "token": "t" * 32, "objector_type": "person", "name": "某",
+                  "phone": "+8613912345678", "facts": "事实"},
+    )
+    client = login(admin)
+    check(client.get("/staff/objections/", query))
+    with rolled_back():
+        check(client.post(f"/staff/objections/{objection.pk}/{action}/", data))
+
+
+# --- results: verification links, the announcement draft, revocation ------------------------------------------------
+
+
+@FUZZ
+@given(code=TEXT, path=st.sampled_from(["/verify/{}/", "/results/{}/", "/revocations/{}/", "/results/{}/pdf/"]))
+def test_public_result_pages_with_any_id(client, code, path):
+    check(client.get(path.format(quote(code, safe="") or "x")))
+
+
+@pytest.fixture
+def awarded(open_notice):
+    from publicity.models import Award
+
+    notice, entry, admin = open_notice
+    award = Award.objects.create(
+        programme=notice.round.programme, institution=entry.institution, institution_name=entry.institution_name,
+        plaque_number="F-2026-001", awarded_on=timezone.localdate(),
+    )
+    return notice, award, admin
+
+
+@FUZZ
+@given(data=fields(["doc_prefix", "doc_year", "doc_serial", "title", "written_on", "body"],
+                   st.one_of(VALUE, NUMBER, today_plus(0))))
+def test_announcement_draft_post(login, awarded, data):
+    notice, _award, admin = awarded
+    with rolled_back():
+        check(login(admin).post(f"/staff/rounds/{notice.round_id}/announcement/", data))
+
+
+@FUZZ
+@given(
+    data=fields(["ground", "ground_text", "document_number", "decided_on", "quota_returned", "quota_reason"],
+                st.one_of(VALUE, st.sampled_from(["other", "violation", "on"]), st.integers(-30, 3).flatmap(today_plus))),
+    files=st.lists(st.tuples(FILE_NAME, FILE_BYTES, st.just("application/octet-stream")), max_size=2),
+)
+def test_revoke_post(login, awarded, data, files):
+    _notice, award, admin = awarded
+    client = login(admin)
+    with rolled_back():
+        check(client.generic("POST", f"/staff/awards/{award.pk}/revoke/", multipart(data, files, file_field="evidence"),
+                             content_type=f"multipart/form-data; boundary={BOUNDARY}"))

@@ -1,13 +1,18 @@
 """The programme admin's side: a round's applications, return / accept / reject, institutions and their staff."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, services
+from applications import selectors, services, table_cache
 from applications.enums import ApplicationStatus
 from applications.exports import round_applications_xlsx
 from applications.forms import (
@@ -22,7 +27,7 @@ from applications.services import TransitionError
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.audit import AuditEvent, audit
-from portal.enums import InstitutionStatus, Role
+from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Institution, Region, User
 from portal.pagination import paginate
 from portal.permissions import role_required
@@ -37,17 +42,60 @@ def _managed_application(request, pk: int):
     return application
 
 
+_PLACEHOLDER = 987654321
+
+
+def _label_rows(applications) -> None:
+    """Give each row of a page its attachment count, labels and link: one query, and the labels and the URL pattern
+    built once per page rather than per row (`get_*_display` builds its choices dict on every call)."""
+    selectors.set_attachment_counts(applications)
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    kinds = {value: str(label) for value, label in InstitutionKind.choices}
+    head, _placeholder, tail = reverse("applications:detail", args=[_PLACEHOLDER]).rpartition(str(_PLACEHOLDER))
+    for application in applications:
+        application.status_label = statuses.get(application.status, application.status)
+        application.kind_label = kinds.get(application.institution.kind, application.institution.kind)
+        application.url = f"{head}{application.pk}{tail}"
+
+
 @role_required(*ADMINS)
 def round_applications(request, pk: int):
-    """A round's applications: search, filters in the URL, sorting, pagination, and the Excel export."""
+    """A round's applications: search, filters in the URL, sorting, pagination, and the Excel export.
+
+    The table is cached as rendered until an application of the round changes (applications/table_cache.py), and
+    only read after the permission check above.
+    """
     round = selectors.managed_round_or_404(request.user, pk)
-    regions = Region.objects.filter(institutions__applications__round=round).distinct()
-    filter_form = RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
-    rows = selectors.round_application_table(round, **filter_form.filters())
     if request.GET.get("export") == "xlsx":
+        filter_form = _round_filter_form(request, round)
+        rows = selectors.with_attachment_counts(selectors.round_application_table(round, **filter_form.filters()))
         audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"round_applications xlsx rows={rows.count()}")
         return round_applications_xlsx(round, rows, user=request.user)
+    key = table_cache.table_key(
+        round,
+        query=request.GET.urlencode(),
+        per_page=settings.PAGINATE_BY,
+        language=get_language(),
+        scope="all" if request.user.is_superuser or request.user.role == Role.SYSTEM_ADMIN else "programme",
+    )
+    table = table_cache.get(key)
+    if table is None:
+        table = _round_table(request, round)
+        table_cache.put(key, table)
+    return render(request, "applications/round_applications.html", {"round": round, "table": mark_safe(table)})
+
+
+def _round_filter_form(request, round) -> RoundFilterForm:
+    regions = Region.objects.filter(institutions__applications__round=round).distinct()
+    return RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
+
+
+def _round_table(request, round) -> str:
+    filter_form = _round_filter_form(request, round)
+    rows = selectors.round_application_table(round, **filter_form.filters())
     page, querystring = paginate(request, rows)
+    page.object_list = list(page.object_list)
+    _label_rows(page.object_list)
     counts = selectors.round_status_counts(round)
     status_counts = [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in ApplicationStatus.choices]
     context = {
@@ -56,8 +104,9 @@ def round_applications(request, pk: int):
         "page": page,
         "querystring": querystring,
         "status_counts": status_counts,
+        "filtered": bool(request.GET),
     }
-    return render(request, "applications/round_applications.html", context)
+    return render_to_string("applications/_round_table.html", context)
 
 
 def _decide(request, pk: int, form_class, act):

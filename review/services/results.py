@@ -94,10 +94,11 @@ def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User
 
 
 def period_remaining(round: Round) -> int:
-    """The programme's period quota minus the awards already made in it (revoked ones keep their place, issue 7)."""
+    """The programme's period quota minus the awards made in it: a revoked award keeps its place unless the admin
+    gave the quota back with the revocation (issue 7, 5)."""
     from publicity.models import Award
 
-    used = Award.objects.filter(programme=round.programme).count()
+    used = Award.objects.filter(programme=round.programme).exclude(revocation__quota_returned=True).count()
     return max(round.programme.period_quota - used, 0)
 
 

@@ -6,13 +6,23 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 from stdnum.cn.uscc import calc_check_digit
 
+from applications import services
 from applications.enums import ApplicationStatus as S
 from portal import services as portal_services
 from portal.enums import InstitutionKind, InstitutionStatus, Role
@@ -25,6 +35,7 @@ from tests.factories import (
     RegionFactory,
     RoundFactory,
     UserFactory,
+    next_uscc,
 )
 from tests.portal.helpers import visible_text
 
@@ -221,6 +232,25 @@ def test_round_table_of_another_programme_is_404(login, table):
     assert response.status_code == 404
 
 
+def test_round_table_for_an_admin_through_a_group_or_a_global_permission(login, table):
+    round, rows, admin = table
+    through_group = UserFactory(role=Role.PROGRAMME_ADMIN)
+    group = Group.objects.create(name="评定工作组")
+    group.user_set.add(through_group)
+    assign_perm("portal.manage_programme", group, round.programme)
+    everywhere = UserFactory(role=Role.PROGRAMME_ADMIN)
+    everywhere.user_permissions.add(Permission.objects.get(codename="manage_programme"))
+
+    assert login(through_group).get(table_url(round)).status_code == 200
+    assert login(everywhere).get(table_url(round)).status_code == 200
+
+
+def test_round_table_of_a_round_that_does_not_exist_is_404(login, table):
+    round, rows, admin = table
+
+    assert login(admin).get(reverse("applications:round_applications", args=[round.pk + 1000])).status_code == 404
+
+
 def test_round_table_refuses_an_applicant(login, table):
     round, rows, admin = table
     client = login(rows["luzhong"].created_by)
@@ -236,6 +266,125 @@ def test_round_table_anonymous_is_sent_to_login(client, table):
     response = client.get(table_url(round))
 
     assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={table_url(round)}")
+
+
+# --- the round's table: queries and the cache of its rendering ------------------------------------------
+
+
+def application_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if "applications_a" in query["sql"]]
+
+
+def row_of(response, name) -> str:
+    """The visible text of the table row that names `name`."""
+    for row in re.findall(r"<tr>.*?</tr>", response.content.decode(), flags=re.S):
+        if name in row:
+            return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+    raise AssertionError(f"no row for {name}")
+
+
+def test_round_table_queries_do_not_grow_with_the_rows(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    cache.clear()
+    few = len(application_queries(client, table_url(round)))
+    for n in range(30):
+        application = submitted(round, minutes_ago=100 + n)
+        AttachmentFactory(application=application)
+    cache.clear()
+
+    assert len(application_queries(client, table_url(round))) == few
+    assert len(application_queries(client, table_url(round, page=2))) == few
+
+
+def test_round_table_attachment_counts_on_a_page(login, table):
+    round, rows, admin = table
+    AttachmentFactory(application=rows["centre"])
+    AttachmentFactory(application=rows["centre"])
+    client = login(admin)
+
+    response = client.get(table_url(round))
+
+    assert row_of(response, "高青县公共就业和人才服务中心").endswith(" 2")
+    assert row_of(response, "鲁中人力资源服务有限公司").endswith(" 0")
+
+
+def test_round_table_is_served_from_the_cache_until_an_application_changes(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    client.get(table_url(round))
+
+    assert application_queries(client, table_url(round)) == []  # the cached rendering
+
+    services.application_accept(application=rows["luzhong"], actor=admin)
+    response = client.get(table_url(round))
+    assert "已受理 1" in visible_text(response) and "已提交 2" in visible_text(response)
+    assert "已受理" in row_of(response, "鲁中人力资源服务有限公司")
+
+
+def test_round_table_shows_a_new_or_deleted_attachment(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    client.get(table_url(round))
+
+    attachment = AttachmentFactory(application=rows["market"])
+    assert row_of(client.get(table_url(round)), "高青县零工市场").endswith(" 1")
+    attachment.delete()
+    assert row_of(client.get(table_url(round)), "高青县零工市场").endswith(" 0")
+
+
+def test_round_table_shows_a_changed_institution(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    client.get(table_url(round))
+    institution = rows["centre"].institution
+    institution.uscc = next_uscc()
+    institution.save()
+
+    assert institution.uscc in row_of(client.get(table_url(round)), "高青县公共就业和人才服务中心")
+
+
+def test_round_table_cached_per_query_and_language(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    client.get(table_url(round))
+
+    assert names(client.get(table_url(round, q="零工"))) == ["高青县零工市场"]
+    english = client.get(table_url(round), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Filter" in visible_text(english) and "Submitted 3" in visible_text(english)
+    assert "筛选" in visible_text(client.get(table_url(round)))
+
+
+def test_round_table_cache_is_read_only_after_the_permission_check(login, table, client):
+    round, rows, admin = table
+    login(admin).get(table_url(round))  # cached now
+    client.logout()
+
+    assert login(other_admin()).get(table_url(round)).status_code == 404
+    assert login(rows["luzhong"].created_by).get(table_url(round)).status_code == 403
+    client.logout()
+    assert client.get(table_url(round)).status_code == 302
+
+
+def test_round_table_cached_page_shows_this_requests_messages_only(login, table):
+    round, rows, admin = table
+    client = login(admin)
+    client.get(table_url(round))  # cached now
+    storage = CookieStorage(HttpRequest())  # a message left by a redirect, as the messages cookie carries it
+    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "已受理，申报进入评审。")])
+
+    assert "已受理，申报进入评审。" in visible_text(client.get(table_url(round)))
+    assert "已受理，申报进入评审。" not in visible_text(client.get(table_url(round)))
+
+
+def test_round_table_fragment_holds_no_messages_nor_csrf_token():
+    """The cached fragment is the same for every admin of the round: nothing of the request may be inside."""
+    source = (django_settings.BASE_DIR / "templates" / "applications" / "_round_table.html").read_text()
+    source = re.sub(r"{% comment %}.*?{% endcomment %}", "", source, flags=re.S)
+
+    assert "csrf" not in source and "messages" not in source and "request" not in source and "user" not in source
 
 
 # --- the Excel export --------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings as django_settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import ApplicantFactory, ReviewerFactory, UserFactory
@@ -235,6 +237,58 @@ def test_session_renewed_by_each_request(login):
         response = client.get("/home/")
 
     assert response.status_code == 200
+
+
+def _session_writes(client, path="/home/") -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum("django_session" in query["sql"] and not query["sql"].startswith("SELECT") for query in queries)
+
+
+@pytest.mark.django_db
+def test_session_written_at_most_once_a_minute(login):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = login(UserFactory())
+        assert _session_writes(client) == 1  # the first request marks when the session was saved
+        traveller.shift(timedelta(seconds=30))
+        assert _session_writes(client) == 0
+        traveller.shift(timedelta(seconds=31))
+        assert _session_writes(client) == 1
+
+
+@pytest.mark.django_db
+def test_session_kept_alive_by_requests_closer_than_the_refresh_interval(login):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = login(UserFactory())
+        for _ in range(50):  # 40 minutes of a request every 50 seconds
+            assert client.get("/home/").status_code == 200
+            traveller.shift(timedelta(seconds=50))
+
+        response = client.get("/home/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_session_expires_after_30_idle_minutes_even_after_an_unsaved_request(login):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = login(UserFactory())
+        client.get("/home/")
+        traveller.shift(timedelta(seconds=30))
+        assert _session_writes(client) == 0  # within the refresh interval: not saved
+        traveller.shift(timedelta(minutes=30))
+
+        response = client.get("/home/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/home/"
+
+
+@pytest.mark.django_db
+def test_visitor_without_session_gets_no_session(client):
+    response = client.get("/accounts/login/")
+
+    assert django_settings.SESSION_COOKIE_NAME not in response.cookies
 
 
 # --- forced and expired password change -------------------------------------------------------------

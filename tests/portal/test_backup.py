@@ -8,6 +8,7 @@ import json
 import shutil
 import tarfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -28,6 +29,9 @@ from portal.models import AuditRecord, Programme, User
 from portal.services import programme_admin_grant
 from tests.applications.factories import PNG, ApplicationFactory, AttachmentFactory
 from tests.factories import ApplicantFactory, InstitutionFactory, ProgrammeFactory, UserFactory
+
+PORTAL_MIGRATIONS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "portal" / "migrations").glob("0*.py"))
+LATEST_PORTAL_MIGRATION = PORTAL_MIGRATIONS[-1]
 
 
 @pytest.fixture
@@ -162,7 +166,7 @@ def test_backup_writes_one_private_archive_named_in_beijing_time(settings, tmp_p
     assert names == ["data.json", f"media/{made['attachment'].file.name}", "manifest.json"]
     assert manifest["created_at"] == "2026-03-02T00:30:05+08:00"
     assert manifest["counts"]["applications.Attachment"] == 1
-    assert manifest["migrations"]["portal"][-1] == "0006_auditrecord_append_only"
+    assert manifest["migrations"]["portal"][-1] == LATEST_PORTAL_MIGRATION
     assert manifest["sha256"][f"media/{made['attachment'].file.name}"] == hashlib.sha256(PNG).hexdigest()
     (grant,) = [obj for obj in data if obj["model"] == "guardian.userobjectpermission"]
     assert (grant["fields"]["content_type"], grant["fields"]["permission"]) == (
@@ -272,5 +276,5 @@ def test_restore_refuses_other_migration_state(tmp_path, media_root):
     archive, _ = run_backup(tmp_path / "backups")
     older = rewrite(archive, tmp_path / "older.tar.gz", manifest=lambda m: m["migrations"]["portal"].pop())
 
-    with pytest.raises(CommandError, match="portal：备份为 0005_auditrecord，本库为 0006_auditrecord_append_only"):
+    with pytest.raises(CommandError, match=f"portal：备份为 {PORTAL_MIGRATIONS[-2]}，本库为 {LATEST_PORTAL_MIGRATION}"):
         restore(older)

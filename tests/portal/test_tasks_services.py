@@ -18,6 +18,8 @@ from portal.enums import Role
 from portal.management.commands import seed_demo
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
+from publicity.enums import ObjectionStatus
+from publicity.models import Announcement, Award, NoticeEntry, Objection, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import ReviewAssignment, Shortlist
 from tests.factories import ApplicantFactory, DepartmentFactory, ProgrammeFactory, UserFactory
@@ -246,16 +248,25 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     output = _seed()
 
     usccs = list(Institution.objects.values_list("uscc", flat=True))
-    assert len(usccs) == 6
+    assert len(usccs) == 8
     for uscc in usccs:
         validate_uscc(uscc)  # raises ValidationError on a bad code
     assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (SECURITY.md 11)
-    assert Department.objects.count() == 3
+    assert Department.objects.count() == 6  # the county's three and the city's three
     assert Programme.objects.count() == 3
-    assert Round.objects.count() == 3
+    assert Round.objects.count() == 5
     assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
     assert Shortlist.objects.filter(round__name="2022年度").get().entries.count() == 1
     assert ReviewAssignment.objects.filter(status=AssignmentStatus.RECUSED).count() == 1
+    # publicity: the 2022 notice ended; the 2026 first batch disqualified one and has its adjusted list open
+    assert PublicityNotice.objects.count() == 4
+    assert [n.is_open() for n in PublicityNotice.objects.order_by("published_at")] == [False, False, False, True]
+    # results: the 2022 award valid, the city's 2023 award revoked
+    assert Announcement.objects.filter(status="issued").count() == 2
+    assert sorted(a.revoked_at is None for a in Award.objects.all()) == [False, True]
+    assert Revocation.objects.get().award.programme.level == "city"
+    assert set(Objection.objects.values_list("status", flat=True)) == set(ObjectionStatus.values)
+    assert NoticeEntry.objects.filter(disqualified_at__isnull=False).count() == 1
     assert User.objects.count() == len(seed_demo.DEMO_USERS)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(user.has_usable_password() and user.is_active for user in User.objects.all())

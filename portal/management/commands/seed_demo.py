@@ -31,6 +31,7 @@ from portal.models import (
     Round,
     User,
 )
+from publicity.demo import seed_publicity, seed_results
 from review.demo import seed_review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,6 +67,8 @@ DEMO_INSTITUTIONS = [
     ("淄博鑫诚人力资源服务有限公司", "91370322MA0000007", InstitutionKind.COMMERCIAL_HR, "高青县芦湖街道民生路66号", "蒋丽", None),
     ("高青县零工市场", "12370322MB0000005", InstitutionKind.GIG_MARKET, "高青县芦湖街道黄河路9号", "马骏", "高青县人力资源和社会保障局"),
     ("高青县华育职业培训学校", "52370322MJ0000006", InstitutionKind.TRAINING, "高青县芦湖街道文化路18号", "杨帆", None),
+    ("高青县芦湖街道社区就业服务站", "11370322MB0000008", InstitutionKind.GRASSROOTS_PLATFORM, "高青县芦湖街道青苑路21号", "孔祥瑞", None),
+    ("淄博众联人力资源服务有限公司", "91370322MA0000009", InstitutionKind.COMMERCIAL_HR, "高青县芦湖街道商贸街5号", "韦晓琳", None),
 ]
 
 # (position, name, title, department) — placeholder names, not the officials of the seed.
@@ -193,6 +196,11 @@ class Command(BaseCommand):
         )
         Round.objects.update_or_create(
             programme=current,
+            name="2026年度第一批",
+            defaults={"opens_at": _at(2026, 5, 11, 9), "closes_at": _at(2026, 6, 12, 17, 30), "quota": 2, "call_text": call, **contact},
+        )
+        Round.objects.update_or_create(
+            programme=current,
             name="2026年度",
             defaults={"opens_at": _at(2026, 11, 2, 9), "closes_at": _at(2026, 12, 18, 17, 30), "quota": 2, "call_text": call, **contact},
         )
@@ -205,10 +213,37 @@ class Command(BaseCommand):
                 "period_start": date(2021, 1, 1),
                 "period_end": date(2025, 12, 31),
                 "period_quota": 12,
-                "lead_department": hr,
+                "lead_department": self._city_departments(regions["370300"])[0],
             },
         )
+        for order, department in enumerate(self._city_departments(regions["370300"])):
+            ProgrammeDepartment.objects.update_or_create(
+                programme=city_programme, department=department, defaults={"order": order}
+            )
+        Round.objects.update_or_create(
+            programme=city_programme,
+            name="2023年度",
+            defaults={"opens_at": _at(2023, 4, 10, 9), "closes_at": _at(2023, 5, 12, 17, 30), "quota": 3, "call_text": call,
+                      "contact_name": "淄博市公共就业和人才服务中心", "contact_phone": "0533-3170000",
+                      "contact_email": "jiuye@zibo.example.gov.cn"},
+        )
         return programmes
+
+    def _city_departments(self, city: Region) -> list[Department]:
+        rows = [
+            ("淄博市人力资源和社会保障局", "市人社局", DepartmentKind.HR),
+            ("淄博市发展和改革委员会", "市发改委", DepartmentKind.DRC),
+            ("淄博市民政局", "市民政局", DepartmentKind.CIVIL_AFFAIRS),
+        ]
+        result = []
+        for name, short, kind in rows:
+            department, _ = Department.objects.update_or_create(
+                name=name, defaults={"short_name": short, "kind": kind, "region": city}
+            )
+            if not department.seal_image:
+                department.seal_image.save("seal.png", ContentFile(seal_png(name.removeprefix("淄博市"))), save=True)
+            result.append(department)
+        return result
 
     def _institutions(self, county: Region, departments) -> dict[str, Institution]:
         result = {}
@@ -235,6 +270,8 @@ class Command(BaseCommand):
             "2022": first.rounds.get(name="2022年度"),
             "2025": first.rounds.get(name="2025年度"),
             "2026": current.rounds.get(name="2026年度"),
+            "2026a": current.rounds.get(name="2026年度第一批"),
+            "city2023": Round.objects.get(programme__level=Level.CITY, name="2023年度"),
         }
         applicants = {
             body: User.objects.filter(institution=institution, role=Role.APPLICANT).first()
@@ -249,6 +286,12 @@ class Command(BaseCommand):
         reviewed = seed_review(rounds=rounds, admin=admin)
         if reviewed:
             self.stdout.write(f"  创建演示评审：{'、'.join(reviewed)}")
+        published = seed_publicity(rounds=rounds, admin=admin)
+        if published:
+            self.stdout.write(f"  创建演示公示：{'、'.join(published)}")
+        announced = seed_results(rounds=rounds, admin=admin)
+        if announced:
+            self.stdout.write(f"  创建演示公布、授牌与撤销：{'、'.join(announced)}")
 
     def _users(self, departments, institutions, regions, programmes) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}

@@ -1,0 +1,338 @@
+"""Writes of the result (公布), the awards and plaques (授牌) and revocations (撤销), seed 000 五.4–五.5.
+
+The announcement lists the latest notice's candidates that kept their place; it is refused while publicity is open,
+while any objection is open, or over the quota. Each announced institution gets an award with a plaque number and a
+random verification code (the QR code's link); a revocation is published and keeps the quota used unless the admin
+gives it back with a reason.
+"""
+
+import hashlib
+import json
+import re
+import secrets
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from applications.services import TransitionError
+from applications.uploads import inspect_upload
+from portal.audit import AuditEvent, audit
+from portal.enums import Level
+from portal.models import Round, User
+from portal.public_cache import public_pages_changed
+from portal.services import notify
+from portal.validators import cn_date
+from publicity import services as publicity
+from publicity.enums import AnnouncementStatus
+from publicity.models import Announcement, Award, NoticeEntry, Revocation, RevocationEvidence
+
+LEVEL_LETTER = {Level.COUNTY: "X", Level.CITY: "S", Level.PROVINCE: "P"}
+DEFAULT_BODY = gettext_noop(  # translated where it is used; the placeholders stay as they are
+    "根据{项目}评定工作安排，经机构申报、部门联合评审、社会公示，{公示结果}，"
+    "现将{批次}{层级}就业服务质量标杆机构名单予以公布，并授予“{牌匾}”牌匾。\n"
+    "希望被评定的机构珍惜荣誉，发挥示范引领作用，持续提升就业服务质量。"
+    "各级各部门要加强对标杆机构的跟踪管理，对存在申报材料弄虚作假、违法违纪、经查实服务质量不达标等情形的，撤销其称号。\n"
+    "附件：{批次}{层级}就业服务质量标杆机构名单"
+)
+PLACEHOLDER = re.compile(r"\{(项目|批次|层级|牌匾|公示结果)\}")
+
+
+def announced_entries(round: Round) -> list[NoticeEntry]:
+    """Who the announcement names: the latest notice's entries that were not disqualified."""
+    notice = publicity.latest_notice(round)
+    if notice is None:
+        return []
+    return list(notice.entries.filter(disqualified_at__isnull=True).select_related("institution"))
+
+
+def _quota_limit(round: Round) -> int:
+    from review.services.results import period_remaining
+
+    return min(round.quota, period_remaining(round))
+
+
+def announcement_defaults(round: Round, *, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    programme = round.programme
+    lead = programme.lead_department
+    prefix = f"{(lead.short_name or lead.name)[:10]}字"
+    serial = (
+        Announcement.objects.filter(programme=programme, doc_prefix=prefix, doc_year=today.year).aggregate(
+            n=Max("doc_serial")
+        )["n"]
+        or 0
+    ) + 1
+    notice = publicity.latest_notice(round)
+    objections = notice.objections.count() if notice else 0
+    outcome = _("公示期间无异议") if not objections else _("公示期间收到的异议均已核查办结")
+    values = {
+        "项目": programme.name,
+        "批次": round.name,
+        "层级": programme.get_level_display(),
+        "牌匾": programme.plaque_title,
+        "公示结果": outcome,
+    }
+    return {
+        "doc_prefix": prefix,
+        "doc_year": today.year,
+        "doc_serial": serial,
+        "title": _("关于公布%(round)s%(level)s就业服务质量标杆机构名单的通知")
+        % {"round": round.name, "level": programme.get_level_display()},
+        "body": PLACEHOLDER.sub(lambda m: values[m.group(1)], programme.announcement_template or _(DEFAULT_BODY)),
+        "written_on": today,
+    }
+
+
+@transaction.atomic
+def announcement_save(*, round: Round, actor: User, announcement: Announcement | None = None, **fields) -> Announcement:
+    """Create or edit the draft. The document number must be free in the programme and year."""
+    if announcement is not None and announcement.is_issued:
+        raise TransitionError(_("已发布的文件不能修改。"))
+    notice = publicity.latest_notice(round)
+    if notice is None:
+        raise TransitionError(_("尚未发布公示，不能起草公布文件。"))
+    announcement = announcement or Announcement(round=round, programme=round.programme, created_by=actor)
+    for name, value in fields.items():
+        setattr(announcement, name, value.strip() if isinstance(value, str) else value)
+    announcement.notice = notice
+    announcement.issuers = publicity.notice_issuers(round)
+    taken = Announcement.objects.filter(
+        programme=round.programme,
+        doc_prefix=announcement.doc_prefix,
+        doc_year=announcement.doc_year,
+        doc_serial=announcement.doc_serial,
+    ).exclude(pk=announcement.pk)
+    if taken.exists():
+        raise TransitionError(
+            _("文号%(number)s已被本项目使用，请换一个序号。") % {"number": announcement.document_number}
+        )
+    announcement._history_user = actor
+    announcement.save()
+    return announcement
+
+
+def announcement_blockers(announcement: Announcement, now: datetime | None = None) -> list[str]:
+    """Why it cannot be issued now: publicity (issue 6), the quota, the number."""
+    round = announcement.round
+    reasons = list(publicity.announcement_blockers(round, now))
+    latest = publicity.latest_notice(round)
+    if latest is not None and latest.pk != announcement.notice_id:
+        reasons.append(_("公示名单已调整，请重新保存草稿以依据最新的公示。"))
+    entries = announced_entries(round)
+    limit = _quota_limit(round)
+    if len(entries) > limit:
+        reasons.append(
+            _("名单有%(count)d家，超过可用名额%(limit)d家。") % {"count": len(entries), "limit": limit}
+        )
+    return reasons
+
+
+def _plaque_number(programme, year: int) -> str:
+    prefix = f"{programme.region.code}{LEVEL_LETTER.get(programme.level, 'X')}-{year}-"
+    taken = Award.objects.filter(plaque_number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+def award_digest(award: Award) -> str:
+    """SHA-256 over what the plaque shows (SECURITY.md 21); the verification page recomputes it."""
+    algorithm = getattr(settings, "PUBLICATION_HASH", "sha256")
+    spec = plaque_spec(award)
+    payload = json.dumps([spec.plaque_number, spec.institution_name, spec.title, list(spec.issuers), spec.year_month],
+                         ensure_ascii=False)
+    return hashlib.new(algorithm, payload.encode()).hexdigest()
+
+
+@transaction.atomic
+def announcement_issue(*, announcement: Announcement, actor: User, now: datetime | None = None, request=None) -> Announcement:
+    """Issue the joint document: publish it, create the awards, tell the institutions.
+
+    Refused while publicity is open, an objection is open, over the quota, or once issued already.
+    """
+    now = now or timezone.now()
+    locked = Announcement.objects.select_for_update().select_related("round__programme__region").get(pk=announcement.pk)
+    if locked.is_issued:
+        raise TransitionError(_("该文件已发布。"))
+    reasons = announcement_blockers(locked, now)
+    if reasons:
+        raise TransitionError(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
+    programme = locked.round.programme
+    entries = announced_entries(locked.round)
+    awards = []
+    for entry in entries:
+        if Award.objects.filter(programme=programme, institution=entry.institution_id).exists():
+            raise TransitionError(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
+        award = Award(
+            programme=programme,
+            institution_id=entry.institution_id,
+            announcement=locked,
+            application_id=entry.application_id,
+            institution_name=entry.institution_name,
+            plaque_number=_plaque_number(programme, locked.written_on.year),
+            verify_code=secrets.token_urlsafe(12),
+            awarded_on=locked.written_on,
+        )
+        award._history_user = actor
+        award.save()
+        award.digest = award_digest(award)
+        award.save(update_fields=["digest"])
+        awards.append(award)
+    locked.status = AnnouncementStatus.ISSUED
+    locked.published_at = now
+    locked.index_number = publicity._index_number(locked.round, timezone.localtime(now).year)
+    locked._history_user = actor
+    locked.save()
+    locked.digest = locked.content_digest()
+    try:
+        locked.save(update_fields=["digest"])
+    except IntegrityError as error:  # pragma: no cover - the unique number was taken between check and save
+        raise TransitionError(_("文号已被使用。")) from error
+    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
+          detail=f"announce {locked.document_number}: {len(awards)} awards")
+    for award in awards:
+        audit(AuditEvent.TRANSITION, user=actor, request=request, obj=award, detail=f"award {award.plaque_number}")
+    transaction.on_commit(lambda: _notify_awarded(locked, awards))
+    transaction.on_commit(public_pages_changed)
+    return locked
+
+
+def _notify_awarded(announcement: Announcement, awards: list[Award]) -> None:
+    for award in awards:
+        users = User.objects.filter(institution=award.institution_id, is_active=True)
+        text = _("贵机构被评定为“%(title)s”（%(number)s），奖牌编号%(plaque)s。可在工作台下载奖牌和公布文件。") % {
+            "title": announcement.programme.plaque_title,
+            "number": announcement.document_number,
+            "plaque": award.plaque_number,
+        }
+        notify(users=users, text=text[:300], link=announcement.get_absolute_url())
+
+
+def plaque_spec(award: Award):
+    """What the plaque prints: always in Chinese, whatever language the request asked for (the digest too)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _plaque_spec(award)
+
+
+def _plaque_spec(award: Award):
+    from publicity.plaque import PlaqueSpec
+
+    announcement = award.announcement
+    issuers = tuple(announcement.issuers) if announcement else tuple(publicity.programme_issuers(award.programme))
+    return PlaqueSpec(
+        institution_name=award.institution_name or award.institution.name,
+        title=str(award.programme.plaque_title),
+        issuers=issuers,
+        year_month=f"{award.awarded_on.year}年{award.awarded_on.month}月",
+        plaque_number=award.plaque_number,
+        verify_url=settings.PORTAL_BASE_URL + award.get_verify_url() if award.verify_code else settings.PORTAL_BASE_URL,
+    )
+
+
+def award_plaque_pdf(award: Award) -> bytes:
+    from publicity.plaque import render_plaque
+
+    return render_plaque(plaque_spec(award))
+
+
+@transaction.atomic
+def award_revoke(
+    *,
+    award: Award,
+    actor: User,
+    ground: str,
+    ground_text: str,
+    document_number: str,
+    decided_on: date,
+    evidence=(),
+    quota_returned: bool = False,
+    quota_reason: str = "",
+    now: datetime | None = None,
+    request=None,
+) -> Revocation:
+    """Withdraw the title in public. The quota it used stays used unless returned with a reason."""
+    now = now or timezone.now()
+    locked = Award.objects.select_for_update().get(pk=award.pk)
+    if locked.revoked_at is not None:
+        raise TransitionError(_("该奖牌已撤销。"))
+    if not (ground_text.strip() and document_number.strip()):
+        raise TransitionError(_("请填写撤销的事实和依据以及撤销文号。"))
+    if quota_returned and not quota_reason.strip():
+        raise TransitionError(_("退回本周期名额须说明理由。"))
+    if decided_on > timezone.localdate(now):
+        raise TransitionError(_("决定日期不能晚于今天。"))
+    inspected = []
+    for uploaded in (f for f in evidence if f):  # an empty multiple-file field cleans to [None]
+        inspected.append((uploaded, inspect_upload(uploaded, limits=publicity.OBJECTION_UPLOAD_LIMITS,
+                                                   existing_count=len(inspected),
+                                                   existing_bytes=sum(i.size for _u, i in inspected))))
+    locked.revoked_at = now
+    locked._history_user = actor
+    locked._change_reason = _("撤销：%(ground)s") % {"ground": ground}
+    locked.save(update_fields=["revoked_at"])
+    revocation = Revocation(
+        award=locked,
+        ground=ground,
+        ground_text=ground_text.strip(),
+        document_number=document_number.strip(),
+        decided_on=decided_on,
+        published_at=now,
+        quota_returned=quota_returned,
+        quota_reason=quota_reason.strip(),
+        created_by=actor,
+    )
+    revocation._history_user = actor
+    revocation.save()
+    for uploaded, found in inspected:
+        RevocationEvidence.objects.create(
+            revocation=revocation, file=uploaded, original_name=uploaded.name[:200], size=found.size,
+            content_type=found.content_type, sha256=found.sha256,
+        )
+    revocation.digest = revocation.content_digest()
+    revocation.save(update_fields=["digest"])
+    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
+          detail=f"revoke {locked.plaque_number}: {ground} {document_number}; quota returned: {quota_returned}")
+
+    def tell():
+        users = User.objects.filter(institution=locked.institution_id, is_active=True)
+        text = _("贵机构的“%(title)s”称号（奖牌编号%(plaque)s）已于%(date)s撤销（%(number)s）。") % {
+            "title": locked.programme.plaque_title,
+            "plaque": locked.plaque_number,
+            "date": cn_date(decided_on),
+            "number": revocation.document_number,
+        }
+        notify(users=users, text=text[:300], link=revocation.get_absolute_url())
+
+    transaction.on_commit(tell)
+    transaction.on_commit(public_pages_changed)
+    return revocation
+
+
+def announcement_pdf(announcement: Announcement) -> bytes:
+    """The joint document laid out as GB/T 9704-2012 prescribes, with the departments' seals over the date."""
+    from pathlib import Path
+
+    from portal.pdf import render_pdf
+
+    seals = []
+    for pd in announcement.programme.programme_departments.select_related("department"):
+        seal = pd.department.seal_image
+        if seal and Path(seal.path).is_file():
+            seals.append(Path(seal.path).as_uri())
+    if announcement.is_issued:
+        rows = [{"name": a.institution_name, "number": a.plaque_number} for a in announcement.awards.order_by("plaque_number")]
+    else:
+        rows = [{"name": e.institution_name, "number": ""} for e in announced_entries(announcement.round)]
+    context = {
+        "a": announcement,
+        "paragraphs": [line for line in announcement.body.splitlines() if line.strip()],
+        "written": cn_date(announcement.written_on),
+        "seals": seals if announcement.is_issued else [],
+        "rows": rows,
+        "annex_title": _("%(round)s%(level)s就业服务质量标杆机构名单")
+        % {"round": announcement.round.name, "level": announcement.programme.get_level_display()},
+    }
+    return render_pdf("publicity/pdf/announcement.html", context)

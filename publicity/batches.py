@@ -1,0 +1,134 @@
+"""Batch rendering of plaques (issue 7, 4): a Celery job per chunk, progress in the database, one ZIP at the end.
+
+The awards are split into chunks so that every worker process renders at once (2 cores, 2 processes). Each plaque
+is written to the batch's folder as it is done; the progress is the number of files there plus the failures, so a
+chunk that runs twice (a killed worker, acks_late) counts nothing twice. A plaque that fails is reported with the
+institution's name and the others go on. The chunk that finishes last writes the ZIP.
+"""
+
+import logging
+import shutil
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.services import TransitionError
+from portal.audit import AuditEvent, audit
+from portal.models import Region, User
+from publicity.enums import BatchStatus
+from publicity.models import Announcement, Award, PlaqueBatch
+
+logger = logging.getLogger(__name__)
+CHUNK = 50
+
+
+def batch_awards(batch: PlaqueBatch):
+    if batch.announcement_id:
+        awards = Award.objects.filter(announcement=batch.announcement_id)
+    else:
+        awards = Award.objects.filter(
+            programme__region__code__startswith=batch.region.code_prefix, awarded_on__year=batch.year
+        )
+    return awards.select_related("programme__region", "announcement", "institution").order_by("plaque_number")
+
+
+def batch_start(*, actor: User, announcement: Announcement | None = None, region: Region | None = None,
+                year: int | None = None) -> PlaqueBatch:
+    """Queue a batch for an announcement, or for a jurisdiction's year. Refused when there is nothing to render."""
+    from publicity.tasks import render_plaque_chunk
+
+    batch = PlaqueBatch(announcement=announcement, region=region, year=year, created_by=actor)
+    ids = list(batch_awards(batch).values_list("pk", flat=True))
+    if not ids:
+        raise TransitionError(_("没有可生成的奖牌。"))
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    batch.total = len(ids)
+    batch.chunks_total = len(chunks)
+    batch.save()
+    audit(AuditEvent.EXPORT, user=actor, obj=batch, detail=f"plaque batch of {len(ids)}")
+    for index, chunk in enumerate(chunks):
+        transaction.on_commit(lambda index=index, chunk=chunk: render_plaque_chunk.delay(batch.pk, index, chunk))
+    return batch
+
+
+def _folder(batch: PlaqueBatch) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "plaque-batches" / f"batch-{batch.pk}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
+    from publicity.awards import award_plaque_pdf
+
+    batch = PlaqueBatch.objects.get(pk=batch_id)
+    if index in batch.chunks_done or batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+        return
+    PlaqueBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(status=BatchStatus.RUNNING)
+    folder = _folder(batch)
+    for award in Award.objects.filter(pk__in=award_ids).select_related("programme__region", "announcement", "institution"):
+        target = folder / f"{award.plaque_number}.pdf"
+        if target.exists():
+            continue
+        try:
+            pdf = award_plaque_pdf(award)
+        except Exception as error:  # one plaque's failure is reported; the others go on
+            logger.exception("plaque %s failed", award.plaque_number)
+            _record_failure(batch_id, award, error)
+            continue
+        partial = target.with_suffix(".part")
+        partial.write_bytes(pdf)
+        partial.rename(target)  # a file is either whole or absent
+        _clear_failure(batch_id, award)
+        PlaqueBatch.objects.filter(pk=batch_id).update(done=sum(1 for _ in folder.glob("*.pdf")))
+    _chunk_finished(batch_id, index)
+
+
+def _record_failure(batch_id: int, award: Award, error: Exception) -> None:
+    with transaction.atomic():
+        batch = PlaqueBatch.objects.select_for_update().get(pk=batch_id)
+        if all(item["award"] != award.pk for item in batch.failures):
+            batch.failures.append({"award": award.pk, "name": award.institution_name, "error": str(error)[:200]})
+            batch.save(update_fields=["failures"])
+
+
+def _clear_failure(batch_id: int, award: Award) -> None:
+    """A plaque that failed once and rendered on a redelivered chunk is no longer a failure."""
+    with transaction.atomic():
+        batch = PlaqueBatch.objects.select_for_update().get(pk=batch_id)
+        kept = [item for item in batch.failures if item["award"] != award.pk]
+        if len(kept) != len(batch.failures):
+            batch.failures = kept
+            batch.save(update_fields=["failures"])
+
+
+def _chunk_finished(batch_id: int, index: int) -> None:
+    with transaction.atomic():
+        batch = PlaqueBatch.objects.select_for_update().get(pk=batch_id)
+        if index not in batch.chunks_done:
+            batch.chunks_done.append(index)
+            batch.save(update_fields=["chunks_done"])
+        last = len(batch.chunks_done) == batch.chunks_total and batch.status != BatchStatus.DONE
+    if last:
+        _write_archive(batch)
+
+
+def _write_archive(batch: PlaqueBatch) -> None:
+    folder = _folder(batch)
+    files = sorted(folder.glob("*.pdf"))
+    archive_path = folder.with_suffix(".zip")
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for path in files:
+            archive.write(path, arcname=path.name)
+    with archive_path.open("rb") as handle:
+        batch.archive.save(f"plaques-{batch.pk}.zip", File(handle), save=False)
+    archive_path.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    batch.done = len(files)
+    batch.status = BatchStatus.DONE if files else BatchStatus.FAILED
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["archive", "done", "status", "finished_at"])

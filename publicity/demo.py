@@ -1,0 +1,176 @@
+"""Demo publicity for `manage.py seed_demo`, built through the services (dates set where the story needs them):
+
+- the 2022 round: a notice published on 5 December 2022, ended; one objection, verified and not upheld;
+- the 2026 first batch: a notice published on 16 November 2026 (ended on the 20th) with an objection upheld
+  (the candidate disqualified) and one not upheld; then the adjusted list, published today and open, with one
+  objection just received and one under verification (the handler may see the objector's identity).
+- results: the 2022 round announced (高人社字〔2022〕12号) with its award and plaque, valid; the city's 2023 round
+  (市级) announced with an award that was revoked in March 2025 for service proven below standard.
+Idempotent: a round that already has a notice (or an announcement) is left as it is. The objectors are invented
+people. The city round has no review records: its shortlist is entered directly (the review demo is the county's).
+"""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from applications.services import TransitionError
+from portal.models import Round, User
+from portal.workdays import CalendarYearUnknown, add_working_days
+from publicity import awards, services
+from publicity.enums import ObjectorType, RevocationGround
+from publicity.models import Objection
+from review.models import Shortlist, ShortlistEntry
+
+SHANGHAI = services.SHANGHAI
+FACTS = {
+    "false": "该机构申报材料中所列2025年服务台账人数与实际不符，部分服务对象为重复登记，请予核查。",
+    "service": "本人今年8月到该机构办理求职登记，窗口工作人员态度冷淡，未按规定一次性告知所需材料。",
+    "staff": "该机构申报材料称配备专职职业指导人员4名，据了解实际在岗仅2名。",
+    "fee": "该机构在招聘会上向求职者收取资料费，与公益性服务的承诺不符。",
+    "old": "该中心申报的“十四五”期间服务人数含外县人员，请核实。",
+}
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+
+
+def _identity(name: str, phone: str, id_number: str = "", email: str = "") -> services.Identity:
+    return services.Identity(objector_type=ObjectorType.PERSON, name=name, phone=phone, id_number=id_number, email=email)
+
+
+def _file(notice, rank: int, identity, facts: str, when: datetime) -> Objection:
+    entry = notice.entries.get(rank=rank)
+    objection, _token = services.objection_file(notice=notice, entry=entry, identity=identity, facts=facts, now=when)
+    Objection.objects.filter(pk=objection.pk).update(submitted_at=when)
+    return objection
+
+
+def _handle(objection, *, admin, handler, upheld: bool | None, assigned: datetime, deadline: date, decided=None,
+            findings="", reply="") -> None:
+    """Assign (and decide) through the services, then date the steps as the story has them."""
+    services.objection_assign(
+        objection=objection, handler=handler, deadline=timezone.localdate(), actor=admin, grant_identity=True
+    )
+    Objection.objects.filter(pk=objection.pk).update(assigned_at=assigned, deadline=deadline)
+    if upheld is None:
+        return
+    services.objection_decide(objection=objection, upheld=upheld, findings=findings, reply=reply, actor=handler)
+    Objection.objects.filter(pk=objection.pk).update(decided_at=decided, reply_sent_at=decided)
+
+
+def seed_publicity(*, rounds: dict[str, Round], admin: User) -> list[str]:
+    done = []
+    handler = User.objects.get(username="lead_hr")
+    old = rounds["2022"]
+    if not old.notices.exists() and getattr(old, "shortlist", None):
+        draft = services.notice_draft(old, today=date(2022, 12, 5))
+        notice = services.notice_publish(
+            round=old, actor=admin, now=_at(date(2022, 12, 5), 9), document_number="", **draft
+        )
+        objection = _file(notice, 1, _identity("刘建国", "+8613905331234"), FACTS["old"], _at(date(2022, 12, 6), 15))
+        _handle(
+            objection,
+            admin=admin,
+            handler=handler,
+            upheld=False,
+            assigned=_at(date(2022, 12, 7), 9),
+            deadline=date(2022, 12, 9),
+            decided=_at(date(2022, 12, 9), 16),
+            findings="经调阅服务台账并抽查回访，外县人员为在本县务工的登记失业人员，按规定计入服务人数。",
+            reply="经核查，该中心服务人数中的外县人员为在本县就业的登记人员，按规定纳入统计，异议不成立。感谢您的监督。",
+        )
+        done.append(str(old))
+
+    batch = rounds.get("2026a")
+    if batch is not None and not batch.notices.exists() and getattr(batch, "shortlist", None):
+        first_day = date(2026, 11, 16)
+        draft = services.notice_draft(batch, today=first_day)
+        first = services.notice_publish(
+            round=batch, actor=admin, now=_at(first_day, 9), document_number="高人社字〔2026〕58号", **draft
+        )
+        upheld = _file(first, 1, _identity("张文静", "+8613805339876", email="objector@example.com"), FACTS["false"],
+                       _at(date(2026, 11, 17), 10))
+        _handle(
+            upheld,
+            admin=admin,
+            handler=handler,
+            upheld=True,
+            assigned=_at(date(2026, 11, 17), 14),
+            deadline=date(2026, 11, 19),
+            decided=_at(date(2026, 11, 19), 17),
+            findings="经调取2025年服务台账并电话回访30人，其中11人系重复登记，申报服务人数与实际不符。",
+            reply="经核查，您反映的该机构服务台账存在重复登记、申报人数不实的问题属实，异议成立，已取消其拟评定资格。",
+        )
+        not_upheld = _file(first, 2, _identity("赵宏伟", "+8615853301122"), FACTS["service"], _at(date(2026, 11, 18), 11))
+        _handle(
+            not_upheld,
+            admin=admin,
+            handler=handler,
+            upheld=False,
+            assigned=_at(date(2026, 11, 18), 15),
+            deadline=date(2026, 11, 20),
+            decided=_at(date(2026, 11, 20), 16),
+            findings="调取当日窗口录像并询问当班人员，窗口已按规定出具一次性告知单。",
+            reply="经核查，当日窗口已出具一次性告知单，未发现服务态度问题，异议不成立。如有其他线索，欢迎继续反映。",
+        )
+        try:
+            draft = services.notice_draft(batch, replaces=first)
+            adjusted = services.notice_publish(round=batch, actor=admin, replaces=first, **draft)
+        except TransitionError:  # the calendar does not know this year yet: the demo stops at the ended notice
+            return [*done, str(batch)]
+        now = timezone.now()
+        _file(adjusted, adjusted.entries.order_by("rank").last().rank, _identity("陈晓梅", "+8613953311234"), FACTS["fee"], now)
+        verifying = _file(adjusted, adjusted.entries.order_by("rank").first().rank, _identity("王强", "+8618653324567"),
+                          FACTS["staff"], now)
+        try:
+            deadline = add_working_days(timezone.localdate(), 4)
+        except CalendarYearUnknown:
+            deadline = timezone.localdate()
+        _handle(verifying, admin=admin, handler=handler, upheld=None, assigned=now, deadline=deadline)
+        done.append(str(batch))
+    return done
+
+
+def _announce(round: Round, actor: User, *, prefix: str, serial: int, day: date):
+    fields = awards.announcement_defaults(round, today=day)
+    fields |= {"doc_prefix": prefix, "doc_serial": serial, "doc_year": day.year, "written_on": day}
+    announcement = awards.announcement_save(round=round, actor=actor, **fields)
+    return awards.announcement_issue(announcement=announcement, actor=actor, now=_at(day, 10))
+
+
+def seed_results(*, rounds: dict[str, Round], admin: User) -> list[str]:
+    done = []
+    old = rounds["2022"]
+    if old.notices.exists() and not old.announcements.exists():
+        _announce(old, admin, prefix="高人社字", serial=12, day=date(2022, 12, 12))
+        done.append(str(old))
+    city = rounds.get("city2023")
+    if city is not None and not city.announcements.exists():
+        sysadmin = User.objects.get(username="sysadmin")
+        if not city.notices.exists():
+            shortlist, _ = Shortlist.objects.get_or_create(round=city, defaults={"created_by": sysadmin})
+            for rank, application in enumerate(Application.objects.filter(round=city, status=ApplicationStatus.ACCEPTED), 1):
+                ShortlistEntry.objects.get_or_create(
+                    shortlist=shortlist, application=application, defaults={"rank": rank, "overall": Decimal("88.5")}
+                )
+            draft = services.notice_draft(city, today=date(2023, 5, 29))
+            services.notice_publish(round=city, actor=sysadmin, now=_at(date(2023, 5, 29), 9), **draft)
+        announcement = _announce(city, sysadmin, prefix="淄人社字", serial=21, day=date(2023, 6, 12))
+        award = announcement.awards.first()
+        awards.award_revoke(
+            award=award,
+            actor=sysadmin,
+            ground=RevocationGround.BELOW_STANDARD,
+            ground_text="2024年第四季度服务质量暗访检查中，该机构连续两次未按规定公示收费标准、未建立服务对象回访台账，"
+            "经责令整改后复查仍不达标，依据评定实施方案第五条第五项，撤销其“市级就业服务质量标杆机构”称号。",
+            document_number="淄人社字〔2025〕9号",
+            decided_on=date(2025, 3, 14),
+            now=_at(date(2025, 3, 14), 15),
+        )
+        done.append(str(city))
+    return done

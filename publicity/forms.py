@@ -1,0 +1,271 @@
+"""Forms of publicity: publishing a notice, filing an objection, and handling it."""
+
+from datetime import timedelta
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms import MultipleFileField, MultipleFileInput
+from applications.uploads import IMAGE_TYPES, inspect_upload
+from portal.forms import IdChoiceField
+from portal.validators import normalize_id_number, normalize_phone, validate_id_number
+from portal.workdays import CalendarYearUnknown, add_working_days
+from publicity.enums import ObjectorType, RevocationGround
+from publicity.services import OBJECTION_UPLOAD_LIMITS, Identity, handler_choices
+
+FACTS_MAX_CHARS = 2000
+# Shown on the form (SECURITY.md 17): why the identity is asked for and how long it is kept.
+PRIVACY_NOTICE = _(
+    "根据评定工作规定，异议须署真实姓名（单位须加盖公章）并留联系电话，以便核实情况和答复；匿名异议不予受理。"
+    "您的身份信息加密保存，仅经授权的核查人员可以查看，每次查看均有记录，不会公开，也不会告知被异议机构。"
+    "异议办结%(days)d日后，您的身份信息将被删除，办理结果保留。"
+)
+
+
+class NoticePublishForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    document_number = forms.CharField(
+        label=_("文号"), max_length=60, required=False, help_text=_("有文号的填写，例如：高人社字〔2026〕12号。")
+    )
+    written_on = forms.DateField(label=_("成文日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    body = forms.CharField(
+        label=_("正文"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("名单由系统按拟评定名单生成，附在正文之后。"),
+    )
+    contacts = forms.CharField(
+        label=_("异议受理联系方式"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_written_on(self):
+        written_on = self.cleaned_data["written_on"]
+        if written_on > timezone.localdate():
+            raise ValidationError(_("成文日期不能晚于今天。"))
+        return written_on
+
+
+class ObjectionForm(forms.Form):
+    entry = IdChoiceField(
+        label=_("被异议机构"),
+        queryset=None,
+        empty_label=_("请选择"),
+        error_messages={"invalid_choice": _("所选机构不在本公示名单中。")},
+    )
+    objector_type = forms.ChoiceField(
+        label=_("异议人类型"), choices=ObjectorType.choices, initial=ObjectorType.PERSON, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label=_("真实姓名（单位名称）"), max_length=100, error_messages={"required": _("匿名异议不予受理，请填写真实姓名或单位名称。")}
+    )
+    contact_person = forms.CharField(label=_("单位联系人"), max_length=50, required=False, help_text=_("单位提出异议时填写。"))
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=30, help_text=_("手机或带区号的固定电话，用于核实情况和答复。")
+    )
+    id_number = forms.CharField(label=_("居民身份证号码"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, help_text=_("选填。办结后我们会发邮件告知，答复也可通过回执链接查看。")
+    )
+    seal = forms.FileField(
+        label=_("加盖公章的证明"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}),
+        help_text=_("单位提出异议时上传加盖公章的异议书或证明（JPG、PNG）。"),
+    )
+    facts = forms.CharField(
+        label=_("异议事实和理由"),
+        max_length=FACTS_MAX_CHARS,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 8, "data-max-chars": FACTS_MAX_CHARS}),
+        help_text=_("请写明具体事实、发生时间和地点，可附证据材料。不超过%(max)d字。") % {"max": FACTS_MAX_CHARS},
+    )
+    evidence = MultipleFileField(
+        label=_("证据材料"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        help_text=_("选填，可多选，最多%(count)d个文件，每个不超过%(size)dMB（PDF、JPG、PNG、DOCX、XLSX）。")
+        % {
+            "count": OBJECTION_UPLOAD_LIMITS.max_files,
+            "size": OBJECTION_UPLOAD_LIMITS.max_file_bytes // (1024 * 1024),
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("我已阅读上述说明，保证所反映情况真实，同意提供上述个人信息用于核实和答复。"),
+        error_messages={"required": _("请阅读说明并勾选同意，否则无法受理。")},
+    )
+    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码不正确，请重新输入。")})
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+        self.requires_id = notice.round.programme.objection_requires_id_number
+        self.fields["entry"].queryset = notice.entries.filter(disqualified_at__isnull=True)
+        self.fields["entry"].label_from_instance = lambda e: e.institution_name
+        if self.requires_id:
+            self.fields["id_number"].help_text = _("个人提出异议须填写（本项目规定）。")
+        else:
+            del self.fields["id_number"]
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "").strip()
+        if value:
+            validate_id_number(value)
+            value = normalize_id_number(value)
+        return value
+
+    def clean_seal(self):
+        seal = self.cleaned_data.get("seal")
+        if seal:
+            inspect_upload(seal, limits=OBJECTION_UPLOAD_LIMITS, existing_count=0, existing_bytes=0, allowed=IMAGE_TYPES)
+        return seal
+
+    def clean_evidence(self):
+        files = [f for f in self.cleaned_data.get("evidence") or [] if f]
+        if len(files) > OBJECTION_UPLOAD_LIMITS.max_files:
+            raise ValidationError(
+                _("证据材料最多%(count)d个文件。") % {"count": OBJECTION_UPLOAD_LIMITS.max_files}, code="too_many_files"
+            )
+        total = 0
+        for count, uploaded in enumerate(files):
+            found = inspect_upload(
+                uploaded, limits=OBJECTION_UPLOAD_LIMITS, existing_count=count, existing_bytes=total
+            )
+            total += found.size
+        return files
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("objector_type")
+        if kind == ObjectorType.ORGANISATION:
+            if not data.get("contact_person", "").strip():
+                self.add_error("contact_person", _("单位提出异议须填写联系人。"))
+            if not data.get("seal") and "seal" not in self.errors:
+                self.add_error("seal", _("单位提出异议须上传加盖公章的证明。"))
+        elif kind == ObjectorType.PERSON and self.requires_id and not data.get("id_number") and "id_number" not in self.errors:
+            self.add_error("id_number", _("本项目规定个人提出异议须填写居民身份证号码。"))
+        return data
+
+    def identity(self) -> Identity:
+        data = self.cleaned_data
+        person = data["objector_type"] == ObjectorType.PERSON
+        return Identity(
+            objector_type=data["objector_type"],
+            name=data["name"],
+            phone=data["phone"],
+            id_number=data.get("id_number", "") if person else "",
+            contact_person="" if person else data.get("contact_person", ""),
+            email=data.get("email", ""),
+        )
+
+
+class AssignForm(forms.Form):
+    handler = IdChoiceField(label=_("经办人"), queryset=None, empty_label=_("请选择"))
+    deadline = forms.DateField(label=_("办理期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    grant_identity = forms.BooleanField(
+        label=_("同时授权经办人查看异议人身份"),
+        required=False,
+        help_text=_("核查需要联系异议人时勾选；每次查看都会记录。"),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handler_choices(programme)
+        self.fields["handler"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.get_role_display()}）"
+        today = timezone.localdate()
+        try:
+            self.fields["deadline"].initial = add_working_days(today + timedelta(days=1), settings.OBJECTION_HANDLING_DAYS)
+        except CalendarYearUnknown:
+            self.fields["deadline"].initial = today + timedelta(days=7)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise ValidationError(_("办理期限不能早于今天。"))
+        return deadline
+
+
+class DecideForm(forms.Form):
+    outcome = forms.TypedChoiceField(
+        label=_("核查结论"),
+        choices=[("upheld", _("异议成立（取消拟评定资格）")), ("not_upheld", _("异议不成立"))],
+        widget=forms.RadioSelect,
+    )
+    findings = forms.CharField(
+        label=_("核查情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}), help_text=_("内部记录，不向异议人公开。")
+    )
+    reply = forms.CharField(
+        label=_("答复意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("异议人通过回执链接看到的答复，请勿写入异议人或他人的个人信息。"),
+    )
+
+
+class GrantForm(forms.Form):
+    user = IdChoiceField(label=_("授权给"), queryset=None, empty_label=_("请选择"))
+    reason = forms.CharField(label=_("授权理由"), max_length=300)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = handler_choices(programme)
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.get_role_display()}）"
+
+
+class ReceiptLookupForm(forms.Form):
+    receipt_number = forms.CharField(label=_("回执号"), max_length=30)
+    token = forms.CharField(label=_("查询码"), max_length=60, help_text=_("回执上“查询码”一栏，或私密链接最后一段。"))
+
+
+class AnnouncementForm(forms.Form):
+    doc_prefix = forms.CharField(label=_("发文机关代字"), max_length=30, help_text=_("例如：高人社字。"))
+    doc_year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    doc_serial = forms.IntegerField(label=_("序号"), min_value=1, max_value=99999)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    written_on = forms.DateField(label=_("成文日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    body = forms.CharField(label=_("正文"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("名单作为附件由系统生成。"))
+
+    def clean_written_on(self):
+        written_on = self.cleaned_data["written_on"]
+        if written_on > timezone.localdate():
+            raise ValidationError(_("成文日期不能晚于今天。"))
+        return written_on
+
+
+class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(label=_("撤销事由"), choices=RevocationGround.choices, widget=forms.RadioSelect)
+    ground_text = forms.CharField(label=_("事实和依据"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text=_("将在撤销公告中公开，请勿写入个人信息。"))
+    document_number = forms.CharField(label=_("撤销文号"), max_length=60, help_text=_("例如：高人社字〔2025〕30号。"))
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    evidence = MultipleFileField(label=_("证据材料"), required=False,
+                                 widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+                                 help_text=_("内部留存，不公开。"))
+    quota_returned = forms.BooleanField(
+        label=_("将该名额退回本周期"), required=False,
+        help_text=_("默认不退回：撤销后该名额在本周期内不再使用。确需退回的，须说明理由。"),
+    )
+    quota_reason = forms.CharField(label=_("退回名额理由"), max_length=500, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quota_returned") and not data.get("quota_reason", "").strip():
+            self.add_error("quota_reason", _("退回本周期名额须说明理由。"))
+        return data
+
+
+class BatchScopeForm(forms.Form):
+    region = IdChoiceField(label=_("辖区"), queryset=None, empty_label=_("请选择"))
+    year = forms.IntegerField(label=_("授牌年份"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions

@@ -1,0 +1,260 @@
+"""The result (公布), plaques (授牌), verification (核验) and revocation (撤销): public pages and the admin's pages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from applications.selectors import managed_programmes, managed_round_or_404
+from applications.services import TransitionError
+from portal.enums import Role
+from portal.models import Region
+from portal.pagination import paginate
+from portal.permissions import role_required
+from portal.public_cache import public_cache
+from publicity import awards as award_services
+from publicity import batches
+from publicity.enums import AnnouncementStatus
+from publicity.forms import AnnouncementForm, BatchScopeForm, RevokeForm
+from publicity.models import Announcement, Award, PlaqueBatch, Revocation
+
+ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def _is_system_admin(user) -> bool:
+    return user.is_superuser or user.role == Role.SYSTEM_ADMIN
+
+
+def _issued():
+    return Announcement.objects.filter(status=AnnouncementStatus.ISSUED).select_related("programme", "round")
+
+
+# --- public --------------------------------------------------------------------------------------------------------
+
+
+@require_safe
+@public_cache
+def result_list(request):
+    page, querystring = paginate(request, _issued().order_by("-published_at"))
+    revocations = Revocation.objects.select_related("award__programme").order_by("-decided_on")[:20]
+    return render(request, "publicity/result_list.html", {"page": page, "querystring": querystring, "revocations": revocations})
+
+
+@require_safe
+@public_cache
+def result_detail(request, pk: int):
+    announcement = get_object_or_404(_issued(), pk=pk)
+    awards = announcement.awards.select_related("revocation").order_by("plaque_number")
+    context = {"a": announcement, "awards": awards, "digest_ok": announcement.digest == announcement.content_digest()}
+    return render(request, "publicity/result_detail.html", context)
+
+
+@require_safe
+def result_pdf(request, pk: int):
+    """The issued document for everyone; a draft only for the programme's admins (a preview)."""
+    announcement = get_object_or_404(Announcement.objects.select_related("programme", "round"), pk=pk)
+    if not announcement.is_issued and not _manages(request.user, announcement.programme):
+        raise Http404
+    response = HttpResponse(award_services.announcement_pdf(announcement), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{announcement.document_number}.pdf"
+    )
+    if not announcement.is_issued:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@public_cache
+def revocation_detail(request, pk: int):
+    revocation = get_object_or_404(Revocation.objects.select_related("award__programme", "award__announcement"), pk=pk)
+    return render(request, "publicity/revocation_detail.html", {"r": revocation, "award": revocation.award})
+
+
+@require_safe
+def verify(request, code: str):
+    """What a scanned plaque's QR code opens: valid, or revoked and when. An unknown code says only that."""
+    award = Award.objects.select_related("programme", "announcement", "revocation").filter(verify_code=code[:40]).first()
+    if award is None:
+        response = render(request, "publicity/verify.html", {"award": None}, status=404)
+    else:
+        spec = award_services.plaque_spec(award)
+        # An award made before digests were recorded has none: "not recorded", not "changed".
+        digest_ok = None if not award.digest else award.digest == award_services.award_digest(award)
+        context = {"award": award, "digest_ok": digest_ok, "issuers": spec.issuers}
+        response = render(request, "publicity/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- the applicant and the admin -----------------------------------------------------------------------------------
+
+
+def _manages(user, programme) -> bool:
+    if not user.is_authenticated:
+        return False
+    return _is_system_admin(user) or (user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", programme))
+
+
+@require_safe
+def award_plaque(request, pk: int):
+    """The plaque PDF: for the institution's own staff and the programme's admins."""
+    award = get_object_or_404(Award.objects.select_related("programme__region", "announcement", "institution"), pk=pk)
+    user = request.user
+    own = user.is_authenticated and user.role == Role.APPLICANT and user.institution_id == award.institution_id
+    if not (own or _manages(user, award.programme)):
+        raise Http404
+    if award.revoked_at and not _manages(user, award.programme):
+        raise Http404  # a revoked title's plaque is no longer handed out; the admins keep it for the record
+    response = HttpResponse(award_services.award_plaque_pdf(award), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"奖牌-{award.plaque_number}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*ADMINS)
+def round_announcement(request, round_pk: int):
+    round = managed_round_or_404(request.user, round_pk)
+    announcement = round.announcements.order_by("-pk").first()
+    form = None
+    if announcement is None or not announcement.is_issued:
+        initial = (
+            {f: getattr(announcement, f) for f in AnnouncementForm.base_fields} if announcement
+            else award_services.announcement_defaults(round)
+        )
+        form = AnnouncementForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                announcement = award_services.announcement_save(
+                    round=round, actor=request.user, announcement=announcement, **form.cleaned_data
+                )
+                messages.success(request, _("草稿已保存：%(number)s。") % {"number": announcement.document_number})
+                return redirect("publicity:announcement", round_pk=round.pk)
+            except TransitionError as error:
+                form.add_error(None, str(error))
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "round": round,
+        "announcement": announcement,
+        "form": form,
+        "entries": award_services.announced_entries(round),
+        "blockers": award_services.announcement_blockers(announcement) if announcement and not announcement.is_issued else [],
+        "awards": announcement.awards.select_related("revocation").order_by("plaque_number") if announcement else [],
+        "batches": announcement.batches.all()[:5] if announcement else [],
+    }
+    return render(request, "publicity/round_announcement.html", context)
+
+
+def _managed_announcement(user, pk: int) -> Announcement:
+    announcements = Announcement.objects.select_related("round__programme")
+    if not _is_system_admin(user):
+        announcements = announcements.filter(programme__in=managed_programmes(user))
+    return get_object_or_404(announcements, pk=pk)
+
+
+@role_required(*ADMINS)
+@require_POST
+def announcement_issue(request, pk: int):
+    announcement = _managed_announcement(request.user, pk)
+    try:
+        award_services.announcement_issue(announcement=announcement, actor=request.user, request=request)
+        messages.success(request, _("已发布%(number)s，授牌%(count)d家。") % {
+            "number": announcement.document_number, "count": announcement.awards.count()})
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("publicity:announcement", round_pk=announcement.round_id)
+
+
+@role_required(*ADMINS)
+@require_POST
+def batch_start(request, pk: int):
+    announcement = _managed_announcement(request.user, pk)
+    try:
+        batch = batches.batch_start(actor=request.user, announcement=announcement)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("publicity:announcement", round_pk=announcement.round_id)
+    return redirect("publicity:batch", pk=batch.pk)
+
+
+@role_required(Role.SYSTEM_ADMIN)
+def batch_region(request):
+    """Every plaque of a jurisdiction's year (e.g. a province's 十百千) in one ZIP."""
+    form = BatchScopeForm(request.POST or None, regions=Region.objects.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batches.batch_start(actor=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"])
+            return redirect("publicity:batch", pk=batch.pk)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+    recent = PlaqueBatch.objects.select_related("announcement", "region")[:10]
+    return render(request, "publicity/batch_region.html", {"form": form, "recent": recent})
+
+
+def _batch_for(user, pk: int) -> PlaqueBatch:
+    batch = get_object_or_404(PlaqueBatch.objects.select_related("announcement__programme", "region"), pk=pk)
+    if _is_system_admin(user) or batch.created_by_id == user.pk:
+        return batch
+    if batch.announcement and _manages(user, batch.announcement.programme):
+        return batch
+    raise Http404
+
+
+@role_required(*ADMINS)
+@require_safe
+def batch_detail(request, pk: int):
+    return render(request, "publicity/batch.html", {"batch": _batch_for(request.user, pk)})
+
+
+@never_cache
+@role_required(*ADMINS)
+@require_safe
+def batch_status(request, pk: int):
+    batch = _batch_for(request.user, pk)
+    return JsonResponse({
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "total": batch.total,
+        "done": batch.done,
+        "failed": len(batch.failures),
+        "failures": batch.failures[:50],
+        "percent": batch.percent,
+        "download": bool(batch.archive),
+    })
+
+
+@role_required(*ADMINS)
+@require_safe
+def batch_download(request, pk: int):
+    batch = _batch_for(request.user, pk)
+    if not batch.archive:
+        raise Http404
+    response = FileResponse(batch.archive.open("rb"), as_attachment=True, filename=f"奖牌-{batch.pk}.zip",
+                            content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*ADMINS)
+def award_revoke(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("programme", "announcement"), pk=pk)
+    if not _manages(request.user, award.programme):
+        raise Http404
+    if award.revoked_at:
+        return redirect(award.revocation.get_absolute_url())
+    form = RevokeForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            revocation = award_services.award_revoke(award=award, actor=request.user, request=request, **form.cleaned_data)
+            messages.success(request, _("已撤销并公布：%(name)s。") % {"name": award.institution_name})
+            return redirect(revocation.get_absolute_url())
+        except (TransitionError, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+    return render(request, "publicity/revoke.html", {"award": award, "form": form})
