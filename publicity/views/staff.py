@@ -57,6 +57,7 @@ def round_publicity(request, round_pk: int):
             preview = {"kept": kept, "replacements": replacements}
         else:
             preview = {"kept": list(shortlist.entries.select_related("application__institution__region")) if shortlist else [], "replacements": []}
+        preview["count"] = len(preview["kept"]) + len(preview["replacements"])
         try:
             preview["period"] = services.publicity_period(timezone.localdate(), round.programme.publicity_days)
         except TransitionError as error:

@@ -18,9 +18,10 @@
     try { window.localStorage.setItem(KEY, size); } catch (e) { /* ignore */ }
   });
 
-  // A form with data-confirm asks before it is sent (submit, publish, revoke …).
+  // A form, or the button that sends it, with data-confirm asks before it is sent (submit, publish, revoke …).
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
+    var button = event.submitter;
+    var message = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 

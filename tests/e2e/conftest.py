@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import pages
+from tests.e2e.pages import open_page
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -34,14 +37,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.js_errors = errors
+    page = open_page(browser, live_server, viewport={"width": 1280, "height": 800})
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
@@ -63,11 +61,4 @@ def screenshot(page):
 
 @pytest.fixture
 def sign_in(page):
-    def _sign_in(username: str, password: str = "Test-pass-2026"):
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_load_state()
-
-    return _sign_in
+    return lambda username, password="Test-pass-2026": pages.sign_in(page, username, password)

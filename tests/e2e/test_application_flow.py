@@ -11,6 +11,7 @@ from applications.conditions import conditions_install_default
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal import services
+from tests.e2e.pages import open_page, sign_in
 from tests.factories import ApplicantFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,19 +26,6 @@ def seal_png() -> bytes:
     return buffer.getvalue()
 
 
-def new_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Test-pass-2026")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def upload(page, purpose_label, name, mime, data):
@@ -54,7 +42,7 @@ def test_apply_return_resubmit_accept(browser, live_server, screenshot_dir):
     admin = UserFactory(username="e2e_admin")
     services.programme_admin_grant(programme=round.programme, user=admin)
 
-    page = new_page(browser, live_server)
+    page = open_page(browser, live_server)
     sign_in(page, "e2e_applicant")
     page.get_by_role("button", name="开始申报").click()
     page.wait_for_load_state()
@@ -88,12 +76,13 @@ def test_apply_return_resubmit_accept(browser, live_server, screenshot_dir):
 
     page.get_by_role("button", name="提交申报").click()
     page.wait_for_load_state()
+    assert page.confirms == ["提交后申报表将被锁定，不能再修改（除非管理员退回补正）。确定提交吗？"]
     assert "申报已提交" in page.locator(".messages").inner_text()
     application = Application.objects.get(institution=applicant.institution)
     assert application.status == ApplicationStatus.SUBMITTED
     page.screenshot(path=str(screenshot_dir / "apply_submitted.png"), full_page=True)
 
-    staff = new_page(browser, live_server)
+    staff = open_page(browser, live_server)
     sign_in(staff, "e2e_admin")
     staff.goto(f"/staff/rounds/{round.pk}/applications/")
     staff.screenshot(path=str(screenshot_dir / "admin_round_table.png"), full_page=True)
@@ -133,7 +122,7 @@ def test_session_expiry_keeps_typed_text(browser, live_server, screenshot_dir):
     round = RoundFactory(closes_at=timezone.now() + timedelta(days=20))
     conditions_install_default(round.programme)
     ApplicantFactory(username="e2e_expiry")
-    page = new_page(browser, live_server)
+    page = open_page(browser, live_server)
     sign_in(page, "e2e_expiry")
     page.get_by_role("button", name="开始申报").click()
     page.wait_for_load_state()

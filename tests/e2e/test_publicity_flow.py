@@ -10,11 +10,11 @@ from captcha.models import CaptchaStore
 from portal.enums import DepartmentKind
 from publicity.models import Objection
 from review.services.results import shortlist_save
+from tests.e2e.pages import PHONE, open_page, sign_in
 from tests.review.builders import build_review, submitted_sheet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -36,15 +36,7 @@ def shortlisted_round():
 
 
 def staff_page(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Test-pass-2026")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    return page
+    return sign_in(open_page(browser, live_server), username)
 
 
 def test_publish_object_uphold_and_adjust(browser, live_server, screenshot_dir, tmp_path):
@@ -58,11 +50,11 @@ def test_publish_object_uphold_and_adjust(browser, live_server, screenshot_dir, 
     shot(admin, "1-admin-publish")
     admin.get_by_role("button", name="发布公示").click()
     admin.wait_for_load_state()
+    assert len(admin.confirms) == 1 and re.fullmatch(r"名单中的2家机构将在门户公示至\d+月\d+日并收到通知；发布后名单冻结，公示内容不能修改。确定发布？", admin.confirms[0])
     assert admin.get_by_text("公示已发布").is_visible()
 
     # A visitor on a phone reads the notice and files an objection with evidence.
-    visitor_context = browser.new_context(**PHONE, locale="zh-CN", base_url=live_server.url)
-    visitor = visitor_context.new_page()
+    visitor = open_page(browser, live_server, **PHONE)
     visitor.goto("/notices/")
     visitor.get_by_role("link", name=re.compile("拟评定县级就业服务质量标杆机构名单的公示")).first.click()
     visitor.wait_for_load_state()
@@ -110,6 +102,7 @@ def test_publish_object_uphold_and_adjust(browser, live_server, screenshot_dir, 
     shot(handler, "5-handler-decide")
     handler.get_by_role("button", name="办结并答复").click()
     handler.wait_for_load_state()
+    assert handler.confirms == ["办结后不能修改，答复将告知异议人。异议成立的，取消该机构拟评定资格。确定办结？"]
     assert handler.get_by_text("异议已办结").is_visible()
 
     # The visitor reads the reply through the private link; the notice shows the candidate disqualified.
@@ -133,4 +126,5 @@ def test_publish_object_uphold_and_adjust(browser, live_server, screenshot_dir, 
     assert visitor.get_by_text("申报机构丙").is_visible() and visitor.get_by_text("递补").first.is_visible()
     assert "申报机构甲" not in visitor.content()
     shot(visitor, "8-phone-adjusted")
-    visitor_context.close()
+    assert admin.js_errors == [] and handler.js_errors == [] and visitor.js_errors == []
+    visitor.context.close()

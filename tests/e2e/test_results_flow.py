@@ -4,16 +4,22 @@ revokes the award; the visitor sees "revoked"."""
 
 import re
 import subprocess
+import zipfile
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.enums import Role
 from publicity import awards, services
-from publicity.models import Award
+from publicity.batches import batch_awards
+from publicity.models import Award, PlaqueBatch
+from tests.e2e.pages import PHONE, open_page, sign_in
 from tests.e2e.test_publicity_flow import shortlisted_round, staff_page
 from tests.factories import UserFactory
+from tests.publicity.results_builders import announced
+from tests.test_celery_worker import own_queue, running_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,6 +63,9 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
     shot(admin, "1-admin-draft")
     admin.get_by_role("button", name=re.compile("并授牌")).click()
     admin.wait_for_load_state()
+    assert admin.confirms == [
+        "发布测人社字〔2026〕1号：文件在门户公开，名单中的2家机构获授牌并收到通知，发布后不能修改。确定发布？"
+    ]
     assert admin.get_by_text(re.compile("授牌2家")).is_visible()
     shot(admin, "2-admin-issued")
     award = Award.objects.get(institution=review.applications[0].institution)
@@ -76,8 +85,7 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
 
     # A visitor opens the QR code's link (the plaque encodes the portal's address of this path).
     assert awards.plaque_spec(award).verify_url.endswith(award.get_verify_url())
-    visitor = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN",
-                                  base_url=live_server.url).new_page()
+    visitor = open_page(browser, live_server, **PHONE)
     visitor.goto(award.get_verify_url())
     assert visitor.get_by_text("该奖牌真实有效").is_visible()
     shot(visitor, "4-verify-valid")
@@ -92,6 +100,7 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
     shot(admin, "5-admin-revoke")
     admin.get_by_role("button", name="撤销并公布").click()
     admin.wait_for_load_state()
+    assert admin.confirms[-1] == "撤销申报机构甲的“县级就业服务质量标杆机构”称号并在门户公布，奖牌核验页将显示已撤销。确定撤销？"
     assert admin.get_by_text("已撤销并公布").is_visible()
 
     visitor.goto(award.get_verify_url())
@@ -100,3 +109,35 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
     shot(visitor, "6-verify-revoked")
     visitor.goto("/results/")
     assert visitor.get_by_role("link", name=re.compile("关于撤销申报机构甲")).is_visible()
+
+
+@pytest.mark.celery_worker
+def test_batch_progress_bar_follows_the_worker_and_survives_a_reload(browser, live_server, screenshot_dir, tmp_path):
+    listed = announced(names=("甲", "乙", "丙"))
+    admin = sign_in(open_page(browser, live_server), listed.admin.username)
+
+    with own_queue() as queue:
+        admin.goto(f"/staff/rounds/{listed.round.pk}/announcement/")
+        admin.get_by_role("button", name="批量生成全部奖牌（ZIP）").click()
+        admin.wait_for_load_state()
+        batch = PlaqueBatch.objects.get()
+        assert admin.locator("[data-batch-label]").inner_text() == "排队中"  # no worker yet: the job waits
+        assert admin.locator("[data-batch-bar]").get_attribute("value") == "0"
+        assert not admin.get_by_role("link", name="下载 ZIP").is_visible()
+        admin.screenshot(path=str(screenshot_dir / "results-7-batch-queued.png"), full_page=True)
+        with running_worker(queue):
+            expect(admin.locator("[data-batch-label]")).to_have_text("已完成", timeout=60_000)  # polled, no reload
+        assert admin.locator("[data-batch-bar]").get_attribute("value") == "100"
+        assert admin.get_by_role("link", name="下载 ZIP").is_visible()
+        assert admin.locator("[data-batch-done]").inner_text() == "3"
+        admin.screenshot(path=str(screenshot_dir / "results-8-batch-done.png"), full_page=True)
+
+    admin.reload()
+    assert admin.locator("[data-batch-label]").inner_text() == "已完成"
+    with admin.expect_download() as download_info:
+        admin.get_by_role("link", name="下载 ZIP").click()
+    archive = tmp_path / "plaques.zip"
+    download_info.value.save_as(archive)
+    with zipfile.ZipFile(archive) as plaques:
+        assert sorted(plaques.namelist()) == sorted(f"{a.plaque_number}.pdf" for a in batch_awards(batch))
+    assert admin.js_errors == []

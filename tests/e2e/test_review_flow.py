@@ -13,6 +13,8 @@ from portal.enums import DepartmentKind, Role
 from portal.models import ProgrammeDepartment
 from review.enums import AssignmentStatus
 from review.models import ReviewAssignment, Shortlist
+from tests.e2e import pages
+from tests.e2e.pages import open_page
 from tests.factories import DepartmentFactory, InstitutionFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,21 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SCORES = {"甲": ["30", "31", "25", "5"], "乙": ["28", "27", "24", "0"]}
 
 
-def new_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
 def sign_in(browser, live_server, username):
-    page = new_page(browser, live_server)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Test-pass-2026")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    return page
+    return pages.sign_in(open_page(browser, live_server), username)
 
 
 def build_round():
@@ -66,6 +55,7 @@ def score_all(page, label):
         numbers.nth(index).fill(value)
     page.get_by_role("button", name="提交评分").click()
     page.wait_for_load_state()
+    assert page.confirms[-1] == "提交后评分表将被锁定，只有管理员可以退回修改。确定提交吗？"
 
 
 def test_whole_review(browser, live_server, screenshot_dir):
