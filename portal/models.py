@@ -84,6 +84,9 @@ class Department(models.Model):
 
     name = models.CharField(_("部门名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    doc_prefix = models.CharField(
+        _("发文机关代字"), max_length=30, blank=True, help_text=_("本部门牵头发文的文号代字，例如：高人社字。")
+    )
     kind = models.CharField(_("部门类别"), max_length=10, choices=DepartmentKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
     seal_image = models.ImageField(

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
-from portal.models import Institution, Programme, Round
+from portal.models import Institution, Programme, Region, Round
 from portal.permissions import objects_for_user
 
 
@@ -35,12 +35,22 @@ def next_round_deadline(programmes) -> Round | None:
     )
 
 
-def institutions_in_jurisdictions(programmes) -> QuerySet[Institution]:
-    """Institutions whose region lies in the jurisdiction of any of these programmes (none when there are none)."""
+def _in_jurisdictions(programmes, code_field: str) -> Q:
+    """Rows whose region code (`code_field`) lies in the jurisdiction of any of these programmes; none without any."""
     condition = Q(pk__in=[])
     for prefix in {programme.region.code_prefix for programme in programmes}:
-        condition |= Q(region__code__startswith=prefix)
-    return Institution.objects.filter(condition)
+        condition |= Q(**{f"{code_field}__startswith": prefix})
+    return condition
+
+
+def institutions_in_jurisdictions(programmes) -> QuerySet[Institution]:
+    """Institutions whose region lies in the jurisdiction of any of these programmes (none when there are none)."""
+    return Institution.objects.filter(_in_jurisdictions(programmes, "region__code"))
+
+
+def regions_in_jurisdictions(programmes) -> QuerySet[Region]:
+    """The regions of these programmes' jurisdictions, each with its subdivisions (none when there are none)."""
+    return Region.objects.filter(_in_jurisdictions(programmes, "code")).order_by("code")
 
 
 def institutions_pending_count(programmes) -> int:

@@ -28,7 +28,7 @@ from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.validators import cn_date
 from publicity import services as publicity
-from publicity.enums import AnnouncementStatus
+from publicity.enums import AnnouncementStatus, RevocationGround
 from publicity.models import Announcement, Award, NoticeEntry, Revocation, RevocationEvidence
 
 LEVEL_LETTER = {Level.COUNTY: "X", Level.CITY: "S", Level.PROVINCE: "P"}
@@ -56,11 +56,22 @@ def _quota_limit(round: Round) -> int:
     return min(round.quota, period_remaining(round))
 
 
+def document_prefix(programme) -> str:
+    """The lead department's 发文机关代字: as set on the department, else as it last issued, else from its short name."""
+    lead = programme.lead_department
+    if lead.doc_prefix:
+        return lead.doc_prefix
+    last = (
+        Announcement.objects.filter(programme__lead_department=lead).order_by("-written_on", "-pk")
+        .values_list("doc_prefix", flat=True).first()
+    )
+    return last or f"{(lead.short_name or lead.name)[:10]}字"
+
+
 def announcement_defaults(round: Round, *, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     programme = round.programme
-    lead = programme.lead_department
-    prefix = f"{(lead.short_name or lead.name)[:10]}字"
+    prefix = document_prefix(programme)
     serial = (
         Announcement.objects.filter(programme=programme, doc_prefix=prefix, doc_year=today.year).aggregate(
             n=Max("doc_serial")
@@ -116,19 +127,24 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
     return announcement
 
 
-def announcement_blockers(announcement: Announcement, now: datetime | None = None) -> list[str]:
-    """Why it cannot be issued now: publicity (issue 6), the quota, the number."""
-    round = announcement.round
+def round_blockers(round: Round, now: datetime | None = None) -> list[str]:
+    """Why the round's result cannot be announced now: publicity and its objections (issue 6), the quota."""
     reasons = list(publicity.announcement_blockers(round, now))
-    latest = publicity.latest_notice(round)
-    if latest is not None and latest.pk != announcement.notice_id:
-        reasons.append(_("公示名单已调整，请重新保存草稿以依据最新的公示。"))
     entries = announced_entries(round)
     limit = _quota_limit(round)
     if len(entries) > limit:
         reasons.append(
             _("名单有%(count)d家，超过可用名额%(limit)d家。") % {"count": len(entries), "limit": limit}
         )
+    return reasons
+
+
+def announcement_blockers(announcement: Announcement, now: datetime | None = None) -> list[str]:
+    """Why this draft cannot be issued now: the round's blockers, and a draft that predates an adjusted list."""
+    reasons = round_blockers(announcement.round, now)
+    latest = publicity.latest_notice(announcement.round)
+    if latest is not None and latest.pk != announcement.notice_id:
+        reasons.insert(0, _("公示名单已调整，请重新保存草稿以依据最新的公示。"))
     return reasons
 
 
@@ -177,6 +193,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
             awarded_on=locked.written_on,
         )
         award._history_user = actor
+        award._history_date = now
         award.save()
         award.digest = award_digest(award)
         award.save(update_fields=["digest"])
@@ -185,6 +202,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     locked.published_at = now
     locked.index_number = publicity._index_number(locked.round, timezone.localtime(now).year)
     locked._history_user = actor
+    locked._history_date = now
     locked.save()
     locked.digest = locked.content_digest()
     try:
@@ -271,7 +289,8 @@ def award_revoke(
                                                    existing_bytes=sum(i.size for _u, i in inspected))))
     locked.revoked_at = now
     locked._history_user = actor
-    locked._change_reason = _("撤销：%(ground)s") % {"ground": ground}
+    locked._change_reason = _("撤销：%(ground)s") % {"ground": RevocationGround(ground).label}
+    locked._history_date = now
     locked.save(update_fields=["revoked_at"])
     revocation = Revocation(
         award=locked,
@@ -285,6 +304,7 @@ def award_revoke(
         created_by=actor,
     )
     revocation._history_user = actor
+    revocation._history_date = now
     revocation.save()
     for uploaded, found in inspected:
         RevocationEvidence.objects.create(

@@ -17,6 +17,7 @@ from portal.models import Region
 from portal.pagination import paginate
 from portal.permissions import role_required
 from portal.public_cache import public_cache
+from portal.selectors import regions_in_jurisdictions
 from publicity import awards as award_services
 from publicity import batches
 from publicity.enums import AnnouncementStatus
@@ -145,11 +146,18 @@ def round_announcement(request, round_pk: int):
         "announcement": announcement,
         "form": form,
         "entries": award_services.announced_entries(round),
-        "blockers": award_services.announcement_blockers(announcement) if announcement and not announcement.is_issued else [],
+        "blockers": _blockers(round, announcement),
         "awards": announcement.awards.select_related("revocation").order_by("plaque_number") if announcement else [],
         "batches": announcement.batches.all()[:5] if announcement else [],
     }
     return render(request, "publicity/round_announcement.html", context)
+
+
+def _blockers(round, announcement) -> list[str]:
+    """Why the result cannot be issued yet; shown before a draft exists too (publicity, objections, the quota)."""
+    if announcement is None:
+        return award_services.round_blockers(round)
+    return [] if announcement.is_issued else award_services.announcement_blockers(announcement)
 
 
 def _managed_announcement(user, pk: int) -> Announcement:
@@ -184,18 +192,28 @@ def batch_start(request, pk: int):
     return redirect("publicity:batch", pk=batch.pk)
 
 
-@role_required(Role.SYSTEM_ADMIN)
+def _batch_regions(user):
+    """The jurisdictions whose plaques a user may batch: all for a system admin, else its programmes' and below."""
+    if _is_system_admin(user):
+        return Region.objects.order_by("code")
+    return regions_in_jurisdictions(managed_programmes(user).select_related("region"))
+
+
+@role_required(*ADMINS)
 def batch_region(request):
     """Every plaque of a jurisdiction's year (e.g. a province's 十百千) in one ZIP."""
-    form = BatchScopeForm(request.POST or None, regions=Region.objects.all())
+    regions = _batch_regions(request.user)
+    form = BatchScopeForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             batch = batches.batch_start(actor=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"])
             return redirect("publicity:batch", pk=batch.pk)
         except TransitionError as error:
             form.add_error(None, str(error))
-    recent = PlaqueBatch.objects.select_related("announcement", "region")[:10]
-    return render(request, "publicity/batch_region.html", {"form": form, "recent": recent})
+    recent = PlaqueBatch.objects.select_related("announcement", "region")
+    if not _is_system_admin(request.user):
+        recent = recent.filter(created_by=request.user)
+    return render(request, "publicity/batch_region.html", {"form": form, "recent": recent[:10]})
 
 
 def _batch_for(user, pk: int) -> PlaqueBatch:

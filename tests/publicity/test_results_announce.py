@@ -77,6 +77,24 @@ def test_defaults_number_the_document_with_the_lead_departments_prefix(closed):
     assert award_services.announcement_defaults(closed.round, today=ISSUED_ON)["doc_serial"] == 2
 
 
+def test_defaults_take_the_prefix_set_on_the_lead_department(closed):
+    lead = closed.round.programme.lead_department
+    lead.doc_prefix = "高人社字"
+    lead.save()
+
+    defaults = award_services.announcement_defaults(closed.round, today=ISSUED_ON)
+
+    assert (defaults["doc_prefix"], defaults["doc_serial"]) == ("高人社字", 1)
+
+
+def test_defaults_repeat_the_prefix_the_lead_department_last_issued_with(closed):
+    draft(closed, doc_prefix="高人社字", doc_serial=7)
+
+    defaults = award_services.announcement_defaults(closed.round, today=ISSUED_ON)
+
+    assert (defaults["doc_prefix"], defaults["doc_serial"]) == ("高人社字", 8)
+
+
 def test_document_number_is_printed_as_gbt_9704_has_it(closed):
     announcement = draft(closed, doc_year=2022, doc_serial=12)
 

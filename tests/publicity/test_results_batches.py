@@ -21,7 +21,7 @@ from publicity.batches import batch_awards, batch_start, chunk_render
 from publicity.enums import BatchStatus
 from publicity.models import Award, PlaqueBatch
 from tests.applications.factories import AwardFactory
-from tests.factories import ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
+from tests.factories import ApplicantFactory, ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
 from tests.portal.helpers import text, visible_text
 from tests.publicity.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 
@@ -353,13 +353,34 @@ def test_a_region_batch_takes_the_regions_subtree_and_year(jurisdiction, region,
     assert {key for key, award in jurisdiction["awards"].items() if award in set(batch_awards(batch))} == expected
 
 
-def test_region_batch_page_refuses_other_roles_and_an_empty_scope(login, jurisdiction, listed, queue):
+def test_provincial_programme_admin_batches_its_provinces_year(login, jurisdiction, queue):
+    admin = UserFactory()
+    programme_admin_grant(
+        programme=ProgrammeFactory(region=jurisdiction["province"], level=Level.PROVINCE), user=admin
+    )
+    client = login(admin)
+
+    page = client.get(reverse("publicity:batch_region"))
+    response = client.post(reverse("publicity:batch_region"), {"region": jurisdiction["city"].pk, "year": "2026"})
+
+    offered = [region.code for region in page.context["form"].fields["region"].queryset]
+    assert offered == ["370000", "370300", "370302", "370322"]  # the province and below, not Beijing
+    batch = PlaqueBatch.objects.get()
+    assert response.status_code == 302 and (batch.region, batch.total) == (jurisdiction["city"], 3)
+
+
+def test_region_batch_page_refuses_regions_outside_the_admins_programmes_and_an_empty_scope(
+    login, jurisdiction, listed, queue
+):
     url = reverse("publicity:batch_region")
     data = {"region": jurisdiction["province"].pk, "year": "2026"}
 
     programme_admin = login(listed.admin).post(url, data)
+    applicant = login(ApplicantFactory()).post(url, data)
     empty = login(SystemAdminFactory()).post(url, {"region": jurisdiction["beijing"].pk, "year": "2024"})
 
-    assert programme_admin.status_code == 403
+    assert programme_admin.status_code == 200
+    assert "选择一个有效的选项" in visible_text(programme_admin)
+    assert applicant.status_code == 403
     assert empty.status_code == 200 and "没有可生成的奖牌。" in visible_text(empty)
     assert not PlaqueBatch.objects.exists()
