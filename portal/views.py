@@ -46,11 +46,15 @@ def home(request):
         raise PermissionDenied
     context = {"open_rounds": selectors.round_list_open_now()}
     if role in (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN):
+        from publicity import selectors as publicity_selectors
+
         programmes = list(selectors.programme_list_for_user(user))
         context |= {
             "programmes": programmes,
             "next_deadline": selectors.next_round_deadline(programmes),
             "pending_institutions": selectors.institutions_pending_count(programmes),
+            "objection_counts": publicity_selectors.objection_counts(publicity_selectors.objections_for_user(user)),
+            "publicity_steps": publicity_selectors.publicity_steps(programmes),
         }
     elif role == Role.VIEWER:
         context["progress"] = selectors.target_progress(user.region)
@@ -60,10 +64,12 @@ def home(request):
         context["tasks"] = list(reviewer_tasks(user))
     elif role == Role.DEPARTMENT_LEAD:
         from applications.selectors import application_list_for_user
+        from publicity.selectors import objections_to_verify
 
         signed = set(user.department.departmentopinion_set.values_list("application_id", flat=True)) if user.department_id else set()
         rows = list(application_list_for_user(user).order_by("round", "institution_name"))
         context["opinion_rows"] = [{"application": a, "signed": a.pk in signed} for a in rows]
+        context["objections"] = list(objections_to_verify(user))
     elif role == Role.APPLICANT:
         from applications.selectors import application_list_for_user
 

@@ -175,7 +175,7 @@ class Objection(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=12, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED, db_index=True
     )
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),

@@ -206,6 +206,7 @@ def notice_publish(
         new_entries = [_entry_from(e.application, rank=e.rank) for e in entries]
         shortlist.frozen_at = shortlist.frozen_at or now
         shortlist._history_user = actor
+        shortlist._history_date = now
         shortlist.save(update_fields=["frozen_at"])
     else:
         kept, replacements = adjusted_list(replaces)
@@ -239,6 +240,7 @@ def notice_publish(
         created_by=actor,
     )
     notice._history_user = actor
+    notice._history_date = now
     notice.save()
     for entry in new_entries:
         entry.notice = notice
@@ -396,10 +398,12 @@ def objection_file(
             id_number=identity.id_number.strip(),
             email=identity.email.strip(),
             facts=facts.strip(),
+            submitted_at=now,
         )
         if seal:
             objection.seal = seal
         objection._change_reason = _("提出异议")
+        objection._history_date = now
         objection.save()
         for uploaded, found in inspected:
             ObjectionEvidence.objects.create(
@@ -466,19 +470,27 @@ def _locked(objection: Objection) -> Objection:
 
 @transaction.atomic
 def objection_assign(
-    *, objection: Objection, handler: User, deadline: date, actor: User, grant_identity: bool = False, request=None
+    *,
+    objection: Objection,
+    handler: User,
+    deadline: date,
+    actor: User,
+    grant_identity: bool = False,
+    now: datetime | None = None,
+    request=None,
 ) -> Objection:
     """Put the objection under verification by `handler` until `deadline` (交办核查).
 
     Side effects: grants the handler `handle_objection` on it (and `view_objector_identity` only when asked);
-    audits both; notifies the handler.
+    audits both; notifies the handler. `now` dates the step (its history too), for the demo's past records.
     """
+    now = now or timezone.now()
     locked = _locked(objection)
     if locked.is_closed:
         raise TransitionError(_("异议已办结，不能再交办。"))
     if not handler_choices(locked.notice.round.programme).filter(pk=handler.pk).exists():
         raise TransitionError(_("经办人须为本项目的管理员或评定部门负责人。"))
-    if deadline < timezone.localdate():
+    if deadline < timezone.localdate(now):
         raise TransitionError(_("办理期限不能早于今天。"))
     previous = locked.handler
     if previous is not None and previous.pk != handler.pk:  # the former handler loses access with the file
@@ -494,9 +506,10 @@ def objection_assign(
     locked.status = ObjectionStatus.VERIFYING
     locked.handler = handler
     locked.deadline = deadline
-    locked.assigned_at = timezone.now()
+    locked.assigned_at = now
     locked.reminder_sent_at = None
     locked._history_user = actor
+    locked._history_date = now
     locked._change_reason = _("交办核查：%(name)s，期限%(date)s") % {"name": handler.full_name, "date": cn_date(deadline)}
     locked.save()
     assign_perm("publicity.handle_objection", handler, locked)
@@ -550,7 +563,14 @@ def identity_reveal(*, objection: Objection, user: User, request=None) -> dict[s
 
 @transaction.atomic
 def objection_decide(
-    *, objection: Objection, upheld: bool, findings: str, reply: str, actor: User, request=None
+    *,
+    objection: Objection,
+    upheld: bool,
+    findings: str,
+    reply: str,
+    actor: User,
+    now: datetime | None = None,
+    request=None,
 ) -> Objection:
     """Close the verification: upheld (异议成立) disqualifies the candidate on every notice of the round.
 
@@ -562,13 +582,14 @@ def objection_decide(
         raise TransitionError(_("只有核查中的异议才能办结（当前：%(status)s）。") % {"status": locked.get_status_display()})
     if not (findings.strip() and reply.strip()):
         raise TransitionError(_("请填写核查情况和答复意见。"))
-    now = timezone.now()
+    now = now or timezone.now()
     locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.NOT_UPHELD
     locked.findings = findings.strip()
     locked.reply = reply.strip()
     locked.decided_at = now
     locked.decided_by = actor
     locked._history_user = actor
+    locked._history_date = now
     locked._change_reason = locked.get_status_display()
     locked.save()
     audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"{locked.status} {locked.receipt_number}")
@@ -578,6 +599,7 @@ def objection_decide(
         ):
             entry.disqualified_at = now
             entry._history_user = actor
+            entry._history_date = now
             entry._change_reason = _("异议 %(receipt)s 成立，取消拟评定资格") % {"receipt": locked.receipt_number}
             entry.save(update_fields=["disqualified_at"])
         audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked.entry, detail="disqualified")
