@@ -5,9 +5,10 @@
   (the candidate disqualified) and one not upheld; then the adjusted list, published today and open, with one
   objection just received and one under verification (the handler may see the objector's identity).
 - results: the 2022 round announced (高人社字〔2022〕12号) with its award and plaque, valid; the city's 2023 round
-  (市级) announced with an award that was revoked in March 2025 for service proven below standard.
+  (市级) announced with an award that was revoked in March 2025 for service proven below standard; the city's 2026
+  round, its notice of 23 November ended without objections, with the draft 淄人社字〔2026〕35号 ready to be issued.
 Idempotent: a round that already has a notice (or an announcement) is left as it is. The objectors are invented
-people. The city round has no review records: its shortlist is entered directly (the review demo is the county's).
+people. The city rounds have no review records: their shortlists are entered directly (the review demo is the county's).
 """
 
 from datetime import date, datetime, time
@@ -46,21 +47,22 @@ def _identity(name: str, phone: str, id_number: str = "", email: str = "") -> se
 def _file(notice, rank: int, identity, facts: str, when: datetime) -> Objection:
     entry = notice.entries.get(rank=rank)
     objection, _token = services.objection_file(notice=notice, entry=entry, identity=identity, facts=facts, now=when)
-    Objection.objects.filter(pk=objection.pk).update(submitted_at=when)
     return objection
 
 
 def _handle(objection, *, admin, handler, upheld: bool | None, assigned: datetime, deadline: date, decided=None,
             findings="", reply="") -> None:
-    """Assign (and decide) through the services, then date the steps as the story has them."""
+    """Assign (and decide) through the services, on the days the story has them."""
     services.objection_assign(
-        objection=objection, handler=handler, deadline=timezone.localdate(), actor=admin, grant_identity=True
+        objection=objection, handler=handler, deadline=deadline, actor=admin, grant_identity=True, now=assigned
     )
-    Objection.objects.filter(pk=objection.pk).update(assigned_at=assigned, deadline=deadline)
     if upheld is None:
         return
-    services.objection_decide(objection=objection, upheld=upheld, findings=findings, reply=reply, actor=handler)
-    Objection.objects.filter(pk=objection.pk).update(decided_at=decided, reply_sent_at=decided)
+    services.objection_decide(
+        objection=objection, upheld=upheld, findings=findings, reply=reply, actor=handler, now=decided
+    )
+    # The objector was told on the day (the reply task would send it now, to an invented person).
+    Objection.objects.filter(pk=objection.pk).update(reply_sent_at=decided)
 
 
 def seed_publicity(*, rounds: dict[str, Round], admin: User) -> list[str]:
@@ -143,28 +145,34 @@ def _announce(round: Round, actor: User, *, prefix: str, serial: int, day: date)
     return awards.announcement_issue(announcement=announcement, actor=actor, now=_at(day, 10))
 
 
+def _shortlist_directly(round: Round, actor: User) -> None:
+    """The city's rounds have no review records in the demo: their accepted applications are shortlisted as ranked."""
+    shortlist, _ = Shortlist.objects.get_or_create(round=round, defaults={"created_by": actor})
+    accepted = Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED).order_by("pk")
+    for rank, application in enumerate(accepted, 1):
+        ShortlistEntry.objects.get_or_create(
+            shortlist=shortlist, application=application, defaults={"rank": rank, "overall": Decimal("88.5") - rank}
+        )
+
+
 def seed_results(*, rounds: dict[str, Round], admin: User) -> list[str]:
     done = []
     old = rounds["2022"]
     if old.notices.exists() and not old.announcements.exists():
         _announce(old, admin, prefix="高人社字", serial=12, day=date(2022, 12, 12))
         done.append(str(old))
+    city_admin = User.objects.get(username="admin_city")
     city = rounds.get("city2023")
     if city is not None and not city.announcements.exists():
-        sysadmin = User.objects.get(username="sysadmin")
         if not city.notices.exists():
-            shortlist, _ = Shortlist.objects.get_or_create(round=city, defaults={"created_by": sysadmin})
-            for rank, application in enumerate(Application.objects.filter(round=city, status=ApplicationStatus.ACCEPTED), 1):
-                ShortlistEntry.objects.get_or_create(
-                    shortlist=shortlist, application=application, defaults={"rank": rank, "overall": Decimal("88.5")}
-                )
+            _shortlist_directly(city, city_admin)
             draft = services.notice_draft(city, today=date(2023, 5, 29))
-            services.notice_publish(round=city, actor=sysadmin, now=_at(date(2023, 5, 29), 9), **draft)
-        announcement = _announce(city, sysadmin, prefix="淄人社字", serial=21, day=date(2023, 6, 12))
+            services.notice_publish(round=city, actor=city_admin, now=_at(date(2023, 5, 29), 9), **draft)
+        announcement = _announce(city, city_admin, prefix="淄人社字", serial=21, day=date(2023, 6, 12))
         award = announcement.awards.first()
         awards.award_revoke(
             award=award,
-            actor=sysadmin,
+            actor=city_admin,
             ground=RevocationGround.BELOW_STANDARD,
             ground_text="2024年第四季度服务质量暗访检查中，该机构连续两次未按规定公示收费标准、未建立服务对象回访台账，"
             "经责令整改后复查仍不达标，依据评定实施方案第五条第五项，撤销其“市级就业服务质量标杆机构”称号。",
@@ -173,4 +181,16 @@ def seed_results(*, rounds: dict[str, Round], admin: User) -> list[str]:
             now=_at(date(2025, 3, 14), 15),
         )
         done.append(str(city))
+    ready = rounds.get("city2026")
+    if ready is not None and not ready.notices.exists():
+        # Published on Monday 23 November 2026, ended on the 27th without objections: the draft waits to be issued.
+        _shortlist_directly(ready, city_admin)
+        published = date(2026, 11, 23)
+        draft = services.notice_draft(ready, today=published)
+        services.notice_publish(
+            round=ready, actor=city_admin, now=_at(published, 9), document_number="淄人社字〔2026〕31号", **draft
+        )
+        fields = awards.announcement_defaults(ready, today=date(2026, 12, 2))
+        awards.announcement_save(round=ready, actor=city_admin, **fields | {"doc_serial": 35})
+        done.append(str(ready))
     return done

@@ -18,6 +18,7 @@ from portal.enums import Role
 from portal.management.commands import seed_demo
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
+from publicity.awards import announcement_blockers as award_blockers
 from publicity.enums import ObjectionStatus
 from publicity.models import Announcement, Award, NoticeEntry, Objection, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
@@ -253,16 +254,19 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
         validate_uscc(uscc)  # raises ValidationError on a bad code
     assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (SECURITY.md 11)
     assert Department.objects.count() == 6  # the county's three and the city's three
-    assert Programme.objects.count() == 3
-    assert Round.objects.count() == 5
+    assert Programme.objects.count() == 4  # the county's two periods and the city's two
+    assert Round.objects.count() == 6
     assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
     assert Shortlist.objects.filter(round__name="2022年度").get().entries.count() == 1
     assert ReviewAssignment.objects.filter(status=AssignmentStatus.RECUSED).count() == 1
-    # publicity: the 2022 notice ended; the 2026 first batch disqualified one and has its adjusted list open
-    assert PublicityNotice.objects.count() == 4
-    assert [n.is_open() for n in PublicityNotice.objects.order_by("published_at")] == [False, False, False, True]
-    # results: the 2022 award valid, the city's 2023 award revoked
+    # publicity: the 2022 notice ended; the 2026 first batch disqualified one and has its adjusted list open;
+    # the city's 2026 notice ended without objections
+    assert PublicityNotice.objects.count() == 5
+    assert [n.is_open() for n in PublicityNotice.objects.order_by("published_at")] == [False, False, False, False, True]
+    # results: the 2022 award valid, the city's 2023 award revoked, the city's 2026 draft ready to be issued
     assert Announcement.objects.filter(status="issued").count() == 2
+    ready = Announcement.objects.get(status="draft")
+    assert (ready.document_number, award_blockers(ready)) == ("淄人社字〔2026〕35号", [])
     assert sorted(a.revoked_at is None for a in Award.objects.all()) == [False, True]
     assert Revocation.objects.get().award.programme.level == "city"
     assert set(Objection.objects.values_list("status", flat=True)) == set(ObjectionStatus.values)
@@ -290,3 +294,9 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
         "高青县就业服务质量县级标杆机构评定（“十五五”时期）",
     }
     assert list(admin.groups.values_list("name", flat=True)) == [ADMIN_GROUP]
+    city_admin = User.objects.get(username="admin_city")
+    managed = get_objects_for_user(city_admin, "portal.manage_programme", klass=Programme).values_list("name", flat=True)
+    assert set(managed) == {
+        "淄博市就业服务质量市级标杆机构评定（“十四五”时期）",
+        "淄博市就业服务质量市级标杆机构评定（“十五五”时期）",
+    }

@@ -5,6 +5,7 @@ Ctrl-C stops all three processes.
 """
 
 import hashlib
+import logging
 import os
 import signal
 import subprocess
@@ -51,7 +52,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo", stdout=self.stdout)
+        logging.disable(logging.INFO)  # the services log every stored file: the seed's summary says enough
+        try:
+            call_command("seed_demo", stdout=self.stdout)
+        finally:
+            logging.disable(logging.NOTSET)
         self._collect_static_if_changed()
         if no_serve:
             return
@@ -70,7 +75,9 @@ class Command(BaseCommand):
         ]
         # Stopping the demo (Ctrl-C or a SIGTERM) stops its three processes too.
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        self.stdout.write(self.style.SUCCESS(f"\n门户已启动：http://{host}:{port}/  （按 Ctrl-C 停止）\n"))
+        self.stdout.write(self.style.SUCCESS(f"\n门户已启动：http://{host}:{port}/  （按 Ctrl-C 停止）"))
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(f"未配置邮件服务器（EMAIL_HOST）：系统发出的邮件保存在 {settings.EMAIL_FILE_PATH}/\n")
         try:
             while all(process.poll() is None for process in processes):
                 time.sleep(1)

@@ -47,6 +47,7 @@ def uscc(body: str) -> str:
 DEMO_USERS = [
     ("sysadmin", "系统管理员（演示）", Role.SYSTEM_ADMIN, None, None),
     ("admin", "赵敏（演示）", Role.PROGRAMME_ADMIN, None, "高青县人力资源和社会保障局"),
+    ("admin_city", "刘洋（演示）", Role.PROGRAMME_ADMIN, None, "淄博市人力资源和社会保障局"),
     ("lead_hr", "钱立新（演示）", Role.DEPARTMENT_LEAD, None, "高青县人力资源和社会保障局"),
     ("lead_drc", "孙海燕（演示）", Role.DEPARTMENT_LEAD, None, "高青县发展和改革局"),
     ("lead_civil", "李国平（演示）", Role.DEPARTMENT_LEAD, None, "高青县民政局"),
@@ -107,7 +108,7 @@ class Command(BaseCommand):
             conditions_install_default(programme)
         institutions = self._institutions(regions["370322"], departments)
         services.role_groups_ensure()
-        credentials = self._users(departments, institutions, regions, programmes)
+        credentials = self._users(institutions, regions)
         self._applications(programmes, institutions)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
         for username, _name, role, *_ in DEMO_USERS:
@@ -127,14 +128,14 @@ class Command(BaseCommand):
 
     def _departments(self, county: Region) -> dict[str, Department]:
         rows = [
-            ("高青县人力资源和社会保障局", "县人社局", DepartmentKind.HR),
-            ("高青县发展和改革局", "县发改局", DepartmentKind.DRC),
-            ("高青县民政局", "县民政局", DepartmentKind.CIVIL_AFFAIRS),
+            ("高青县人力资源和社会保障局", "县人社局", "高人社字", DepartmentKind.HR),
+            ("高青县发展和改革局", "县发改局", "高发改字", DepartmentKind.DRC),
+            ("高青县民政局", "县民政局", "高民字", DepartmentKind.CIVIL_AFFAIRS),
         ]
         result = {}
-        for name, short, kind in rows:
+        for name, short, prefix, kind in rows:
             department, _ = Department.objects.update_or_create(
-                name=name, defaults={"short_name": short, "kind": kind, "region": county}
+                name=name, defaults={"short_name": short, "doc_prefix": prefix, "kind": kind, "region": county}
             )
             if not department.seal_image:  # a drawn stand-in: a real bureau uploads its seal in the admin site
                 department.seal_image.save("seal.png", ContentFile(seal_png(name.removeprefix("高青县"))), save=True)
@@ -204,41 +205,48 @@ class Command(BaseCommand):
             name="2026年度",
             defaults={"opens_at": _at(2026, 11, 2, 9), "closes_at": _at(2026, 12, 18, 17, 30), "quota": 2, "call_text": call, **contact},
         )
-        city_programme, _ = Programme.objects.update_or_create(
-            name="淄博市就业服务质量市级标杆机构评定（“十四五”时期）",
-            defaults={
-                "level": Level.CITY,
-                "region": regions["370300"],
-                "period_name": "“十四五”时期",
-                "period_start": date(2021, 1, 1),
-                "period_end": date(2025, 12, 31),
-                "period_quota": 12,
-                "lead_department": self._city_departments(regions["370300"])[0],
-            },
-        )
-        for order, department in enumerate(self._city_departments(regions["370300"])):
-            ProgrammeDepartment.objects.update_or_create(
-                programme=city_programme, department=department, defaults={"order": order}
+        city_departments = self._city_departments(regions["370300"])
+        city_call = "根据《淄博市就业服务质量标杆机构评定实施方案》，现组织开展市级就业服务质量标杆机构申报工作。"
+        city_contact = {"contact_name": "淄博市公共就业和人才服务中心", "contact_phone": "0533-3170000",
+                        "contact_email": "jiuye@zibo.example.gov.cn"}
+        city_specs = [
+            ("“十四五”时期", date(2021, 1, 1), date(2025, 12, 31), "2023年度", _at(2023, 4, 10, 9), _at(2023, 5, 12, 17, 30)),
+            ("“十五五”时期", date(2026, 1, 1), date(2030, 12, 31), "2026年度", _at(2026, 8, 3, 9), _at(2026, 9, 11, 17, 30)),
+        ]
+        for period, start, end, round_name, opens_at, closes_at in city_specs:
+            city_programme, _ = Programme.objects.update_or_create(
+                name=f"淄博市就业服务质量市级标杆机构评定（{period}）",
+                defaults={
+                    "level": Level.CITY,
+                    "region": regions["370300"],
+                    "period_name": period,
+                    "period_start": start,
+                    "period_end": end,
+                    "period_quota": 12,
+                    "lead_department": city_departments[0],
+                },
             )
-        Round.objects.update_or_create(
-            programme=city_programme,
-            name="2023年度",
-            defaults={"opens_at": _at(2023, 4, 10, 9), "closes_at": _at(2023, 5, 12, 17, 30), "quota": 3, "call_text": call,
-                      "contact_name": "淄博市公共就业和人才服务中心", "contact_phone": "0533-3170000",
-                      "contact_email": "jiuye@zibo.example.gov.cn"},
-        )
+            for order, department in enumerate(city_departments):
+                ProgrammeDepartment.objects.update_or_create(
+                    programme=city_programme, department=department, defaults={"order": order}
+                )
+            Round.objects.update_or_create(
+                programme=city_programme,
+                name=round_name,
+                defaults={"opens_at": opens_at, "closes_at": closes_at, "quota": 3, "call_text": city_call, **city_contact},
+            )
         return programmes
 
     def _city_departments(self, city: Region) -> list[Department]:
         rows = [
-            ("淄博市人力资源和社会保障局", "市人社局", DepartmentKind.HR),
-            ("淄博市发展和改革委员会", "市发改委", DepartmentKind.DRC),
-            ("淄博市民政局", "市民政局", DepartmentKind.CIVIL_AFFAIRS),
+            ("淄博市人力资源和社会保障局", "市人社局", "淄人社字", DepartmentKind.HR),
+            ("淄博市发展和改革委员会", "市发改委", "淄发改字", DepartmentKind.DRC),
+            ("淄博市民政局", "市民政局", "淄民字", DepartmentKind.CIVIL_AFFAIRS),
         ]
         result = []
-        for name, short, kind in rows:
+        for name, short, prefix, kind in rows:
             department, _ = Department.objects.update_or_create(
-                name=name, defaults={"short_name": short, "kind": kind, "region": city}
+                name=name, defaults={"short_name": short, "doc_prefix": prefix, "kind": kind, "region": city}
             )
             if not department.seal_image:
                 department.seal_image.save("seal.png", ContentFile(seal_png(name.removeprefix("淄博市"))), save=True)
@@ -272,6 +280,7 @@ class Command(BaseCommand):
             "2026": current.rounds.get(name="2026年度"),
             "2026a": current.rounds.get(name="2026年度第一批"),
             "city2023": Round.objects.get(programme__level=Level.CITY, name="2023年度"),
+            "city2026": Round.objects.get(programme__level=Level.CITY, name="2026年度"),
         }
         applicants = {
             body: User.objects.filter(institution=institution, role=Role.APPLICANT).first()
@@ -293,7 +302,7 @@ class Command(BaseCommand):
         if announced:
             self.stdout.write(f"  创建演示公布、授牌与撤销：{'、'.join(announced)}")
 
-    def _users(self, departments, institutions, regions, programmes) -> dict[str, str]:
+    def _users(self, institutions, regions) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}
         for username, full_name, role, institution_body, department_name in DEMO_USERS:
             password = credentials.setdefault(username, _password())
@@ -304,7 +313,7 @@ class Command(BaseCommand):
                     "role": role,
                     "email": f"{username}@example.com",
                     "institution": institutions.get(institution_body),
-                    "department": departments.get(department_name),
+                    "department": Department.objects.get(name=department_name) if department_name else None,
                     "region": regions["370300"] if role == Role.VIEWER else None,
                     "is_superuser": role == Role.SYSTEM_ADMIN,
                     "is_staff": role in (Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN),
@@ -317,8 +326,8 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             services.user_role_group_sync(user=user)
-            if role == Role.PROGRAMME_ADMIN:
-                for programme in programmes:
+            if role == Role.PROGRAMME_ADMIN:  # each admin runs the programmes its department leads
+                for programme in Programme.objects.filter(lead_department=user.department):
                     services.programme_admin_grant(programme=programme, user=user)
         CREDENTIALS_FILE.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
         CREDENTIALS_FILE.chmod(0o600)
