@@ -32,3 +32,11 @@ def send_notification_email(notification_id: int) -> None:
         logger.warning("notification %s is gone; nothing sent", notification_id)
         return
     services.notification_email_send(notification=note)
+
+
+@shared_task(name="portal.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sessions from the database (what `manage.py clearsessions` does); beat runs it daily."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -93,6 +93,18 @@ def test_users_flag_inactive_is_idempotent_and_keeps_first_flag_time():
 
 
 @pytest.mark.django_db
+def test_clear_expired_sessions_deletes_only_expired_ones():
+    from django.contrib.sessions.models import Session
+
+    Session.objects.create(session_key="expired", session_data="", expire_date=timezone.now() - timedelta(minutes=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=timezone.now() + timedelta(minutes=29))
+
+    tasks.clear_expired_sessions()
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+@pytest.mark.django_db
 def test_users_flag_inactive_records_history():
     stale = _user(last_login_days_ago=91)
 

@@ -1,0 +1,86 @@
+"""The public page cache (portal/public_cache.py): a visitor's second request is answered before the middleware
+below it runs, with the headers the first one got; signed-in users, pending messages and other pages never are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.public_cache import public_pages_changed
+from publicity.models import PublicityNotice
+from tests.publicity.publicity_builders import at, listed_round, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notice(time_machine):
+    time_machine.move_to(at(2026, 9, 29, 10), tick=False)
+    listed = listed_round(names=("甲",))
+    return publish(listed, at(2026, 9, 28, 10))
+
+
+def queries(client, url, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **extra)
+    return response, len(captured)
+
+
+def test_second_visit_is_served_from_the_cache_with_the_same_headers(client, notice):
+    first, first_queries = queries(client, notice.get_absolute_url())
+    second, second_queries = queries(client, notice.get_absolute_url())
+
+    assert first_queries > 0 and second_queries == 0
+    assert second.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Content-Type"):
+        assert second[header] == first[header], header
+    assert not second.cookies
+
+
+def test_a_publication_is_shown_at_once(client, notice):
+    client.get(notice.get_absolute_url())
+    PublicityNotice.objects.filter(pk=notice.pk).update(title="发布后更新的标题")
+
+    unchanged = client.get(notice.get_absolute_url()).content.decode()
+    public_pages_changed()
+    changed = client.get(notice.get_absolute_url()).content.decode()
+
+    assert "发布后更新的标题" not in unchanged and "发布后更新的标题" in changed
+
+
+def test_each_language_has_its_own_copy(client, notice):
+    chinese = client.get(notice.get_absolute_url())
+    english = client.get(notice.get_absolute_url(), headers={"accept-language": "en"})
+
+    assert (chinese["Content-Language"], english["Content-Language"]) == ("zh-hans", "en")
+    assert "时间均为北京时间" in chinese.content.decode() and "All times are Beijing time" in english.content.decode()
+
+
+def test_signed_in_users_and_pending_messages_get_a_fresh_page(client, notice, login):
+    from tests.factories import UserFactory
+
+    client.get(notice.get_absolute_url())
+    with_messages, message_queries = queries(client, notice.get_absolute_url(), headers={"cookie": "messages=x"})
+    signed_in = login(UserFactory())
+    _response, signed_in_queries = queries(signed_in, notice.get_absolute_url())
+
+    assert with_messages.status_code == 200 and message_queries > 0
+    assert signed_in_queries > 0
+
+
+def test_pages_not_marked_cacheable_are_never_served_from_the_cache(client, notice):
+    url = reverse("publicity:objection_new", args=[notice.pk])
+    client.get(url)
+
+    _response, count = queries(client, url)
+
+    assert count > 0
+
+
+def test_a_404_is_not_stored(client, notice):
+    url = reverse("publicity:notice", args=[notice.pk + 100])
+    client.get(url)
+
+    response, count = queries(client, url)
+
+    assert response.status_code == 404 and count > 0
