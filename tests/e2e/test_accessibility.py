@@ -1,0 +1,147 @@
+"""Public pages for everyone (SECURITY.md 24, GB/T 37668-2019 适老化): axe-core finds no serious or critical
+violation, the objection form works by keyboard alone, and the pages read at 200 % zoom without sideways scrolling."""
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from captcha.models import CaptchaStore
+from django.urls import reverse
+from django.utils import timezone
+
+from publicity import services
+from publicity.models import Award, Objection
+from tests.e2e.pages import PHONE, open_page
+from tests.publicity.publicity_builders import identity, listed_round, publish
+from tests.publicity.results_builders import announced, revoke
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def public_pages():
+    """Every kind of public page, with real records: an open notice with an objection, a result, a revocation."""
+    listed = listed_round(names=("甲", "乙"))
+    notice = publish(listed, timezone.now() - timedelta(minutes=5))
+    objection, token = services.objection_file(
+        notice=notice, entry=notice.entries.get(rank=1), identity=identity(), facts="反映该机构服务台账不实，请核查。"
+    )
+    result = announced(names=("丙", "丁"))
+    awards = list(Award.objects.filter(announcement=result.extra["announcement"]).order_by("plaque_number"))
+    revocation = revoke(awards[1], result.admin)
+    return {
+        "首页": "/",
+        "公示列表": "/notices/",
+        "公示正文": notice.get_absolute_url(),
+        "提出异议": f"/notices/{notice.pk}/objection/",
+        "查询异议": "/objections/lookup/",
+        "异议回执": f"/objections/{objection.receipt_number}/{token}/",
+        "评定结果": "/results/",
+        "公布文件": result.extra["announcement"].get_absolute_url(),
+        "撤销公告": revocation.get_absolute_url(),
+        "奖牌核验（有效）": awards[0].get_verify_url(),
+        "奖牌核验（已撤销）": awards[1].get_verify_url(),
+        "奖牌核验（未找到）": "/verify/not-a-real-code/",
+        "申报通知": reverse("applications:call", args=[listed.round.pk]),
+    }
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_public_pages_pass_axe_core(browser, live_server, public_pages):
+    # axe-core is injected by Playwright, not served by the portal: the page's CSP is bypassed for it alone.
+    page = open_page(browser, live_server, bypass_csp=True)
+    found = {}
+
+    for name, url in public_pages.items():
+        response = page.goto(url)
+        assert response.status == (404 if "未找到" in name else 200), (name, response.status)
+        violations = serious_violations(page)
+        if violations:
+            found[name] = violations
+
+    assert found == {}
+    assert [error for error in page.js_errors if "404 (Not Found)" not in error] == []
+
+
+def test_public_pages_at_200_percent_zoom_need_no_sideways_scrolling(browser, live_server, public_pages):
+    # 200 % zoom of a 1280-pixel window lays pages out at 640 CSS pixels, twice as large.
+    page = open_page(browser, live_server, viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    too_wide = {}
+
+    for name, url in public_pages.items():
+        page.goto(url)
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width[0] > width[1]:
+            too_wide[name] = width
+
+    assert too_wide == {}
+
+
+def test_an_objection_can_be_filed_by_keyboard_alone(browser, live_server, public_pages, screenshot_dir):
+    page = open_page(browser, live_server, **PHONE)
+    page.goto(public_pages["公示正文"])
+
+    focus_link(page, "提出异议")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    key = page.locator("input[name=captcha_0]").input_value()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    focus(page, "#id_entry")
+    page.keyboard.press("ArrowDown")  # 请选择 → the first institution
+    steps = [
+        ("#id_name", "欧阳键盘"),
+        ("#id_phone", "13912345678"),
+        ("#id_facts", "该机构申报的服务台账人数与实际不符，请核查。"),
+        ("#id_captcha_1", answer),
+    ]
+    for selector, value in steps:
+        focus(page, selector)
+        page.keyboard.type(value)
+    focus(page, "#id_consent")
+    page.keyboard.press("Space")
+    focus_button(page, "提交异议")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    page.screenshot(path=str(screenshot_dir / "a11y-keyboard-debug.png"), full_page=True)
+    assert page.get_by_role("heading", name="异议已受理").is_visible(), page.locator(".error-summary, .errorlist, .messages").all_inner_texts()
+    assert Objection.objects.filter(facts__startswith="该机构申报的服务台账").count() == 1
+    page.screenshot(path=str(screenshot_dir / "a11y-keyboard-receipt.png"), full_page=True)
+
+
+def focused(page) -> str:
+    return page.evaluate(
+        "(() => { const e = document.activeElement; return (e.id ? '#' + e.id : '') + '|' + e.tagName + '|' +"
+        " (e.innerText || e.value || '').trim(); })()"
+    )
+
+
+def tab_until(page, matches, limit=80) -> None:
+    """Press Tab until the focused element matches; fails if it never does (the element is not reachable)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if matches(focused(page)):
+            return
+    raise AssertionError(f"not reachable by Tab; last focus {focused(page)}")
+
+
+def focus(page, selector: str) -> None:
+    tab_until(page, lambda f: f.split("|")[0] == selector)
+
+
+def focus_link(page, text: str) -> None:
+    tab_until(page, lambda f: f.split("|")[1] == "A" and f.split("|")[2] == text)
+
+
+def focus_button(page, text: str) -> None:
+    tab_until(page, lambda f: f.split("|")[1] == "BUTTON" and f.split("|")[2] == text)
