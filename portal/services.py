@@ -1,5 +1,7 @@
 """Writes of the shared core: accounts and programme roles."""
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
@@ -209,9 +211,10 @@ def user_set_active(*, user: User, actor: User, active: bool) -> None:
     user._history_user = actor
     user.save(update_fields=["is_active"])
     if not active:
+        store = import_module(settings.SESSION_ENGINE).SessionStore  # the cache's copy goes too (cached_db)
         for session in Session.objects.all().iterator():
             if session.get_decoded().get("_auth_user_id") == str(user.pk):
-                session.delete()
+                store(session_key=session.session_key).delete()
 
 
 def notifications_mark_read(*, user: User, ids) -> int:
