@@ -39,7 +39,8 @@ DEFAULT_BODY = gettext_noop(  # translated where it is used; the placeholders st
     "各级各部门要加强对标杆机构的跟踪管理，对存在申报材料弄虚作假、违法违纪、经查实服务质量不达标等情形的，撤销其称号。\n"
     "附件：{批次}{层级}就业服务质量标杆机构名单"
 )
-PLACEHOLDER = re.compile(r"\{(项目|批次|层级|牌匾|公示结果)\}")
+ANNOUNCEMENT_PLACEHOLDERS = ("项目", "批次", "层级", "牌匾", "公示结果")
+PLACEHOLDER = re.compile(r"\{(%s)\}" % "|".join(ANNOUNCEMENT_PLACEHOLDERS))
 
 
 def announced_entries(round: Round) -> list[NoticeEntry]:

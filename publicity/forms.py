@@ -269,3 +269,17 @@ class BatchScopeForm(forms.Form):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+
+class PublicitySettingsForm(forms.ModelForm):
+    """A programme's publicity settings, as its admin edits them (the templates' placeholders are checked on save)."""
+
+    class Meta:
+        from portal.models import Programme
+
+        model = Programme
+        fields = ["publicity_days", "objection_requires_id_number", "publicity_template", "announcement_template"]
+        widgets = {
+            "publicity_template": forms.Textarea(attrs={"rows": 8}),
+            "announcement_template": forms.Textarea(attrs={"rows": 8}),
+        }

@@ -74,7 +74,34 @@ DEFAULT_TEMPLATE = gettext_noop(  # translated where it is used; the placeholder
     "异议受理截止时间为{截止时间}。\n"
     "联系方式：{联系方式}"
 )
-PLACEHOLDER = re.compile(r"\{(项目|批次|名单数|公示时间|截止时间|联系方式)\}")
+NOTICE_PLACEHOLDERS = ("项目", "批次", "名单数", "公示时间", "截止时间", "联系方式")
+PLACEHOLDER = re.compile(r"\{(%s)\}" % "|".join(NOTICE_PLACEHOLDERS))
+ANY_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def template_unknown_placeholders(template: str, known) -> list[str]:
+    """The {…} of `template` that filling it in would leave as they are (a typo, or one of another template)."""
+    return sorted({name for name in ANY_PLACEHOLDER.findall(template) if name not in known})
+
+
+def programme_templates_save(*, programme, actor: User, **fields) -> None:
+    """Save a programme's publicity settings (days, ID number required, the two templates), with field history.
+
+    Refused when a template names a placeholder that would not be filled in.
+    """
+    from publicity.awards import ANNOUNCEMENT_PLACEHOLDERS
+
+    for field, known in (("publicity_template", NOTICE_PLACEHOLDERS), ("announcement_template", ANNOUNCEMENT_PLACEHOLDERS)):
+        unknown = template_unknown_placeholders(fields.get(field, ""), known)
+        if unknown:
+            raise TransitionError(
+                _("模板中有无法填写的占位符：%(unknown)s。") % {"unknown": "、".join("{%s}" % name for name in unknown)}
+            )
+    for name, value in fields.items():
+        setattr(programme, name, value.strip() if isinstance(value, str) else value)
+    programme._history_user = actor
+    programme._change_reason = _("修改公示与公布设置")
+    programme.save(update_fields=list(fields))
 
 
 def notice_issuers(round: Round) -> list[str]:

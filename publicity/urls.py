@@ -11,6 +11,7 @@ urlpatterns = [
     path("objections/lookup/", public.objection_lookup, name="objection_lookup"),
     path("objections/<slug:receipt>/<slug:token>/", public.objection_status, name="objection_status"),
     path("staff/rounds/<int:round_pk>/publicity/", staff.round_publicity, name="round"),
+    path("staff/programmes/<int:pk>/publicity-settings/", staff.programme_settings, name="programme_settings"),
     path("staff/objections/", staff.objection_list, name="objections"),
     path("staff/objections/<int:pk>/", staff.objection_detail, name="objection"),
     path("staff/objections/<int:pk>/assign/", staff.objection_assign, name="objection_assign"),

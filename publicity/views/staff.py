@@ -16,11 +16,12 @@ from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.exports import xlsx_response
 from portal.pagination import paginate
-from portal.permissions import role_required
+from portal.models import Programme
+from portal.permissions import get_object_for_user_or_404, role_required
 from portal.validators import mask_id_number, mask_phone
 from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
-from publicity.forms import AssignForm, DecideForm, GrantForm, NoticePublishForm
+from publicity.forms import AssignForm, DecideForm, GrantForm, NoticePublishForm, PublicitySettingsForm
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 STAFF = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN, Role.DEPARTMENT_LEAD)
@@ -270,3 +271,28 @@ def _download(file, name, content_type):
     response["Cache-Control"] = "private, no-store"
     return response
 
+
+
+@role_required(*ADMINS)
+def programme_settings(request, pk: int):
+    """The programme's publicity settings: working days, whether objectors give an ID number, the two templates."""
+    programme = get_object_for_user_or_404(
+        request.user, Programme.objects.all(), "portal.manage_programme", pk=pk
+    )
+    form = PublicitySettingsForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_templates_save(
+                programme=Programme.objects.get(pk=programme.pk), actor=request.user, **form.cleaned_data
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已保存公示与公布设置。"))
+            return redirect("publicity:programme_settings", pk=programme.pk)
+    context = {
+        "programme": programme,
+        "form": form,
+        "history": programme.history.select_related("history_user").order_by("-history_date")[:10],
+    }
+    return render(request, "publicity/programme_settings.html", context)

@@ -4,7 +4,6 @@ import html
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from tests.applications.factories import (
     make_complete,
 )
 from tests.factories import ApplicantFactory, RegionFactory, RoundFactory, UserFactory, next_uscc
+from tests.portal.helpers import queued_messages as messages_of
 from tests.portal.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +48,6 @@ FORM_FIELDS = [
     "contact_email",
     "work_record",
 ]
-
-
-def messages_of(response) -> list[str]:
-    """The messages this request added (the storage also holds any not yet shown after an earlier redirect)."""
-    return [str(message) for message in get_messages(response.wsgi_request)._queued_messages]
 
 
 def edit_url(application) -> str:

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
-from django.contrib.messages import constants, get_messages
+from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
@@ -37,16 +37,12 @@ from tests.factories import (
     UserFactory,
     next_uscc,
 )
+from tests.portal.helpers import queued_messages as messages_of
 from tests.portal.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def messages_of(response) -> list[str]:
-    """The messages this request added (the storage also holds any not yet shown after an earlier redirect)."""
-    return [str(message) for message in get_messages(response.wsgi_request)._queued_messages]
 
 
 def admin_of(programme, **fields):

@@ -21,3 +21,19 @@ def visible_text(response) -> str:
     """What a reader sees: tags removed, entities decoded, whitespace folded (markup may change, wording may not)."""
     without_tags = re.sub(r"<[^>]+>", " ", text(response))
     return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()
+
+
+def messages_of(response) -> list[str]:
+    """The messages this response left for the next page; taken off the client, as the next page would show them."""
+    from django.contrib.messages import get_messages
+
+    found = [str(message) for message in get_messages(response.wsgi_request)]
+    response.client.cookies.pop("messages", None)
+    return found
+
+
+def queued_messages(response) -> list[str]:
+    """The messages this request added (the storage also holds any not yet shown after an earlier redirect)."""
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)._queued_messages]

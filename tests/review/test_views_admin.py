@@ -6,7 +6,6 @@ Anonymous visitors and other programmes' admins are refused on every one of thes
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from portal.models import Notification
@@ -14,7 +13,7 @@ from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, ReviewPlan, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
 from review.services import assignments as assignment_services
 from tests.factories import DepartmentFactory, ReviewerFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submit, submitted_sheet
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 POST_ONLY = [
     "assignments_propose", "assignments_confirm", "assignment_add", "close_scoring", "tie_break", "shortlist",
 ]
-
-
-def messages_of(response) -> list[str]:
-    """The messages this response left for the next page; taken off the client, as the next page would show them."""
-    found = [str(message) for message in get_messages(response.wsgi_request)]
-    response.client.cookies.pop("messages", None)
-    return found
 
 
 def url(name, review, *args):

@@ -3,24 +3,16 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, Score, ScoreSheet
 from review.services import sheets
 from tests.applications.factories import AttachmentFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, form_data, submit
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    """The messages this response left for the next page; taken off the client, as the next page would show them."""
-    found = [str(message) for message in get_messages(response.wsgi_request)]
-    response.client.cookies.pop("messages", None)
-    return found
 
 
 @pytest.fixture
