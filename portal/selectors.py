@@ -64,10 +64,19 @@ class LevelProgress:
     target: int
     programmes: int
     planned_quota: int
+    awarded: int = 0  # benchmark institutions whose title stands
+    revoked: int = 0
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.awarded / self.target)) if self.target else 0
 
 
 def target_progress(region) -> list[LevelProgress]:
-    """「十百千」 progress of a jurisdiction: programmes and planned quota per level against the target."""
+    """「十百千」 progress of a jurisdiction per level: programmes, planned quota and the titles awarded (valid or
+    revoked) against the target (3 queries)."""
+    from publicity.models import Award
+
     programmes = Programme.objects.all()
     if region is not None:
         programmes = programmes.filter(region__code__startswith=region.code_prefix)
@@ -75,12 +84,20 @@ def target_progress(region) -> list[LevelProgress]:
         row["level"]: row
         for row in programmes.values("level").annotate(count=Count("id"), quota=Sum("period_quota"))
     }
+    awards = {
+        row["programme__level"]: row
+        for row in Award.objects.filter(programme__in=programmes)
+        .values("programme__level")
+        .annotate(valid=Count("id", filter=Q(revoked_at__isnull=True)), revoked=Count("id", filter=Q(revoked_at__isnull=False)))
+    }
     return [
         LevelProgress(
             level=level,
             target=LEVEL_TARGETS[level],
             programmes=rows.get(level, {}).get("count", 0),
             planned_quota=rows.get(level, {}).get("quota") or 0,
+            awarded=awards.get(level, {}).get("valid", 0),
+            revoked=awards.get(level, {}).get("revoked", 0),
         )
         for level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
     ]

@@ -40,7 +40,7 @@ DEFAULT_BODY = gettext_noop(  # translated where it is used; the placeholders st
     "附件：{批次}{层级}就业服务质量标杆机构名单"
 )
 ANNOUNCEMENT_PLACEHOLDERS = ("项目", "批次", "层级", "牌匾", "公示结果")
-PLACEHOLDER = re.compile(r"\{(%s)\}" % "|".join(ANNOUNCEMENT_PLACEHOLDERS))
+PLACEHOLDER = re.compile(r"\{(" + "|".join(ANNOUNCEMENT_PLACEHOLDERS) + r")\}")
 
 
 def announced_entries(round: Round) -> list[NoticeEntry]:

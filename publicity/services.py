@@ -75,7 +75,7 @@ DEFAULT_TEMPLATE = gettext_noop(  # translated where it is used; the placeholder
     "联系方式：{联系方式}"
 )
 NOTICE_PLACEHOLDERS = ("项目", "批次", "名单数", "公示时间", "截止时间", "联系方式")
-PLACEHOLDER = re.compile(r"\{(%s)\}" % "|".join(NOTICE_PLACEHOLDERS))
+PLACEHOLDER = re.compile(r"\{(" + "|".join(NOTICE_PLACEHOLDERS) + r")\}")
 ANY_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -95,7 +95,7 @@ def programme_templates_save(*, programme, actor: User, **fields) -> None:
         unknown = template_unknown_placeholders(fields.get(field, ""), known)
         if unknown:
             raise TransitionError(
-                _("模板中有无法填写的占位符：%(unknown)s。") % {"unknown": "、".join("{%s}" % name for name in unknown)}
+                _("模板中有无法填写的占位符：%(unknown)s。") % {"unknown": "、".join(f"{{{name}}}" for name in unknown)}
             )
     for name, value in fields.items():
         setattr(programme, name, value.strip() if isinstance(value, str) else value)

@@ -15,8 +15,8 @@ from applications.services import TransitionError
 from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.exports import xlsx_response
-from portal.pagination import paginate
 from portal.models import Programme
+from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, role_required
 from portal.validators import mask_id_number, mask_phone
 from publicity import selectors, services

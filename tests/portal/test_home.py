@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal import services
 from portal.enums import InstitutionStatus, Level, RegionLevel
+from tests.applications.factories import AwardFactory
 from tests.factories import (
     ApplicantFactory,
     DepartmentLeadFactory,
@@ -217,9 +218,10 @@ def test_home_viewer_sees_targets_of_its_region_only(login):
     assert response.status_code == 200
     assert "<h1>「十百千」进度总览</h1>" in content
     assert "范围：淄博市及下级区划" in content
-    assert "<tr><td>1</td><td>省级</td><td>10</td><td>0</td><td>0</td></tr>" in content
-    assert "<tr><td>2</td><td>市级</td><td>100</td><td>1</td><td>12</td></tr>" in content
-    assert "<tr><td>3</td><td>县级</td><td>1000</td><td>2</td><td>8</td></tr>" in content
+    page = visible_text(response)
+    assert "1 省级 10 0 0 0 0 0%" in page
+    assert "2 市级 100 1 12 0 0 0%" in page
+    assert "3 县级 1000 2 8 0 0 0%" in page
 
 
 @pytest.mark.django_db
@@ -231,10 +233,29 @@ def test_home_provincial_viewer_counts_every_city_and_county(login):
     ProgrammeFactory(region=RegionFactory(code="110101", name="东城区"), period_quota=9)
     viewer = ViewerFactory(region=province)
 
-    content = login(viewer).get("/home/").content.decode()
+    page = visible_text(login(viewer).get("/home/"))
 
-    assert "<tr><td>2</td><td>市级</td><td>100</td><td>1</td><td>12</td></tr>" in content
-    assert "<tr><td>3</td><td>县级</td><td>1000</td><td>2</td><td>12</td></tr>" in content
+    assert "2 市级 100 1 12 0 0 0%" in page
+    assert "3 县级 1000 2 12 0 0 0%" in page
+
+
+@pytest.mark.django_db
+def test_home_viewer_counts_the_titles_awarded_and_revoked_in_its_region(login):
+    city = _city()
+    county = ProgrammeFactory(region=RegionFactory(code="370322", parent=city), period_quota=20)
+    city_programme = ProgrammeFactory(level=Level.CITY, region=city, period_quota=12)
+    for _ in range(4):
+        AwardFactory(programme=county)
+    AwardFactory(programme=county, revoked_at=timezone.now())
+    AwardFactory(programme=city_programme)
+    AwardFactory(programme=ProgrammeFactory(region=_county_of_other_city()))  # another city's
+    viewer = ViewerFactory(region=city)
+
+    page = visible_text(login(viewer).get("/home/"))
+
+    assert "2 市级 100 1 12 1 0 1%" in page
+    assert "3 县级 1000 1 20 4 1 0%" in page
+    assert "已评定（有效） 已撤销 完成进度" in page
 
 
 NAVIGATION_CASES = [
