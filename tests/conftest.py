@@ -27,6 +27,18 @@ def _fast_test_settings(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def eager_celery(settings):
+    """Run Celery tasks in the calling thread, so queued e-mails land in mail.outbox."""
+    from portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def captcha_passes(monkeypatch):
     """django-simple-captcha's test mode (the answer "PASSED"), for form tests; the browser test reads the real answer."""
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)

@@ -54,18 +54,6 @@ def latest_history(application):
     return application.history.order_by("-history_date", "-history_id").first()
 
 
-@pytest.fixture
-def eager_celery(settings):
-    """Run Celery tasks in the calling thread, so queued e-mails land in mail.outbox."""
-    from portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 # --- the state machine -------------------------------------------------------------------------------
 
 

@@ -37,3 +37,14 @@ def queued_messages(response) -> list[str]:
     from django.contrib.messages import get_messages
 
     return [str(message) for message in get_messages(response.wsgi_request)._queued_messages]
+
+
+def refusal(call) -> str:
+    """The message of the TransitionError that `call()` raises (the test fails if it raises none)."""
+    import pytest
+
+    from applications.services import TransitionError
+
+    with pytest.raises(TransitionError) as refused:
+        call()
+    return str(refused.value)

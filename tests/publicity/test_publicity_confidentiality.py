@@ -44,18 +44,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Run Celery tasks in the calling thread, so queued e-mails land in mail.outbox."""
-    from portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def listed(time_machine):
     time_machine.move_to(at(2026, 9, 29, 15), tick=False)
     listed = listed_round(names=("甲", "乙"), objection_requires_id_number=True)

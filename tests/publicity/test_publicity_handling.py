@@ -16,7 +16,7 @@ from publicity.models import Objection, PublicityNotice
 from publicity.tasks import send_objection_reply
 from tests.applications.factories import AwardFactory
 from tests.factories import DepartmentLeadFactory, ReviewerFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import EMAIL, at, file, listed_round, publish, ranked_round
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +30,6 @@ def listed(time_machine):
     publish(listed, at(2026, 9, 28, 10))
     listed.extra["objection"], listed.extra["token"] = file(listed, at(2026, 9, 29, 15))
     return listed
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def assign(listed, handler=None, deadline=date(2026, 10, 9), **options):

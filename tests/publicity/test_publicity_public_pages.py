@@ -109,18 +109,6 @@ def test_list_state_changes_at_closing_through_the_page_cache(client, notice, ti
     assert "公示结束 公示时间：9月28日至10月9日" in ended
 
 
-@pytest.fixture
-def eager_celery(settings):
-    """Run Celery tasks in the calling thread (the reply e-mail queued by a decision)."""
-    from portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def test_a_decision_shows_at_once_on_a_cached_notice(
     client, time_machine, eager_celery, django_capture_on_commit_callbacks
 ):

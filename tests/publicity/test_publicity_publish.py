@@ -4,23 +4,16 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.enums import AuditEvent, InstitutionKind
 from portal.models import AuditRecord, Institution, Region
 from publicity.models import PublicityNotice
 from review.models import Shortlist
 from review.services import results
 from tests.factories import DepartmentFactory
-from tests.portal.helpers import visible_text
+from tests.portal.helpers import refusal, visible_text
 from tests.publicity.publicity_builders import TITLE, at, listed_round, publish
 
 pytestmark = pytest.mark.django_db
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def test_publish_snapshots_the_shortlist_with_its_period_index_and_digest():

@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from publicity import awards as award_services
@@ -17,7 +16,7 @@ from publicity.models import Announcement, Award
 from review.services.results import period_remaining
 from tests.applications.factories import AwardFactory
 from tests.factories import ApplicantFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import at, file, listed_round, publish
 from tests.publicity.results_builders import (
     ISSUED_AT,
@@ -36,24 +35,6 @@ def closed(time_machine):
     """Notice of 1–7 September 2026 ended without objections; the clock stands on 15 September 10:00."""
     time_machine.move_to(ISSUED_AT, tick=False)
     return closed_round()
-
-
-@pytest.fixture
-def eager_celery(settings):
-    """Run Celery tasks in the calling thread (the notification e-mails queued after the commit)."""
-    from portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def issuing(listed, announcement=None, now=ISSUED_AT):

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from publicity.enums import RevocationGround
@@ -17,7 +16,7 @@ from publicity.models import Award, Revocation, RevocationEvidence
 from review.services.results import period_remaining
 from tests.applications.factories import PDF
 from tests.factories import ApplicantFactory, ReviewerFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import at, pdf
 from tests.publicity.results_builders import ISSUED_AT, announced, applicant_of, award_of, revoke
 
@@ -33,23 +32,6 @@ def listed(time_machine):
     listed = announced()
     time_machine.move_to(NOW, tick=False)
     return listed
-
-
-@pytest.fixture
-def eager_celery(settings):
-    from portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def form_data(**overrides) -> dict:

@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from applications.services import TransitionError
 from review.enums import OpinionVerdict
 from review.models import DepartmentOpinion
 from review.services import results
 from tests.factories import DepartmentFactory, DepartmentLeadFactory
-from tests.portal.helpers import visible_text
+from tests.portal.helpers import refusal, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, submit
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +42,6 @@ def review():
 def sign(review, kind=DRC, **kwargs):
     fields = {"verdict": OpinionVerdict.AGREE, "text": TEXT, "signed_on": date(2026, 11, 20)} | kwargs
     return results.opinion_sign(application=review.application("甲"), actor=review.leads[kind], **fields)
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def test_sign_records_the_opinion_with_a_copy_of_the_seal(review):

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from applications.enums import PriorityKind
 from applications.models import PriorityItem
-from applications.services import TransitionError
 from review.enums import AssignmentStatus, SheetStatus
 from review.models import Shortlist, ShortlistEntry, ShortlistSkip, TieBreak
 from review.services import results
 from tests.applications.factories import AwardFactory
+from tests.portal.helpers import refusal
 from tests.review.builders import CIVIL, DRC, HR, build_review, submitted_sheet
 
 pytestmark = pytest.mark.django_db
@@ -71,12 +71,6 @@ def shortlist(review, *labels, reasons=None):
         skip_reasons={review.ids[label]: reason for label, reason in (reasons or {}).items()},
         actor=review.admin,
     )
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def entries(review):

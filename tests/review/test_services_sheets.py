@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from applications.services import TransitionError
 from review.enums import ConflictKind, SheetStatus
 from review.models import Score, ScoreSheet
 from review.services import assignments, sheets
+from tests.portal.helpers import refusal
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, score_values, submit
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,6 @@ def panel():
 def save(assignment, total, **kwargs):
     values = score_values(sheets.sheet_criteria(assignment.sheet), total, **{k: v for k, v in kwargs.items() if k in ("failed", "bonus")})
     return sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=values, justification=kwargs.get("justification", ""))
-
-
-def refusal(call) -> str:
-    with pytest.raises(TransitionError) as refused:
-        call()
-    return str(refused.value)
 
 
 def status_of(assignment) -> str:
