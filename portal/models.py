@@ -473,6 +473,8 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # Set when its e-mail went out (claimed before sending): the catch-up sends the ones the broker never got.
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("站内通知")

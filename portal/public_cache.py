@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language_from_request
 
 GENERATION_KEY = "public-pages:generation"
@@ -35,15 +36,25 @@ def public_pages_changed() -> None:
         cache.set(GENERATION_KEY, 2, None)
 
 
-def public_cache(view):
-    """Mark a view whose page is the same for every visitor without a session (the middleware caches it)."""
+def public_cache(view=None, *, params: tuple[str, ...] = ()):
+    """Mark a view whose page is the same for every visitor without a session (the middleware caches it).
+
+    `params` are the query parameters the page depends on (e.g. "state", "page"). A request with any other
+    parameter, or a value longer than MAX_VALUE, is answered fresh and not stored: otherwise anyone could fill the
+    cache with one copy of the page per made-up query string.
+    """
+    if view is None:
+        return lambda view: public_cache(view, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    wrapper.public_cacheable = True
+    wrapper.public_cache_params = frozenset(params)
     return wrapper
+
+
+MAX_VALUE = 20
 
 
 def _page_key(request) -> str | None:
@@ -58,10 +69,14 @@ def _page_key(request) -> str | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    if not getattr(match.func, "public_cacheable", False):
+    params = getattr(match.func, "public_cache_params", None)
+    if params is None:
+        return None
+    query = sorted(request.GET.lists())
+    if any(name not in params or len(values) > 1 or len(values[0]) > MAX_VALUE for name, values in query):
         return None
     language = get_language_from_request(request)  # what LocaleMiddleware will activate
-    return f"public-pages:{language}:{request.get_full_path()}"
+    return f"public-pages:{language}:{request.path}?{urlencode([(name, values[0]) for name, values in query])}"
 
 
 def _generation(found: dict) -> int:

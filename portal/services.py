@@ -1,5 +1,6 @@
 """Writes of the shared core: accounts and programme roles."""
 
+import logging
 from importlib import import_module
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Notification, Programme, User
+
+logger = logging.getLogger(__name__)
 
 # The model permissions of each staff role in the admin site (django.contrib.auth codenames).
 ROLE_MODEL_PERMISSIONS = {
@@ -101,23 +104,57 @@ def notify(*, users, text: str, link: str = "") -> list[Notification]:
 
     Side effects: one Notification row per user; one e-mail task per user with an address, queued after commit.
     """
+    from portal.celery import enqueue
     from portal.tasks import send_notification_email
 
     notes = Notification.objects.bulk_create([Notification(user=user, text=text, link=link) for user in users])
     for note in notes:
         if note.user.email:
-            transaction.on_commit(lambda pk=note.pk: send_notification_email.delay(pk))
+            transaction.on_commit(lambda pk=note.pk: enqueue(send_notification_email, pk))
     return notes
 
 
-def notification_email_send(*, notification: Notification) -> None:
-    """Send the e-mail of a notification, with an absolute link when PORTAL_BASE_URL is set."""
+def notification_email_send(*, notification: Notification) -> bool:
+    """Send the e-mail of a notification once, with an absolute link when PORTAL_BASE_URL is set.
 
+    Claims the row first (emailed_at), so a task run twice or the catch-up racing it sends nothing twice; a failed
+    send gives the claim back for the retry. Returns whether it sent now.
+    """
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
     link = f"{settings.PORTAL_BASE_URL}{notification.link}" if notification.link else ""
     body = f"{notification.user}：\n\n{notification.text}\n\n{link}\n\n" + _("（本邮件由系统自动发送，请勿回复。）")
     # A reason typed on several lines must not reach the subject: a header with a line break is refused (BadHeaderError).
     subject = " ".join(notification.text.split())[:40]
-    send_mail(_("【标杆评定】") + subject, body, None, [notification.user.email])
+    try:
+        send_mail(_("【标杆评定】") + subject, body, None, [notification.user.email])
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+# The catch-up leaves alone what the on-commit task is probably sending right now, and does not mail out week-old news.
+CATCH_UP_AFTER = timezone.timedelta(minutes=2)
+CATCH_UP_WITHIN = timezone.timedelta(days=7)
+
+
+def notifications_email_pending(now=None) -> int:
+    """Send the e-mails whose task never ran (the broker was down, the task failed for good); returns how many."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lte=now - CATCH_UP_AFTER,
+        created_at__gte=now - CATCH_UP_WITHIN,
+    ).exclude(user__email="").select_related("user")
+    sent = 0
+    for notification in pending:
+        try:
+            sent += notification_email_send(notification=notification)
+        except OSError:  # the mail server: the next sweep tries again
+            logger.warning("e-mail of notification %s not sent; the next sweep retries", notification.pk)
+    return sent
 
 
 def institution_register(*, form) -> User:

@@ -124,7 +124,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down must not take the portal down (nothing lost): django-redis answers a failed read as a miss and
+    # drops a failed write, with a log line; sessions then come from the database (cached_db), pages are rendered.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -244,6 +253,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "flag-inactive-accounts": {"task": "portal.tasks.flag_inactive_accounts", "schedule": 6 * 60 * 60},
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 60 * 60},
+    # E-mails the broker never took (Redis down when they were queued) go out when it is back.
+    "send-pending-notification-emails": {"task": "portal.tasks.send_pending_notification_emails", "schedule": 5 * 60},
     # Closes ended notices, reminds handlers and admins, purges old identities; idempotent, so it catches up.
     "publicity-sweep": {"task": "publicity.tasks.publicity_sweep", "schedule": 5 * 60},
 }

@@ -40,3 +40,12 @@ def clear_expired_sessions() -> None:
     from importlib import import_module
 
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="portal.tasks.send_pending_notification_emails")
+def send_pending_notification_emails() -> int:
+    """The catch-up of notification e-mails whose task never ran (beat, every few minutes; idempotent)."""
+    count = services.notifications_email_pending()
+    if count:
+        logger.info("sent %d pending notification e-mails", count)
+    return count

@@ -1,15 +1,19 @@
 """Views of the shared core: public landing page, each role's home, programmes, the working-day tool."""
 
+import sys
 from datetime import date
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_safe
 
 from portal import selectors, services
@@ -23,7 +27,24 @@ PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
 
 @require_safe
 def healthz(request):
+    """For the load balancer and docker-compose: 200 while the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """handler500: the database being away (down, restarting, locked) is a 503 that says to try again later and that
+    what was just sent was not saved; any other error is the usual 500 page. Renders without the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return defaults.server_error(request)
 
 
 @require_GET

@@ -9,11 +9,13 @@ institution's name and the others go on. The chunk that finishes last writes the
 import logging
 import shutil
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,20 +42,47 @@ def batch_awards(batch: PlaqueBatch):
 def batch_start(*, actor: User, announcement: Announcement | None = None, region: Region | None = None,
                 year: int | None = None) -> PlaqueBatch:
     """Queue a batch for an announcement, or for a jurisdiction's year. Refused when there is nothing to render."""
-    from publicity.tasks import render_plaque_chunk
-
     batch = PlaqueBatch(announcement=announcement, region=region, year=year, created_by=actor)
     ids = list(batch_awards(batch).values_list("pk", flat=True))
     if not ids:
         raise TransitionError(_("没有可生成的奖牌。"))
     chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     batch.total = len(ids)
+    batch.chunks = chunks
     batch.chunks_total = len(chunks)
     batch.save()
     audit(AuditEvent.EXPORT, user=actor, obj=batch, detail=f"plaque batch of {len(ids)}")
-    for index, chunk in enumerate(chunks):
-        transaction.on_commit(lambda index=index, chunk=chunk: render_plaque_chunk.delay(batch.pk, index, chunk))
+    transaction.on_commit(lambda: _queue_chunks(batch, range(len(chunks))))
     return batch
+
+
+def _queue_chunks(batch: PlaqueBatch, indexes) -> None:
+    from portal.celery import enqueue
+    from publicity.tasks import render_plaque_chunk
+
+    for index in indexes:
+        enqueue(render_plaque_chunk, batch.pk, index, batch.chunks[index])
+
+
+# A batch that wrote no plaque for this long lost its chunks (the broker was down when they were queued, or a worker
+# was killed without a redelivery): the sweep queues its unfinished chunks again. Rendering twice writes nothing twice.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def batches_resume(now=None) -> int:
+    """Queue again the unfinished chunks of stalled batches; returns how many chunks."""
+    now = now or timezone.now()
+    stalled = PlaqueBatch.objects.filter(status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING)).filter(
+        Q(progressed_at__lte=now - STALLED_AFTER) | Q(progressed_at__isnull=True, created_at__lte=now - STALLED_AFTER)
+    )
+    queued = 0
+    for batch in stalled:
+        if not PlaqueBatch.objects.filter(pk=batch.pk, progressed_at=batch.progressed_at).update(progressed_at=now):
+            continue  # another sweep or a plaque got there first
+        missing = [index for index in range(len(batch.chunks)) if index not in batch.chunks_done]
+        _queue_chunks(batch, missing)
+        queued += len(missing)
+    return queued
 
 
 def _folder(batch: PlaqueBatch) -> Path:
@@ -84,7 +113,9 @@ def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
         partial.write_bytes(pdf)
         partial.rename(target)  # a file is either whole or absent
         _clear_failure(batch_id, award)
-        PlaqueBatch.objects.filter(pk=batch_id).update(done=sum(1 for _ in folder.glob("*.pdf")))
+        PlaqueBatch.objects.filter(pk=batch_id).update(
+            done=sum(1 for _ in folder.glob("*.pdf")), progressed_at=timezone.now()
+        )
     _chunk_finished(batch_id, index)
 
 

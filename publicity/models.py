@@ -420,6 +420,7 @@ class PlaqueBatch(models.Model):
     # Or every award of a jurisdiction (e.g. a province) in one year.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    chunks = models.JSONField(default=list)  # the award ids of each chunk, as queued (the catch-up queues them again)
     chunks_total = models.PositiveSmallIntegerField(default=0)
     chunks_done = models.JSONField(default=list)
     status = models.CharField(_("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
@@ -429,6 +430,7 @@ class PlaqueBatch(models.Model):
     archive = models.FileField(upload_to=RandomName("plaque-batches"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)  # the last plaque written (or the last catch-up)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -636,9 +636,10 @@ def objection_decide(
 
 
 def _after_decision(objection: Objection) -> None:
+    from portal.celery import enqueue
     from publicity.tasks import send_objection_reply
 
-    send_objection_reply.delay(objection.pk)
+    enqueue(send_objection_reply, objection.pk)
     text = _("异议 %(receipt)s 已办结：%(status)s。") % {
         "receipt": objection.receipt_number,
         "status": objection.get_status_display(),
@@ -741,6 +742,26 @@ def _objection_remind(objection: Objection, now: datetime) -> int:
     }
     notify(users=[objection.handler], text=text, link=objection.get_absolute_url())
     return 1
+
+
+def objection_replies_send_pending(now: datetime | None = None) -> int:
+    """Tell the objectors of closed objections whose reply task never ran (the broker was down); returns how many."""
+    from portal.services import CATCH_UP_AFTER
+
+    now = now or timezone.now()
+    pending = Objection.objects.filter(
+        status__in=OBJECTION_CLOSED,
+        reply_sent_at__isnull=True,
+        decided_at__lte=now - CATCH_UP_AFTER,
+        identity_purged_at__isnull=True,
+    )
+    sent = 0
+    for objection in pending:
+        try:
+            sent += objection_reply_send(objection=objection)
+        except OSError:  # the mail server or the SMS gateway: the next sweep tries again
+            logger.warning("reply to objection %s not sent; the next sweep retries", objection.receipt_number)
+    return sent
 
 
 def objections_purge(now: datetime | None = None) -> int:

@@ -15,9 +15,13 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="publicity.tasks.publicity_sweep")
 def publicity_sweep() -> dict[str, int]:
+    from publicity.batches import batches_resume
+
     done = {
         "notices_ended": services.notices_close_ended(),
         "reminders": services.objections_remind_due(),
+        "replies": services.objection_replies_send_pending(),
+        "batches_resumed": batches_resume(),
         "purged": services.objections_purge(),
     }
     logger.info("publicity sweep: %s", done)

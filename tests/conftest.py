@@ -27,11 +27,14 @@ def _fast_test_settings(settings, tmp_path_factory):
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Run Celery tasks in the calling thread, so queued e-mails land in mail.outbox."""
+def eager_celery():
+    """Run Celery tasks in the calling thread, so queued e-mails land in mail.outbox.
+
+    The app's own setting is changed and put back: it reads Django's settings lazily, so a previous value read after
+    changing those would be the new one, and every later test (a real worker's included) would run tasks eagerly.
+    """
     from portal.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

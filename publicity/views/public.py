@@ -32,7 +32,7 @@ def _public_notices():
 
 
 @require_safe
-@public_cache
+@public_cache(params=("state", "page"))
 def notice_list(request):
     now = timezone.now()
     state = request.GET.get("state", "")
@@ -72,16 +72,21 @@ def notice_detail(request, pk: int):
 
 
 def _rate_limited(request, scope: str, limit: int) -> bool:
-    """Count one event for the client address in this hour; True when it is over `limit`."""
+    """Count one event for the client address in this hour; True when it is over `limit`.
+
+    With the cache unreachable (Redis down: its calls answer None) nothing is counted and nothing is refused: the
+    CAPTCHA still keeps robots out, and a citizen's objection is not turned away for an outage of ours.
+    """
     hour = timezone.now().strftime("%Y%m%d%H")
     key = f"rate:{scope}:{_client_ip(request) or 'unknown'}:{hour}"
     if cache.add(key, 1, 3600):
         return limit < 1
     try:
-        return cache.incr(key) > limit
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, 3600)
         return False
+    return count is not None and count > limit
 
 
 @never_cache

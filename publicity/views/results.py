@@ -39,7 +39,7 @@ def _issued():
 
 
 @require_safe
-@public_cache
+@public_cache(params=("page",))
 def result_list(request):
     page, querystring = paginate(request, _issued().order_by("-published_at"))
     revocations = Revocation.objects.select_related("award__programme").order_by("-decided_on")[:20]

@@ -2,6 +2,7 @@
 
 import factory
 import pytest
+from django.urls import reverse
 
 from portal import services
 from portal.enums import GroupPosition, Level, RegionLevel
@@ -229,7 +230,8 @@ def test_programme_detail_admin_sees_programme_facts(login):
     assert response.status_code == 200
     assert "<h1>高青县县级标杆机构评定</h1>" in content
     assert "<dd>县级</dd>" in content
-    assert "<dd>5个工作日</dd>" in content
+    settings_url = reverse("publicity:programme_settings", args=[programme.pk])
+    assert f'<dd>5个工作日 · <a href="{settings_url}">公示与公布设置</a></dd>' in content
     assert "<dd>县级就业服务质量标杆机构</dd>" in content
     assert "<dd>“十五五”时期（2026年1月1日至2030年12月31日）</dd>" in content
     assert '<li>高青县人力资源和社会保障局 <span class="status status--info">牵头</span></li>' in content

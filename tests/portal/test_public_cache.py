@@ -84,3 +84,25 @@ def test_a_404_is_not_stored(client, notice):
     response, count = queries(client, url)
 
     assert response.status_code == 404 and count > 0
+
+
+def test_made_up_query_strings_are_answered_fresh_and_not_stored(client, notice):
+    url = notice.get_absolute_url()
+    client.get(url + "?utm=1")
+
+    _response, again = queries(client, url + "?utm=1")
+    cached_list, list_queries = queries(client, "/notices/?state=open")
+    _second, second_list_queries = queries(client, "/notices/?state=open")
+    _long, long_queries = queries(client, "/notices/?state=" + "x" * 21)
+
+    assert again > 0  # the notice page depends on no parameter
+    assert cached_list.status_code == 200 and list_queries > 0 and second_list_queries == 0
+    assert long_queries > 0
+
+
+def test_the_same_parameters_in_any_order_share_one_copy(client, notice):
+    client.get("/notices/?state=open&page=1")
+
+    _response, count = queries(client, "/notices/?page=1&state=open")
+
+    assert count == 0
