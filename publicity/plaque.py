@@ -134,7 +134,7 @@ def _face_info(path: str, mtime_ns: int, size: int) -> FaceInfo:
             face.close()
     # The alias is ASCII: WeasyPrint writes it into the PDF font name without escaping.
     ascii_family = (
-        re.sub(r"[^A-Za-z0-9 ]+", "", family).strip() or f"Font {hashlib.sha1(path.encode()).hexdigest()[:8]}"
+        re.sub(r"[^A-Za-z0-9 ]+", "", family).strip() or f"Font {hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()[:8]}"
     )
     return FaceInfo(index=index or 0, family=family, alias=f"{ascii_family} Plaque")
 
