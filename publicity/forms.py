@@ -272,7 +272,11 @@ class BatchScopeForm(forms.Form):
 
 
 class PublicitySettingsForm(forms.ModelForm):
-    """A programme's publicity settings, as its admin edits them (the templates' placeholders are checked on save)."""
+    """A programme's publicity settings, as its admin edits them (the templates' placeholders are checked on save).
+
+    An empty template shows the portal's default to start from; saved unchanged, it stays "the default" (empty), so
+    a later improvement of the default reaches the programme too.
+    """
 
     class Meta:
         from portal.models import Programme
@@ -283,3 +287,28 @@ class PublicitySettingsForm(forms.ModelForm):
             "publicity_template": forms.Textarea(attrs={"rows": 8}),
             "announcement_template": forms.Textarea(attrs={"rows": 8}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, default in self._defaults().items():
+            if not getattr(self.instance, field):
+                self.initial[field] = default
+
+    @staticmethod
+    def _defaults() -> dict[str, str]:
+        from django.utils.translation import gettext
+
+        from publicity.awards import DEFAULT_BODY
+        from publicity.services import DEFAULT_TEMPLATE
+
+        return {"publicity_template": gettext(DEFAULT_TEMPLATE), "announcement_template": gettext(DEFAULT_BODY)}
+
+    def _template(self, field: str) -> str:
+        text = self.cleaned_data[field]
+        return "" if " ".join(text.split()) == " ".join(self._defaults()[field].split()) else text
+
+    def clean_publicity_template(self):
+        return self._template("publicity_template")
+
+    def clean_announcement_template(self):
+        return self._template("announcement_template")

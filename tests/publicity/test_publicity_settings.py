@@ -96,3 +96,17 @@ def test_template_unknown_placeholders():
 
     assert services.template_unknown_placeholders("{项目}{公示时间}", known) == []
     assert services.template_unknown_placeholders("{项目}{牌匾}{ 批次}{}", known) == ["", " 批次", "牌匾"]
+
+
+def test_an_empty_template_shows_the_default_and_saved_unchanged_stays_the_default(login, listed):
+    client = login(listed.admin)
+    page = client.get(url(listed.programme))
+    form = page.context["form"]
+    shown = {name: form[name].value() for name in ("publicity_template", "announcement_template")}
+
+    client.post(url(listed.programme), data(**shown))
+
+    assert shown["publicity_template"].startswith("根据{项目}评定工作安排")
+    assert shown["announcement_template"].startswith("根据{项目}评定工作安排，经机构申报、部门联合评审、社会公示")
+    programme = Programme.objects.get(pk=listed.programme.pk)
+    assert (programme.publicity_template, programme.announcement_template, programme.publicity_days) == ("", "", 7)
