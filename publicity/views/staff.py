@@ -167,42 +167,41 @@ def _redirect_detail(objection):
     return redirect("publicity:objection", pk=objection.pk)
 
 
-@role_required(*ADMINS)
-@require_POST
-def objection_assign(request, pk: int):
+def _administer(request, pk: int, form_class, act, done: str):
+    """A programme admin's POST on an objection: its form, one service call, a message, back to the objection."""
     objection = selectors.get_objection_for_user_or_404(request.user, pk)
     if not selectors.user_administers(request.user, objection):
         raise PermissionDenied
-    form = AssignForm(request.POST, programme=objection.notice.round.programme)
+    form = form_class(request.POST, programme=objection.notice.round.programme)
     if form.is_valid():
         try:
-            services.objection_assign(objection=objection, actor=request.user, request=request, **form.cleaned_data)
-            messages.success(request, _("已交办核查。"))
+            act(objection, form.cleaned_data)
+            messages.success(request, done)
         except TransitionError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return _redirect_detail(objection)
+
+
+@role_required(*ADMINS)
+@require_POST
+def objection_assign(request, pk: int):
+    def act(objection, data):
+        services.objection_assign(objection=objection, actor=request.user, request=request, **data)
+
+    return _administer(request, pk, AssignForm, act, _("已交办核查。"))
 
 
 @role_required(*ADMINS)
 @require_POST
 def objection_grant(request, pk: int):
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
-    if not selectors.user_administers(request.user, objection):
-        raise PermissionDenied
-    form = GrantForm(request.POST, programme=objection.notice.round.programme)
-    if form.is_valid():
-        try:
-            services.identity_grant(
-                objection=objection, user=form.cleaned_data["user"], actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-            messages.success(request, _("已授权查看异议人身份。"))
-        except TransitionError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return _redirect_detail(objection)
+    def act(objection, data):
+        services.identity_grant(
+            objection=objection, user=data["user"], actor=request.user, reason=data["reason"], request=request
+        )
+
+    return _administer(request, pk, GrantForm, act, _("已授权查看异议人身份。"))
 
 
 @role_required(*STAFF)
@@ -222,7 +221,7 @@ def objection_decide(request, pk: int):
                 actor=request.user,
                 request=request,
             )
-            messages.success(request, _("异议已办结，答复已送达异议人。"))
+            messages.success(request, _("异议已办结。答复将通知异议人，异议人也可通过回执链接查看。"))
         except TransitionError as error:
             messages.error(request, str(error))
         return _redirect_detail(objection)
