@@ -45,7 +45,7 @@ messages: .venv/.synced
 check: setup
 	.venv/bin/ruff check .
 	$(PY) -m bandit -q -c pyproject.toml -r portal applications review publicity -lll
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \
 		SECURE_SSL_REDIRECT=1 SESSION_COOKIE_SECURE=1 ALLOWED_HOSTS=portal.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
