@@ -90,16 +90,11 @@ class PublicityNotice(models.Model):
 
     @property
     def period_label(self) -> str:
-        """「公示时间：X月X日至X月X日（5个工作日）」, as government notices print it."""
-        return _("公示时间：%(start)s至%(end)s（%(days)d个工作日）") % {
-            "start": _month_day(self.starts_on),
-            "end": _month_day(self.ends_on),
-            "days": self.working_days,
-        }
+        return period_text(self.starts_on, self.ends_on, self.working_days)
 
     @property
     def closes_label(self) -> str:
-        return _("%(date)s24时") % {"date": cn_date(self.ends_on)}
+        return closes_text(self.ends_on)
 
     def content_digest(self) -> str:
         """SHA-256 over what the public reads (SECURITY.md 21); the public page shows and checks it."""
@@ -121,6 +116,20 @@ class PublicityNotice(models.Model):
             ensure_ascii=False,
         )
         return hashlib.new(algorithm, payload.encode()).hexdigest()
+
+
+def period_text(starts_on, ends_on, working_days: int) -> str:
+    """「公示时间：X月X日至X月X日（5个工作日）」, as government notices print it."""
+    return _("公示时间：%(start)s至%(end)s（%(days)d个工作日）") % {
+        "start": _month_day(starts_on),
+        "end": _month_day(ends_on),
+        "days": working_days,
+    }
+
+
+def closes_text(ends_on) -> str:
+    """When objections close: the end of the last day, 「2026年10月9日24时」."""
+    return _("%(date)s24时") % {"date": cn_date(ends_on)}
 
 
 def _month_day(d) -> str:

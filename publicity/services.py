@@ -29,7 +29,15 @@ from portal.services import notify
 from portal.validators import cn_date, format_phone
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
-from publicity.models import IDENTITY_FIELDS, NoticeEntry, Objection, ObjectionEvidence, PublicityNotice
+from publicity.models import (
+    IDENTITY_FIELDS,
+    NoticeEntry,
+    Objection,
+    ObjectionEvidence,
+    PublicityNotice,
+    closes_text,
+    period_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,15 +128,15 @@ def notice_draft(round: Round, *, replaces: PublicityNotice | None = None, today
     count = sum(map(len, adjusted_list(replaces))) if replaces else _shortlist_size(round)
     try:
         period = publicity_period(today, programme.publicity_days)
-        period_text, closes_text = _period_label(period), _("%(date)s24时") % {"date": cn_date(period.ends_on)}
+        period, closes = period_text(period.starts_on, period.ends_on, period.working_days), closes_text(period.ends_on)
     except TransitionError:
-        period_text = closes_text = _("（发布时计算）")
+        period = closes = _("（发布时计算）")
     values = {
         "项目": programme.name,
         "批次": round.name,
         "名单数": str(count),
-        "公示时间": period_text,
-        "截止时间": closes_text,
+        "公示时间": period,
+        "截止时间": closes,
         "联系方式": round_contacts(round),
     }
     template = programme.publicity_template or _(DEFAULT_TEMPLATE)
@@ -157,14 +165,6 @@ def round_contacts(round: Round) -> str:
     if round.contact_email:
         parts.append(_("电子邮箱：%(email)s") % {"email": round.contact_email})
     return "，".join(p for p in parts if p) or round.programme.lead_department.name
-
-
-def _period_label(period: Period) -> str:
-    return _("公示时间：%(start)s至%(end)s（%(days)d个工作日）") % {
-        "start": _("%(month)d月%(day)d日") % {"month": period.starts_on.month, "day": period.starts_on.day},
-        "end": _("%(month)d月%(day)d日") % {"month": period.ends_on.month, "day": period.ends_on.day},
-        "days": period.working_days,
-    }
 
 
 def _shortlist_size(round: Round) -> int:
