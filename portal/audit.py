@@ -6,15 +6,14 @@ breaks the chain from there on; `manage.py audit_verify` walks the chain and nam
 """
 
 import hashlib
-import ipaddress
 import json
 from datetime import UTC
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.ipv6 import clean_ipv6_address
 
+from portal.clientip import client_ip
 from portal.enums import AuditEvent
 from portal.models import AuditRecord
 
@@ -38,8 +37,7 @@ def audit(
     """Append one audit record, chained to the last one.
 
     The user defaults to `request.user`; `username` names someone who is not (yet) a user, e.g. a failed login.
-    The source IP is REMOTE_ADDR: the reverse proxy must set it to the client's address (forwarded headers are not
-    trusted here). Side effects: one AuditRecord; on PostgreSQL, holds the chain lock until the transaction ends.
+    The source IP is the client's, read through the trusted proxies (portal.clientip). Side effects: one AuditRecord; on PostgreSQL, holds the chain lock until the transaction ends.
     """
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -51,7 +49,7 @@ def audit(
             created_at=timezone.now(),  # taken inside the lock, so times increase along the chain
             user_id=user.pk if authenticated else None,
             username=_clean(user.get_username() if authenticated else username, 150),
-            source_ip=_client_ip(request),
+            source_ip=client_ip(request),
             event=AuditEvent(event),  # an unknown event is a ValueError, not a silent record
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=_clean(obj.pk, 64) if obj is not None else "",
@@ -106,17 +104,6 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-
-
-def _client_ip(request) -> str | None:
-    """REMOTE_ADDR in the form the database gives back (the hash is recomputed from stored values), or None."""
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    address = address.split("%")[0]  # an IPv6 zone (fe80::1%eth0) is not part of the address
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    return clean_ipv6_address(address) if ":" in address else address
 
 
 def _clean(value, max_length: int | None = None) -> str:

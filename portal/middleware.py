@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 # Paths a user who must change the password can still reach.
@@ -63,4 +64,22 @@ class SessionIdleRefreshMiddleware:
         now = int(time.time())
         if session.modified or now - saved_at > settings.SESSION_REFRESH_SECONDS:
             session[SESSION_SAVED_AT] = now
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Every page answered to a signed-in user says `Cache-Control: no-store` (with private, no-cache, max-age=0):
+    applications, scores and identities must not stay in a shared computer's browser cache or in a proxy.
+
+    Visitors' public pages keep their own caching (portal.public_cache); downloads of a signed-in user are covered too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -170,9 +171,20 @@ GUARDIAN_RAISE_403 = False
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "30")) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not axes' own reset: it deletes every failure counted against the address too, so an attacker could sign in to an
+# account of their own between guesses and never be locked out by address. A success clears only the failures of
+# the username that signed in (portal.signals.logged_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+
+# The reverse proxies in front of the portal (addresses or networks, comma-separated). Only a request from one of
+# these may name the client in X-Forwarded-For (portal/clientip.py); empty = the portal faces clients directly.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+FORWARDED_FOR_HEADER = "HTTP_" + os.environ.get("FORWARDED_FOR_HEADER", "X-Forwarded-For").upper().replace("-", "_")
+# Password-reset e-mails one address, and one account, may ask for per hour.
+PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_RATE_PER_HOUR", "5"))
+PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR", "3"))
 
 # Sessions: 30 minutes idle (SECURITY.md 4); requests renew the deadline, but the session is saved (a database
 # write) at most once per SESSION_REFRESH_SECONDS rather than on every request

@@ -2,11 +2,18 @@
 here, one line each; PortalConfig.ready() connects them. The password never reaches a record: Django hands
 receivers the credentials with the password masked, and only the username is read."""
 
+from axes.utils import reset as axes_reset
+
 from portal.audit import AuditEvent, audit
+from portal.clientip import client_ip
 
 
 def logged_in(sender, request, user, **kwargs):
     audit(AuditEvent.LOGIN, user=user, request=request)
+    if request is not None:
+        # Only this username's failures from this address: failures against other usernames keep counting towards
+        # the address's lockout (settings.AXES_RESET_ON_SUCCESS is off for that reason).
+        axes_reset(ip=client_ip(request), username=user.get_username())
 
 
 def logged_out(sender, request, user, **kwargs):

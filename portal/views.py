@@ -1,14 +1,16 @@
 """Views of the shared core: public landing page, each role's home, programmes, the working-day tool."""
 
+import hashlib
 import sys
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -21,6 +23,7 @@ from portal.enums import Role
 from portal.forms import WorkdayCalculatorForm
 from portal.pagination import paginate
 from portal.permissions import role_required
+from portal.ratelimit import over_limit, rate_limited
 
 PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
 
@@ -169,6 +172,25 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view sends an e-mail for every request: limited here per client address (a 429 that says so) and per
+    account (silently: the page must not tell whether an address belongs to an account)."""
+
+    def post(self, request, *args, **kwargs):
+        if rate_limited(request, "password-reset", settings.PASSWORD_RESET_RATE_PER_HOUR):
+            form = self.get_form()
+            form.add_error(None, _("找回密码的请求过于频繁，请一小时后再试。"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        account = hashlib.sha256(email.encode()).hexdigest()[:32]  # no address in the cache's keys
+        if over_limit("password-reset-account", account, settings.PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
@@ -184,8 +206,6 @@ def language_switch(request):
 
     Only sets the language cookie, which needs no CSRF protection; `next` must stay on this site.
     """
-    from django.conf import settings
-    from django.http import HttpResponseRedirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
     language = request.GET.get("language", "")

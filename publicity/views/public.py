@@ -6,7 +6,6 @@ notice's state changes; the objection pages are never cached.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from applications.services import TransitionError
-from portal.audit import _client_ip
 from portal.pagination import paginate
 from portal.public_cache import public_cache
+from portal.ratelimit import rate_limited
 from publicity import services
 from publicity.forms import PRIVACY_NOTICE, ObjectionForm, ReceiptLookupForm
 from publicity.models import PublicityNotice
@@ -71,24 +70,6 @@ def notice_detail(request, pk: int):
     return response
 
 
-def _rate_limited(request, scope: str, limit: int) -> bool:
-    """Count one event for the client address in this hour; True when it is over `limit`.
-
-    With the cache unreachable (Redis down: its calls answer None) nothing is counted and nothing is refused: the
-    CAPTCHA still keeps robots out, and a citizen's objection is not turned away for an outage of ours.
-    """
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"rate:{scope}:{_client_ip(request) or 'unknown'}:{hour}"
-    if cache.add(key, 1, 3600):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        return False
-    return count is not None and count > limit
-
-
 @never_cache
 def objection_new(request, pk: int):
     notice = get_object_or_404(_public_notices(), pk=pk)
@@ -98,11 +79,11 @@ def objection_new(request, pk: int):
     form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice, initial={"entry": request.GET.get("entry")})
     limit = settings.OBJECTION_RATE_PER_HOUR
     if request.method == "POST":
-        if _rate_limited(request, "objection-post", limit * 6):
+        if rate_limited(request, "objection-post", limit * 6):
             messages.error(request, _("提交过于频繁，请一小时后再试。"))
             return render(request, "publicity/objection_form.html", _form_context(notice, form), status=429)
         if form.is_valid():
-            if _rate_limited(request, "objection", limit):
+            if rate_limited(request, "objection", limit):
                 messages.error(request, _("同一网络一小时内最多提交%(count)d件异议，请稍后再试。") % {"count": limit})
                 return render(request, "publicity/objection_form.html", _form_context(notice, form), status=429)
             try:
@@ -154,7 +135,7 @@ def objection_status(request, receipt: str, token: str):
 def objection_lookup(request):
     form = ReceiptLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _rate_limited(request, "objection-lookup", 30):
+        if rate_limited(request, "objection-lookup", 30):
             form.add_error(None, _("查询过于频繁，请一小时后再试。"))
         else:
             objection = services.objection_open(
