@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdminMixin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import services, workdays
@@ -19,9 +21,14 @@ from portal.models import (
     WorkdayOverride,
 )
 
-admin.site.site_header = _("就业服务质量标杆机构评定 · 管理后台")
-admin.site.site_title = _("标杆评定管理后台")
-admin.site.index_title = _("数据管理")
+# Groups hold the three administrators' permissions, set by code (portal.services.ADMIN_GROUP_PERMISSIONS): editing
+# them here would let the system administrator give itself the security or audit administrator's rights.
+admin.site.unregister(Group)
+# Second-factor devices hold the TOTP secrets: never shown in the admin site (the security administrator resets them
+# in the portal, portal.otp_views).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Region)
@@ -49,7 +56,7 @@ class EvaluationGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "level", "region", "period_name", "period_quota"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -82,9 +89,25 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             _("安全"),
             {"fields": ("is_active", "must_change_password", "password_changed_at", "inactive_flagged_at")},
         ),
-        (_("权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
+    # Permissions are not edited here: a role decides the group (user_role_group_sync), object permissions are granted
+    # by the portal's services, and the security administrator grants programme administration.
+    readonly_fields = ["last_login", "date_joined", "password_changed_at", "inactive_flagged_at"]
+
+    def get_queryset(self, request):
+        """The three administrators' and superusers' accounts are not the system administrator's to change (it could
+        otherwise reset the audit administrator's password and act as them); a superuser sees every account."""
+        accounts = super().get_queryset(request)
+        if request.user.is_superuser:
+            return accounts
+        return accounts.filter(is_superuser=False).exclude(role__in=services.ADMIN_ROLES)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value not in services.ADMIN_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         # A password set by an administrator is an initial one: its owner changes it at the next login.
         if "password1" in form.cleaned_data or (change and "password" in form.changed_data):

@@ -10,14 +10,17 @@ class PortalConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.core import checks
+        from django.db.models.signals import post_migrate
 
         from portal import signals
-        from portal.checks import audit_settings_check, encryption_keys_check
+        from portal.checks import audit_settings_check, demo_second_factor_check, encryption_keys_check
 
         checks.register(audit_settings_check, checks.Tags.security)
         checks.register(encryption_keys_check, checks.Tags.security)
+        checks.register(demo_second_factor_check, checks.Tags.security)
         # Audit of sign-ins (SECURITY.md 8); dispatch_uid keeps a second ready() from connecting twice.
         user_logged_in.connect(signals.logged_in, dispatch_uid="portal.audit.login")
         user_logged_out.connect(signals.logged_out, dispatch_uid="portal.audit.logout")
         user_login_failed.connect(signals.login_failed, dispatch_uid="portal.audit.login_failed")
         user_locked_out.connect(signals.locked_out, dispatch_uid="portal.audit.lockout")
+        post_migrate.connect(signals.admin_groups_after_migrate, dispatch_uid="portal.admin_groups")

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
@@ -30,6 +30,8 @@ from django.core.serializers import json as json_serializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from portal.services import ADMIN_ROLES, role_group_name, role_groups_ensure
 
 FORMAT_VERSION = 1
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -152,7 +154,11 @@ def backup_restore(*, archive: Path) -> RestoreResult:
         _check_migrations(manifest["migrations"])
         _check_empty()
         with transaction.atomic():
+            # migrate made the three administrators' groups afresh; the archive brings them with their own ids (the
+            # accounts' memberships name those), and role_groups_ensure() puts their exact permissions back after.
+            Group.objects.filter(name__in=_admin_group_names()).delete()
             call_command("loaddata", str(data), verbosity=0)
+            role_groups_ensure()
             _check_counts(manifest["counts"])
             files = _restore_media(tar, manifest["sha256"])
     return RestoreResult(records=sum(manifest["counts"].values()), files=files)
@@ -314,12 +320,23 @@ def _check_migrations(expected: dict[str, list[str]]) -> None:
         raise BackupError(f"数据库的迁移状态与备份不同（{detail}）。请先迁移到与备份相同的状态再恢复。")
 
 
+def _admin_group_names() -> list[str]:
+    return [role_group_name(role) for role in ADMIN_ROLES]
+
+
 def _check_empty() -> None:
-    """Refuse a database with any row in a table the archive restores: loaddata would overwrite rows of the same id."""
+    """Refuse a database with any row in a table the archive restores: loaddata would overwrite rows of the same id.
+    The administrators' groups that migrate makes (and their permissions) do not count."""
+    made_by_migrate = {
+        Group: Group.objects.filter(name__in=_admin_group_names()),
+        Group.permissions.through: Group.permissions.through.objects.filter(group__name__in=_admin_group_names()),
+    }
     filled = [
         model._meta.label
         for model in apps.get_models(include_auto_created=True)
-        if not model._meta.proxy and not _excluded(model) and model._base_manager.exists()
+        if not model._meta.proxy
+        and not _excluded(model)
+        and model._base_manager.exclude(pk__in=made_by_migrate[model].values("pk") if model in made_by_migrate else []).exists()
     ]
     if filled:
         raise BackupError(

@@ -43,3 +43,28 @@ def encryption_keys_check(app_configs=None, **kwargs) -> list[checks.CheckMessag
                 )
             )
     return errors
+
+
+def demo_second_factor_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The demo accounts' fixed second-factor tokens (portal.models.DemoTokenDevice) must not exist outside the demo:
+    with DEBUG off and no PORTAL_DEMO they are refused here (and no longer verify anyway)."""
+    from django.db import DatabaseError
+
+    from portal.models import DemoTokenDevice
+
+    if settings.DEBUG or getattr(settings, "DEMO_MODE", False):
+        return []
+    try:
+        count = DemoTokenDevice.objects.count()
+    except DatabaseError:  # no database yet (a build step, the deploy check in CI): nothing to find
+        return []
+    if not count:
+        return []
+    return [
+        checks.Error(
+            f"数据库中有 {count} 个演示用二次验证口令：生产环境不得使用演示账号。",
+            hint="删除演示账号，或运行 python manage.py shell -c \"from portal.models import DemoTokenDevice; "
+            "DemoTokenDevice.objects.all().delete()\"",
+            id="portal.E010",
+        )
+    ]

@@ -56,6 +56,8 @@ class Role(models.TextChoices):
     PROGRAMME_ADMIN = "programme_admin", _("评定工作管理员")
     VIEWER = "viewer", _("上级查看")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 class GroupPosition(models.TextChoices):
@@ -78,3 +80,7 @@ class AuditEvent(models.TextChoices):
     EXPORT = "export", _("导出")
     PERSONAL_DATA_VIEW = "personal_data_view", _("查看个人信息明文")
     PURGE = "purge", _("清除个人信息")
+    ADMIN_CHANGE = "admin_change", _("管理后台变更")
+    UNLOCK = "unlock", _("解锁账号")
+    SECOND_FACTOR = "second_factor", _("二次验证")
+    AUDIT_VERIFY = "audit_verify", _("校验审计链")

@@ -13,7 +13,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
-from portal.models import User
+from portal.models import Round, User
 
 _MAX_ID = 2**63 - 1
 
@@ -95,3 +95,23 @@ class WorkdayCalculatorForm(forms.Form):
 
     def result(self) -> PublicityPeriod:
         return self.period
+
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class RoundForm(forms.ModelForm):
+    """A programme admin opens or edits a round of its own programme (the quota checks are the model's clean())."""
+
+    class Meta:
+        model = Round
+        fields = [
+            "name", "opens_at", "closes_at", "quota", "call_text", "contact_name", "contact_phone", "contact_email",
+            "max_file_mb", "max_total_mb", "max_files",
+        ]
+        widgets = {
+            "opens_at": _DATETIME,
+            "closes_at": _DATETIME,
+            "call_text": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {"closes_at": _("北京时间；截止后不能再提交申报。")}

@@ -7,7 +7,35 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+# Paths a signed-in user who still owes the second factor can reach.
+_SECOND_FACTOR_PREFIXES = ("/static/", "/i18n/", "/healthz/", "/accounts/logout/", "/accounts/second-factor/")
+
+
+class SecondFactorRequiredMiddleware:
+    """Send a signed-in user who must give a second factor (portal.second_factor.required_for) and has not in this
+    session to enrol (no device yet) or to give a code; after OTPMiddleware, which marks verified sessions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from portal import second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_SECOND_FACTOR_PREFIXES)
+            and not user.is_verified()
+            and second_factor.required_for(user)
+        ):
+            target = "second_factor_verify" if second_factor.has_device(user) else "second_factor_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
 
 # Paths a user who must change the password can still reach.
 _ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz/", "/accounts/logout/", "/accounts/password/change/")
@@ -71,7 +99,8 @@ class NoStoreForSignedInMiddleware:
     """Every page answered to a signed-in user says `Cache-Control: no-store` (with private, no-cache, max-age=0):
     applications, scores and identities must not stay in a shared computer's browser cache or in a proxy.
 
-    Visitors' public pages keep their own caching (portal.public_cache); downloads of a signed-in user are covered too.
+    Visitors' public pages keep their own caching (portal.public_cache); downloads of a signed-in user are covered too
+    (a view that already said no-store, as the file downloads do, keeps its own header).
     """
 
     def __init__(self, get_response):
@@ -80,6 +109,6 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
 from portal.enums import (
@@ -147,6 +148,11 @@ class Programme(models.Model):
         help_text=_(
             "起草公布文件时预填的正文，可用占位符：{项目}、{批次}、{层级}、{牌匾}、{公示结果}。留空使用默认模板。"
         ),
+    )
+    reviewers_second_factor = models.BooleanField(
+        _("评审专家须二次验证"),
+        default=False,
+        help_text=_("勾选后，参与本项目评审部门的评审专家登录时须输入动态验证码。"),
     )
     review_drop_extremes_from = models.PositiveSmallIntegerField(
         _("去掉最高最低分的最少评审人数"),
@@ -369,6 +375,12 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        # The security administrators' (SECURITY.md 7); held through their group, globally.
+        permissions = [
+            ("unlock_account", _("解锁被锁定的账号")),
+            ("reset_second_factor", _("重置二次验证")),
+            ("grant_programme_admin", _("授予或收回项目管理权限")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role="applicant") | models.Q(institution__isnull=False),
@@ -525,6 +537,7 @@ class AuditRecord(models.Model):
         ordering = ["-id"]
         # No add/change/delete permissions exist to be granted (SECURITY.md 7: nobody edits audit records).
         default_permissions = ("view",)
+        permissions = [("export_auditrecord", _("导出审计记录")), ("verify_auditrecord", _("校验审计链"))]
 
     def __str__(self):
         return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.username}"
@@ -537,3 +550,24 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied(APPEND_ONLY)
+
+
+class DemoTokenDevice(Device):
+    """The second factor of a demo account: a fixed six-digit token that `make demo` prints beside the password.
+
+    Only the demo command creates these, and they verify only while settings.DEMO_MODE or DEBUG is on; a system check
+    refuses any that exist elsewhere (portal.checks.demo_second_factor_check).
+    """
+
+    token = models.CharField(_("演示口令"), max_length=16)
+
+    class Meta:
+        verbose_name = _("演示用二次验证口令")
+        verbose_name_plural = _("演示用二次验证口令")
+
+    def verify_token(self, token) -> bool:
+        from django.utils.crypto import constant_time_compare
+
+        if not (settings.DEMO_MODE or settings.DEBUG):
+            return False
+        return constant_time_compare(str(token).strip(), self.token)

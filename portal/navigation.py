@@ -19,6 +19,14 @@ NAVIGATION = {
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
+    Role.SECURITY_ADMIN: [
+        (_("工作台"), "home"),
+        (_("身份查看审批"), "publicity:identity_requests"),
+        (_("登录锁定"), "security_lockouts"),
+        (_("二次验证"), "security_second_factor"),
+        (_("项目管理权限"), "security_programme_admins"),
+    ],
+    Role.AUDIT_ADMIN: [(_("工作台"), "home"), (_("审计记录"), "audit_log")],
     Role.SYSTEM_ADMIN: [
         (_("工作台"), "home"),
         (_("评定项目"), "programme_list"),

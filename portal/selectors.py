@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
-from portal.models import Institution, Programme, Region, Round
+from portal.models import AuditRecord, Institution, Programme, Region, Round
 from portal.permissions import objects_for_user
 
 
@@ -101,3 +101,26 @@ def target_progress(region) -> list[LevelProgress]:
         )
         for level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
     ]
+
+
+def audit_overview(now=None) -> dict:
+    """The audit administrator's home: the log's size, today's failures and the last verification (3 queries)."""
+    from portal.enums import AuditEvent
+
+    now = now or timezone.now()
+    since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "audit_total": AuditRecord.objects.count(),
+        "audit_failures_today": AuditRecord.objects.filter(created_at__gte=since, success=False).count(),
+        "last_verification": AuditRecord.objects.filter(event=AuditEvent.AUDIT_VERIFY).order_by("-id").first(),
+    }
+
+
+def programmes_without_admin_count() -> int:
+    """Programmes nobody may administer yet (the security administrator's home): no user holds manage_programme."""
+    from guardian.models import UserObjectPermission
+
+    held = UserObjectPermission.objects.filter(
+        permission__codename="manage_programme", permission__content_type__app_label="portal"
+    ).values_list("object_pk", flat=True)
+    return Programme.objects.exclude(pk__in=[int(pk) for pk in held]).count()

@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -22,40 +23,78 @@ from portal.models import Notification, Programme, User
 
 logger = logging.getLogger(__name__)
 
-# The model permissions of each staff role in the admin site (django.contrib.auth codenames).
-ROLE_MODEL_PERMISSIONS = {
-    Role.PROGRAMME_ADMIN: [
-        "view_programme", "view_department", "view_region", "view_evaluationgroupmember",
-        "add_round", "change_round", "view_round",
-        "view_institution", "change_institution",
-        "add_holidayscheduleyear", "change_holidayscheduleyear", "view_holidayscheduleyear",
-        "add_workdayoverride", "change_workdayoverride", "delete_workdayoverride", "view_workdayoverride",
-        "add_condition", "change_condition", "view_condition", "view_application",
+# What each of the three administrator groups may do (SECURITY.md 7, 三权分立): disjoint sets, checked by a test.
+# 系统管理员 keeps the system (accounts, organisations, calendars, conditions, rubrics, fonts) in the admin site;
+# 安全管理员 unlocks accounts, resets second factors, grants programme administration and approves access to
+# objectors' identities, in the portal's security pages; 审计管理员 reads, exports and verifies the audit log there.
+# Nobody holds a permission to change or delete audit records: none exists.
+ADMIN_GROUP_PERMISSIONS = {
+    Role.SYSTEM_ADMIN: [
+        "portal.add_user", "portal.change_user", "portal.view_user",
+        "portal.add_region", "portal.change_region", "portal.view_region",
+        "portal.add_department", "portal.change_department", "portal.view_department",
+        "portal.add_programme", "portal.change_programme", "portal.view_programme",
+        "portal.add_programmedepartment", "portal.change_programmedepartment", "portal.delete_programmedepartment",
+        "portal.view_programmedepartment",
+        "portal.add_evaluationgroupmember", "portal.change_evaluationgroupmember",
+        "portal.delete_evaluationgroupmember", "portal.view_evaluationgroupmember",
+        "portal.add_round", "portal.change_round", "portal.view_round",
+        "portal.change_institution", "portal.view_institution",
+        "portal.add_holidayscheduleyear", "portal.change_holidayscheduleyear", "portal.view_holidayscheduleyear",
+        "portal.add_workdayoverride", "portal.change_workdayoverride", "portal.delete_workdayoverride",
+        "portal.view_workdayoverride",
+        "applications.add_condition", "applications.change_condition", "applications.delete_condition",
+        "applications.view_condition", "applications.view_application",
+        "review.add_rubric", "review.change_rubric", "review.view_rubric",
+        "review.add_criterion", "review.change_criterion", "review.delete_criterion", "review.view_criterion",
+        "review.view_reviewplan", "review.view_reviewassignment", "review.view_scoresheet",
+        "review.view_departmentopinion", "review.view_shortlist",
+        "publicity.add_plaquefont", "publicity.change_plaquefont", "publicity.view_plaquefont",
+        "publicity.view_publicitynotice", "publicity.view_announcement", "publicity.view_award",
+        "publicity.view_revocation",
+    ],
+    Role.SECURITY_ADMIN: [
+        "portal.unlock_account",
+        "portal.reset_second_factor",
+        "portal.grant_programme_admin",
+        "publicity.approve_identity_access",
+    ],
+    Role.AUDIT_ADMIN: [
+        "portal.view_auditrecord",
+        "portal.export_auditrecord",
+        "portal.verify_auditrecord",
     ],
 }
+ADMIN_ROLES = tuple(ADMIN_GROUP_PERMISSIONS)
 
 
-def _group_name(role: Role) -> str:
+def role_group_name(role: Role) -> str:
     """Group names are fixed Chinese labels, whatever the language of the request that triggers the sync."""
     with translation.override("zh-hans"):
         return str(role.label)
 
 
 def role_groups_ensure() -> None:
-    """Create one auth group per role that has admin-site permissions, holding exactly those permissions."""
-    for role, codenames in ROLE_MODEL_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=_group_name(role))
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["portal", "applications"], codename__in=codenames)
-        )
+    """Create the three administrator groups, each holding exactly its permissions (run after every migrate)."""
+    for role, perms in ADMIN_GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role_group_name(role))
+        query = Q(pk__in=[])
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))
 
 
 def user_role_group_sync(*, user: User) -> None:
-    """Put the user in the group of its role (and in no other role group)."""
-    role_groups = Group.objects.filter(name__in=[_group_name(role) for role in ROLE_MODEL_PERMISSIONS])
+    """Put the user in the group of its role and in no other role group; only a system admin enters the admin site."""
+    role_groups = Group.objects.filter(name__in=[role_group_name(role) for role in ADMIN_ROLES])
     user.groups.remove(*role_groups)
-    if user.role in ROLE_MODEL_PERMISSIONS:
-        user.groups.add(Group.objects.get(name=_group_name(Role(user.role))))
+    if user.role in ADMIN_GROUP_PERMISSIONS:
+        user.groups.add(Group.objects.get(name=role_group_name(Role(user.role))))
+    is_staff = user.is_superuser or user.role == Role.SYSTEM_ADMIN
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def user_password_changed(*, user: User) -> None:
@@ -69,16 +108,51 @@ def user_password_changed(*, user: User) -> None:
 
 
 @transaction.atomic
-def programme_admin_grant(*, programme: Programme, user: User) -> None:
-    """Make `user` an admin of `programme`: grants `portal.manage_programme` on that programme only."""
+def programme_admin_grant(*, programme: Programme, user: User, actor: User | None = None, request=None) -> None:
+    """Make `user` an admin of `programme`: grants `portal.manage_programme` on that programme only.
+
+    In the portal the security administrator does it (security pages); the demo and tests call it directly.
+    """
     assign_perm("portal.manage_programme", user, programme)
-    audit(AuditEvent.PERMISSION_CHANGE, obj=programme, detail=f"grant portal.manage_programme to {user.username}")
+    audit(
+        AuditEvent.PERMISSION_CHANGE, user=actor, request=request, obj=programme,
+        detail=f"grant portal.manage_programme to {user.username}",
+    )
 
 
 @transaction.atomic
-def programme_admin_revoke(*, programme: Programme, user: User) -> None:
+def programme_admin_revoke(*, programme: Programme, user: User, actor: User | None = None, request=None) -> None:
     remove_perm("portal.manage_programme", user, programme)
-    audit(AuditEvent.PERMISSION_CHANGE, obj=programme, detail=f"revoke portal.manage_programme from {user.username}")
+    audit(
+        AuditEvent.PERMISSION_CHANGE, user=actor, request=request, obj=programme,
+        detail=f"revoke portal.manage_programme from {user.username}",
+    )
+
+
+@transaction.atomic
+def round_save(*, round, actor: User, changed: list[str]):
+    """Save a round opened or edited by a programme admin; the history names who and which fields."""
+    round._history_user = actor
+    round._change_reason = _("新建批次") if round.pk is None else _("修改：%(fields)s") % {"fields": "、".join(changed)}
+    round.save()
+    return round
+
+
+def account_unlock(*, actor: User, username: str = "", ip_address: str = "", request=None) -> int:
+    """Lift a lockout (SECURITY.md 3): the failures counted against a username, an address, or both together.
+
+    Returns the failure records removed. Side effects: django-axes' records deleted; one audit record.
+    """
+    from axes.utils import reset as axes_reset
+
+    if not (username or ip_address):
+        raise ValueError("username or ip_address")
+    count = axes_reset(ip=ip_address or None, username=username or None)
+    audit(
+        AuditEvent.UNLOCK, user=actor, request=request, username="",
+        detail=f"unlock username={username or '-'} ip={ip_address or '-'}: {count} failure records removed",
+    )
+    return count
 
 
 def users_flag_inactive(*, days: int, now=None) -> int:

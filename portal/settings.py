@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # django.contrib.admin, open to the system administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.forms",
     "guardian",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "django_htmx",
@@ -73,12 +76,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The second factor before the forced password change: nobody changes a password on the strength of one factor.
+    "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.PasswordChangeRequiredMiddleware",
     # Axes last, as its documentation asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -177,6 +183,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+# Unlocking is the security administrator's, in the portal (not the system administrator's admin site).
+AXES_ENABLE_ADMIN = False
 
 # The reverse proxies in front of the portal (addresses or networks, comma-separated). Only a request from one of
 # these may name the client in X-Forwarded-For (portal/clientip.py); empty = the portal faces clients directly.
@@ -185,6 +193,15 @@ FORWARDED_FOR_HEADER = "HTTP_" + os.environ.get("FORWARDED_FOR_HEADER", "X-Forwa
 # Password-reset e-mails one address, and one account, may ask for per hour.
 PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_RATE_PER_HOUR", "5"))
 PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR", "3"))
+
+# Second factor (SECURITY.md 5): TOTP (django-otp) for programme admins, department leads, the three administrators
+# and superusers, and for reviewers where the programme says so; enrolment by QR code at the first login, ten
+# recovery codes shown once. Off only where a test says so.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "标杆评定"
+# Set by `manage.py demo` for the processes it starts: the demo accounts' fixed tokens work only then (a system check
+# refuses them anywhere else, DEBUG off).
+DEMO_MODE = env_bool("PORTAL_DEMO")
 
 # Sessions: 30 minutes idle (SECURITY.md 4); requests renew the deadline, but the session is saved (a database
 # write) at most once per SESSION_REFRESH_SECONDS rather than on every request

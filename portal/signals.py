@@ -27,3 +27,14 @@ def login_failed(sender, credentials, request=None, **kwargs):
 
 def locked_out(sender, request, username, ip_address, **kwargs):
     audit(AuditEvent.LOCKOUT, username=str(username or ""), request=request, success=False)
+
+
+def admin_groups_after_migrate(sender, using="default", **kwargs):
+    """The three administrator groups hold exactly their permissions after every migrate (and test flush); run once,
+    after the last app, when every app's permissions exist."""
+    from django.apps import apps
+
+    from portal.services import role_groups_ensure
+
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        role_groups_ensure()

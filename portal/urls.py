@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import audit_views, otp_views, security_views, views
 from portal.forms import LoginForm
 
 account_patterns = [
@@ -17,6 +17,9 @@ account_patterns = [
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("second-factor/setup/", otp_views.setup, name="second_factor_setup"),
+    path("second-factor/verify/", otp_views.verify, name="second_factor_verify"),
+    path("second-factor/recovery-codes/", otp_views.recovery_codes, name="second_factor_recovery_codes"),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
@@ -27,7 +30,29 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:programme_pk>/rounds/new/", views.round_edit, name="round_new"),
+    path("programmes/<int:programme_pk>/rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),
+    path("security/lockouts/", security_views.lockouts, name="security_lockouts"),
+    path("security/lockouts/unlock/", security_views.unlock, name="security_unlock"),
+    path("security/second-factor/", otp_views.accounts, name="security_second_factor"),
+    path("security/second-factor/<int:pk>/reset/", otp_views.reset, name="security_second_factor_reset"),
+    path("security/programme-admins/", security_views.programme_admins, name="security_programme_admins"),
+    path(
+        "security/programme-admins/<int:pk>/grant/",
+        security_views.programme_admin_change,
+        {"action": "grant"},
+        name="security_programme_admin_grant",
+    ),
+    path(
+        "security/programme-admins/<int:pk>/revoke/",
+        security_views.programme_admin_change,
+        {"action": "revoke"},
+        name="security_programme_admin_revoke",
+    ),
+    path("audit-log/", audit_views.audit_log, name="audit_log"),
+    path("audit-log/export/", audit_views.audit_export, name="audit_export"),
+    path("audit-log/verify/", audit_views.audit_verify, name="audit_verify"),
     path("", include("applications.urls")),
     path("review/", include("review.urls")),
     path("", include("publicity.urls")),

@@ -5,13 +5,14 @@ import sys
 from datetime import date
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_GET, require_safe
 
 from portal import selectors, services
 from portal.enums import Role
-from portal.forms import WorkdayCalculatorForm
+from portal.forms import RoundForm, WorkdayCalculatorForm
+from portal.models import Round
 from portal.pagination import paginate
 from portal.permissions import role_required
 from portal.ratelimit import over_limit, rate_limited
@@ -82,6 +84,18 @@ def home(request):
         }
     elif role == Role.VIEWER:
         context["progress"] = selectors.target_progress(user.region)
+    elif role == Role.SECURITY_ADMIN:
+        from portal.security_views import lockout_rows
+        from publicity.identity_access import pending_count
+
+        rows = lockout_rows()
+        context |= {
+            "pending_identity_requests": pending_count(),
+            "locked": sum(1 for row in rows if row.get("username_locked") or row.get("address_locked")),
+            "programmes_without_admin": selectors.programmes_without_admin_count(),
+        }
+    elif role == Role.AUDIT_ADMIN:
+        context |= selectors.audit_overview()
     elif role == Role.REVIEWER:
         from review.services.assignments import reviewer_tasks
 
@@ -129,6 +143,31 @@ def programme_detail(request, pk: int):
         "can_manage": request.user.is_superuser or request.user.has_perm("portal.manage_programme", programme),
     }
     return render(request, "portal/programme_detail.html", context)
+
+
+def _managed_programme_or_404(user, pk: int):
+    programme = get_object_or_404(selectors.programme_list_for_user(user), pk=pk)
+    if not (user.role == Role.SYSTEM_ADMIN or user.has_perm("portal.manage_programme", programme)):
+        raise PermissionDenied
+    return programme
+
+
+@role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+def round_edit(request, programme_pk: int, pk: int | None = None):
+    """Open a new round of a programme the user manages, or edit one (the programme admin's own page: the admin site
+    is the system administrator's)."""
+    programme = _managed_programme_or_404(request.user, programme_pk)
+    round = get_object_or_404(programme.rounds, pk=pk) if pk else Round(programme=programme)
+    form = RoundForm(request.POST or None, instance=round)
+    if request.method == "POST" and form.is_valid():
+        changed = [str(form.fields[name].label) for name in form.changed_data]
+        saved = services.round_save(round=form.instance, actor=request.user, changed=changed)
+        messages.success(request, _("批次“%(name)s”已保存。") % {"name": saved.name})
+        return redirect(programme)
+    history = round.history.select_related("history_user").order_by("-history_date")[:20] if round.pk else []
+    return render(
+        request, "portal/round_form.html", {"programme": programme, "round": round, "form": form, "history": history}
+    )
 
 
 @role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)

@@ -11,7 +11,7 @@ Idempotent: a round that already has a notice (or an announcement) is left as it
 people. The city rounds have no review records: their shortlists are entered directly (the review demo is the county's).
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -23,6 +23,7 @@ from portal.models import Round, User
 from portal.workdays import CalendarYearUnknown, add_working_days
 from publicity import awards, services
 from publicity.enums import ObjectorType, RevocationGround
+from publicity.identity_access import identity_access_decide
 from publicity.models import Objection
 from review.models import Shortlist, ShortlistEntry
 
@@ -51,10 +52,18 @@ def _file(notice, rank: int, identity, facts: str, when: datetime) -> Objection:
 
 
 def _handle(objection, *, admin, handler, upheld: bool | None, assigned: datetime, deadline: date, decided=None,
-            findings="", reply="") -> None:
-    """Assign (and decide) through the services, on the days the story has them."""
+            findings="", reply="", approve_identity=True) -> None:
+    """Assign (and decide) through the services, on the days the story has them; the handler's access to the
+    objector's identity is asked for with the assignment and approved by the security administrator an hour later."""
     services.objection_assign(
         objection=objection, handler=handler, deadline=deadline, actor=admin, grant_identity=True, now=assigned
+    )
+    access = objection.identity_requests.get(grantee=handler, status="pending")
+    if not approve_identity:  # left for the security administrator to decide in the demo
+        return
+    identity_access_decide(
+        access_request=access, approve=True, actor=User.objects.get(username="secadmin"), note="核查需要，同意",
+        now=assigned + timedelta(hours=1),
     )
     if upheld is None:
         return
@@ -133,7 +142,7 @@ def seed_publicity(*, rounds: dict[str, Round], admin: User) -> list[str]:
             deadline = add_working_days(timezone.localdate(), 4)
         except CalendarYearUnknown:
             deadline = timezone.localdate()
-        _handle(verifying, admin=admin, handler=handler, upheld=None, assigned=now, deadline=deadline)
+        _handle(verifying, admin=admin, handler=handler, upheld=None, assigned=now, deadline=deadline, approve_identity=False)
         done.append(str(batch))
     return done
 

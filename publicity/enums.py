@@ -26,6 +26,15 @@ class ObjectionStatus(models.TextChoices):
 OBJECTION_CLOSED = (ObjectionStatus.UPHELD, ObjectionStatus.NOT_UPHELD)
 
 
+class IdentityAccessStatus(models.TextChoices):
+    """A request to see an objector's identity: made by a programme admin, decided by a security admin."""
+
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+    REVOKED = "revoked", _("已收回")
+
+
 class FontRole(models.TextChoices):
     """The two typefaces of the plaque (seed 000, last page)."""
 

@@ -169,9 +169,9 @@ class AssignForm(forms.Form):
     handler = IdChoiceField(label=_("经办人"), queryset=None, empty_label=_("请选择"))
     deadline = forms.DateField(label=_("办理期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     grant_identity = forms.BooleanField(
-        label=_("同时授权经办人查看异议人身份"),
+        label=_("同时申请经办人查看异议人身份"),
         required=False,
-        help_text=_("核查需要联系异议人时勾选；每次查看都会记录。"),
+        help_text=_("核查需要联系异议人时勾选；申请由安全管理员审批，批准后每次查看都会记录。"),
     )
 
     def __init__(self, *args, programme, **kwargs):
@@ -209,13 +209,26 @@ class DecideForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    user = IdChoiceField(label=_("授权给"), queryset=None, empty_label=_("请选择"))
-    reason = forms.CharField(label=_("授权理由"), max_length=300)
+    """A programme admin's request that someone may see the objector's identity; a security administrator decides."""
+
+    user = IdChoiceField(label=_("申请授权给"), queryset=None, empty_label=_("请选择"))
+    reason = forms.CharField(label=_("申请理由"), max_length=300, help_text=_("由安全管理员审批；批准后每次查看都会记录。"))
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = handler_choices(programme)
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.get_role_display()}）"
+
+
+class IdentityDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结果"), choices=[("approve", _("批准")), ("refuse", _("不予批准"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False, help_text=_("不予批准须说明理由。"))
+
+
+class IdentityRevokeForm(forms.Form):
+    note = forms.CharField(label=_("收回理由"), max_length=300)
 
 
 class ReceiptLookupForm(forms.Form):

@@ -25,6 +25,7 @@ from publicity.enums import (
     AnnouncementStatus,
     BatchStatus,
     FontRole,
+    IdentityAccessStatus,
     NoticeState,
     ObjectionStatus,
     ObjectorType,
@@ -214,6 +215,8 @@ class Objection(models.Model):
         permissions = [
             ("view_objector_identity", _("查看异议人身份")),
             ("handle_objection", _("办理异议")),
+            # Held by the security administrators' group, globally: they decide who may see an identity.
+            ("approve_identity_access", _("批准查看异议人身份")),
         ]
 
     def __str__(self):
@@ -229,6 +232,49 @@ class Objection(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return not self.is_closed and self.deadline is not None and self.deadline < today
+
+
+class IdentityAccessRequest(models.Model):
+    """A request that `grantee` may see this objector's identity (PIPL: a second person decides, SECURITY.md 7, 18).
+
+    A programme admin asks, with a reason; a security administrator, who is neither the one asking nor the grantee,
+    approves (the object permission is granted then) or refuses; an approved access can be withdrawn.
+    """
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="identity_requests")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("被授权人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("申请理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=IdentityAccessStatus.choices, default=IdentityAccessStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("异议人身份查看申请")
+        verbose_name_plural = _("异议人身份查看申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objection", "grantee"],
+                condition=models.Q(status="pending"),
+                name="one_pending_identity_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.objection} · {self.grantee}"
 
 
 class ObjectionEvidence(models.Model):

@@ -29,6 +29,7 @@ from portal.services import notify
 from portal.validators import cn_date, format_phone
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
+from publicity.identity_access import identity_access_request, identity_access_withdraw_for
 from publicity.models import (
     IDENTITY_FIELDS,
     NoticeEntry,
@@ -508,8 +509,8 @@ def objection_assign(
 ) -> Objection:
     """Put the objection under verification by `handler` until `deadline` (交办核查).
 
-    Side effects: grants the handler `handle_objection` on it (and `view_objector_identity` only when asked);
-    audits both; notifies the handler. `now` dates the step (its history too), for the demo's past records.
+    Side effects: grants the handler `handle_objection` on it and, when asked, files a request that it may see the
+    objector's identity (decided by a security administrator); audits both; notifies the handler. `now` dates the step (its history too), for the demo's past records.
     """
     now = now or timezone.now()
     locked = _locked(objection)
@@ -523,6 +524,7 @@ def objection_assign(
     if previous is not None and previous.pk != handler.pk:  # the former handler loses access with the file
         for perm in ("publicity.handle_objection", "publicity.view_objector_identity"):
             remove_perm(perm, previous, locked)
+        identity_access_withdraw_for(objection=locked, user=previous, actor=actor, note=_("异议已改派他人核查"))
         audit(
             AuditEvent.PERMISSION_CHANGE,
             user=actor,
@@ -541,8 +543,10 @@ def objection_assign(
     locked.save()
     assign_perm("publicity.handle_objection", handler, locked)
     audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"assign to {handler.username} until {deadline}")
-    if grant_identity:
-        identity_grant(objection=locked, user=handler, actor=actor, reason=_("交办核查，需联系异议人"), request=request)
+    if grant_identity:  # a request: a security administrator decides it (publicity.identity_access)
+        identity_access_request(
+            objection=locked, grantee=handler, actor=actor, reason=_("交办核查，需联系异议人"), request=request, now=now
+        )
     text = _("异议 %(receipt)s（被异议机构：%(name)s）已交您核查，办理期限%(date)s。") % {
         "receipt": locked.receipt_number,
         "name": locked.entry.institution_name,
@@ -550,22 +554,6 @@ def objection_assign(
     }
     transaction.on_commit(lambda: notify(users=[handler], text=text, link=locked.get_absolute_url()))
     return locked
-
-
-def identity_grant(*, objection: Objection, user: User, actor: User, reason: str, request=None) -> None:
-    """Give `user` the explicit permission to see this objector's identity; audited with the reason."""
-    if not reason.strip():
-        raise TransitionError(_("授权查看异议人身份须说明理由。"))
-    if not handler_choices(objection.notice.round.programme).filter(pk=user.pk).exists():
-        raise TransitionError(_("只能授权本项目的管理员或评定部门负责人。"))
-    assign_perm("publicity.view_objector_identity", user, objection)
-    audit(
-        AuditEvent.PERMISSION_CHANGE,
-        user=actor,
-        request=request,
-        obj=objection,
-        detail=f"grant publicity.view_objector_identity to {user.username}: {reason.strip()}"[:500],
-    )
 
 
 def may_see_identity(user: User, objection: Objection) -> bool:

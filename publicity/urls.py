@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publicity.views import public, results, staff
+from publicity.views import public, results, security, staff
 
 app_name = "publicity"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("staff/objections/<int:pk>/", staff.objection_detail, name="objection"),
     path("staff/objections/<int:pk>/assign/", staff.objection_assign, name="objection_assign"),
     path("staff/objections/<int:pk>/grant/", staff.objection_grant, name="objection_grant"),
+    path("security/identity-requests/", security.identity_requests, name="identity_requests"),
+    path("security/identity-requests/<int:pk>/decide/", security.identity_request_decide, name="identity_request_decide"),
+    path("security/identity-requests/<int:pk>/revoke/", security.identity_request_revoke, name="identity_request_revoke"),
     path("staff/objections/<int:pk>/decide/", staff.objection_decide, name="objection_decide"),
     path("staff/objections/<int:pk>/identity/", staff.objection_identity, name="objection_identity"),
     path("staff/objections/<int:pk>/files/<int:file_pk>/", staff.objection_file, name="objection_file"),

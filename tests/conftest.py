@@ -9,6 +9,9 @@ from django.db import connection
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests sign staff in with force_login; the second factor has its own tests (tests/portal/test_second_factor.py),
+    # which turn it back on.
+    settings.SECOND_FACTOR_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

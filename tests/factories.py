@@ -116,7 +116,24 @@ class ViewerFactory(UserFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class SystemAdminFactory(UserFactory):
+class _AdminGroupFactory(UserFactory):
+    """An administrator of one of the three groups (SECURITY.md 7): its role's group, no superuser rights."""
+
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create:
+            from portal.services import user_role_group_sync
+
+            user_role_group_sync(user=self)
+
+
+class SystemAdminFactory(_AdminGroupFactory):
     role = Role.SYSTEM_ADMIN
-    is_superuser = True
-    is_staff = True
+
+
+class SecurityAdminFactory(_AdminGroupFactory):
+    role = Role.SECURITY_ADMIN
+
+
+class AuditAdminFactory(_AdminGroupFactory):
+    role = Role.AUDIT_ADMIN

@@ -22,6 +22,7 @@ from portal.validators import mask_id_number, mask_phone
 from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
 from publicity.forms import AssignForm, DecideForm, GrantForm, NoticePublishForm, PublicitySettingsForm
+from publicity.identity_access import identity_access_request
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 STAFF = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN, Role.DEPARTMENT_LEAD)
@@ -158,6 +159,9 @@ def _detail_context(request, objection, decide_form=None) -> dict:
         if objection.status == ObjectionStatus.VERIFYING and (administers or is_handler)
         else None,
         "evidence": objection.evidence.all(),
+        "identity_requests": objection.identity_requests.select_related("grantee", "requested_by", "decided_by")
+        if administers
+        else (),
         "history": objection.history.select_related("history_user").order_by("-history_date")[:30],
         "organisation": objection.objector_type == ObjectorType.ORGANISATION,
     }
@@ -197,11 +201,11 @@ def objection_assign(request, pk: int):
 @require_POST
 def objection_grant(request, pk: int):
     def act(objection, data):
-        services.identity_grant(
-            objection=objection, user=data["user"], actor=request.user, reason=data["reason"], request=request
+        identity_access_request(
+            objection=objection, grantee=data["user"], actor=request.user, reason=data["reason"], request=request
         )
 
-    return _administer(request, pk, GrantForm, act, _("已授权查看异议人身份。"))
+    return _administer(request, pk, GrantForm, act, _("查看异议人身份的申请已提交，待安全管理员审批。"))
 
 
 @role_required(*STAFF)

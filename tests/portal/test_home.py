@@ -184,7 +184,7 @@ def test_home_system_admin_sees_every_programme(login):
 
 @pytest.mark.django_db
 def test_home_superuser_without_role_gets_system_admin_home(login):
-    superuser = SystemAdminFactory(role="")
+    superuser = UserFactory(role="", is_superuser=True, is_staff=True)
 
     response = login(superuser).get("/home/")
 

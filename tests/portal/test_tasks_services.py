@@ -23,15 +23,15 @@ from publicity.enums import ObjectionStatus
 from publicity.models import Announcement, Award, NoticeEntry, Objection, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import ReviewAssignment, Shortlist
-from tests.factories import ApplicantFactory, DepartmentFactory, ProgrammeFactory, UserFactory
+from tests.factories import ApplicantFactory, ProgrammeFactory, UserFactory
 from tests.portal.helpers import at
 
 NOW = at(2026, 6, 1, 9)
 LIMIT = 90
 
-ADMIN_GROUP = "评定工作管理员"
-# The table in services is the specification; the test pins that the group holds exactly it, nothing more.
-ADMIN_CODENAMES = set(services.ROLE_MODEL_PERMISSIONS[Role.PROGRAMME_ADMIN])
+ADMIN_GROUPS = ["审计管理员", "安全管理员", "系统管理员"]
+# The table in services is the specification; the test pins that each group holds exactly it, nothing more.
+SYSTEM_CODENAMES = {perm.split(".")[1] for perm in services.ADMIN_GROUP_PERMISSIONS[Role.SYSTEM_ADMIN]}
 
 
 def _user(*, last_login_days_ago=None, joined_days_ago=400, **fields):
@@ -130,67 +130,79 @@ def test_flag_inactive_accounts_task_uses_setting(settings):
 
 
 @pytest.mark.django_db
-def test_role_groups_ensure_creates_admin_group_with_exact_permissions():
+def test_role_groups_ensure_creates_the_administrators_groups_with_exact_permissions():
 
     services.role_groups_ensure()
 
-    group = Group.objects.get(name=ADMIN_GROUP)
+    group = Group.objects.get(name="系统管理员")
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert codenames == ADMIN_CODENAMES
-    assert {"change_round", "change_institution", "add_workdayoverride"} <= codenames
-    assert not {"delete_programme", "change_user", "delete_institution"} & codenames
+    assert codenames == SYSTEM_CODENAMES
+    assert {"change_round", "change_institution", "add_workdayoverride", "add_plaquefont"} <= codenames
+    assert not {"delete_programme", "delete_institution", "view_auditrecord", "unlock_account"} & codenames
 
 
 @pytest.mark.django_db
 def test_role_groups_ensure_is_idempotent_and_repairs_permissions():
     services.role_groups_ensure()
-    group = Group.objects.get(name=ADMIN_GROUP)
+    group = Group.objects.get(name="系统管理员")
     group.permissions.clear()
 
     services.role_groups_ensure()
 
-    assert Group.objects.filter(name=ADMIN_GROUP).count() == 1
-    assert set(group.permissions.values_list("codename", flat=True)) == ADMIN_CODENAMES
+    assert Group.objects.filter(name="系统管理员").count() == 1
+    assert set(group.permissions.values_list("codename", flat=True)) == SYSTEM_CODENAMES
 
 
 @pytest.mark.django_db
 def test_role_groups_ensure_names_groups_in_chinese_whatever_the_language():
+    Group.objects.all().delete()
 
     with translation.override("en"):
         services.role_groups_ensure()
 
-    assert list(Group.objects.values_list("name", flat=True)) == [ADMIN_GROUP]
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(ADMIN_GROUPS)
 
 
 @pytest.mark.django_db
-def test_user_role_group_sync_adds_programme_admin_to_its_group():
-    services.role_groups_ensure()
-    admin = UserFactory()
+def test_user_role_group_sync_puts_a_system_admin_in_its_group_and_makes_it_staff():
+    sysadmin = UserFactory(role=Role.SYSTEM_ADMIN)
+
+    services.user_role_group_sync(user=sysadmin)
+
+    sysadmin = User.objects.get(pk=sysadmin.pk)
+    assert list(sysadmin.groups.values_list("name", flat=True)) == ["系统管理员"]
+    assert sysadmin.is_staff is True
+    assert sysadmin.has_perm("portal.change_round")
+
+
+@pytest.mark.django_db
+def test_user_role_group_sync_gives_a_programme_admin_no_group_and_no_admin_site():
+    admin = UserFactory(is_staff=True)
 
     services.user_role_group_sync(user=admin)
 
-    assert list(admin.groups.values_list("name", flat=True)) == [ADMIN_GROUP]
-    assert admin.has_perm("portal.change_round")
+    admin = User.objects.get(pk=admin.pk)
+    assert admin.groups.count() == 0
+    assert admin.is_staff is False
+    assert not admin.has_perm("portal.change_round")
 
 
 @pytest.mark.django_db
-def test_user_role_group_sync_removes_group_after_role_change_and_keeps_others():
-    services.role_groups_ensure()
-    other = Group.objects.create(name="安全管理员")
-    user = UserFactory()
+def test_user_role_group_sync_moves_the_group_with_the_role_and_keeps_other_groups():
+    other = Group.objects.create(name="培训班")
+    user = UserFactory(role=Role.SECURITY_ADMIN)
     user.groups.add(other)
     services.user_role_group_sync(user=user)
-    user.role, user.department = Role.REVIEWER, DepartmentFactory()
+    user.role = Role.AUDIT_ADMIN
     user.save()
 
     services.user_role_group_sync(user=user)
 
-    assert list(user.groups.values_list("name", flat=True)) == ["安全管理员"]
+    assert sorted(user.groups.values_list("name", flat=True)) == ["培训班", "审计管理员"]
 
 
 @pytest.mark.django_db
 def test_user_role_group_sync_gives_applicant_no_group():
-    services.role_groups_ensure()
     applicant = ApplicantFactory()
 
     services.user_role_group_sync(user=applicant)
@@ -243,6 +255,7 @@ def test_user_password_changed_clears_flag_and_stamps_time():
 def credentials_file(tmp_path, monkeypatch):
     path = tmp_path / "demo-credentials.json"
     monkeypatch.setattr(seed_demo, "CREDENTIALS_FILE", path)
+    monkeypatch.setattr(seed_demo, "TOKENS_FILE", tmp_path / "demo-second-factor.json")
     return path
 
 
@@ -286,9 +299,14 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     assert User.objects.count() == len(seed_demo.DEMO_USERS)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(user.has_usable_password() and user.is_active for user in User.objects.all())
-    assert User.objects.get(username="sysadmin").is_superuser is True
+    assert not User.objects.filter(is_superuser=True).exists()  # daily work never needs a superuser
+    assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["sysadmin"]
+    assert {
+        username: list(User.objects.get(username=username).groups.values_list("name", flat=True))
+        for username in ("sysadmin", "secadmin", "auditor")
+    } == {"sysadmin": ["系统管理员"], "secadmin": ["安全管理员"], "auditor": ["审计管理员"]}
     assert User.objects.get(username="viewer").region.code == "370300"
-    assert Group.objects.filter(name=ADMIN_GROUP).count() == 1
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(ADMIN_GROUPS)
     assert "演示数据已加载。" in output
     # the credentials survive the second run, are private, and each password passes the portal's rules
     assert json.loads(credentials_file.read_text()) == first_passwords
@@ -305,7 +323,7 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
         "高青县就业服务质量县级标杆机构评定（“十四五”时期）",
         "高青县就业服务质量县级标杆机构评定（“十五五”时期）",
     }
-    assert list(admin.groups.values_list("name", flat=True)) == [ADMIN_GROUP]
+    assert (admin.groups.count(), admin.is_staff) == (0, False)  # programme admins work in the portal only
     city_admin = User.objects.get(username="admin_city")
     managed = get_objects_for_user(city_admin, "portal.manage_programme", klass=Programme).values_list("name", flat=True)
     assert set(managed) == {

@@ -192,3 +192,12 @@ def leaks(text: str, *, with_email: bool = True) -> list[str]:
 
 def today(now: datetime) -> date:
     return now.astimezone(SHANGHAI).date()
+
+
+def grant_identity(objection, user: User, reason: str, *, requested_by: User):
+    """The whole path to seeing an identity: a programme admin asks, a security administrator approves."""
+    from publicity import identity_access
+    from tests.factories import SecurityAdminFactory
+
+    access = identity_access.identity_access_request(objection=objection, grantee=user, actor=requested_by, reason=reason)
+    return identity_access.identity_access_decide(access_request=access, approve=True, actor=SecurityAdminFactory())

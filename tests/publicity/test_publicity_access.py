@@ -14,7 +14,17 @@ from publicity import services
 from publicity.enums import ObjectorType
 from tests.applications.factories import PDF
 from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory
-from tests.publicity.publicity_builders import CONTACT_PERSON, PNG, at, file, listed_round, pdf, png, publish
+from tests.publicity.publicity_builders import (
+    CONTACT_PERSON,
+    PNG,
+    at,
+    file,
+    grant_identity,
+    listed_round,
+    pdf,
+    png,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +146,7 @@ def test_seal_download_needs_the_identity_permission_and_is_audited(login, liste
     client = login(listed.admin)
 
     refused = client.get(url)
-    services.identity_grant(objection=objection, user=listed.admin, actor=listed.admin, reason="核对公章")
+    grant_identity(objection, listed.admin, "核对公章", requested_by=listed.admin)
     response = client.get(url)
 
     assert refused.status_code == 403
@@ -155,7 +165,7 @@ def test_a_jpeg_seal_keeps_its_extension_on_download(login, listed):
     objection, _token = file(
         listed, at(2026, 9, 29, 16), objector_type=ObjectorType.ORGANISATION, contact_person=CONTACT_PERSON, seal=jpeg
     )
-    services.identity_grant(objection=objection, user=listed.admin, actor=listed.admin, reason="核对公章")
+    grant_identity(objection, listed.admin, "核对公章", requested_by=listed.admin)
 
     response = login(listed.admin).get(reverse("publicity:objection_seal", args=[objection.pk]))
 

@@ -18,8 +18,9 @@ from portal.crypto import decrypt
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from publicity import services
+from publicity.identity_access import identity_access_request
 from publicity.models import IDENTITY_FIELDS, Objection
-from tests.factories import SystemAdminFactory
+from tests.factories import SecurityAdminFactory, SystemAdminFactory
 from tests.portal.helpers import text, visible_text
 from tests.publicity.publicity_builders import (
     EMAIL,
@@ -33,6 +34,7 @@ from tests.publicity.publicity_builders import (
     at,
     file,
     form_data,
+    grant_identity,
     leaks,
     listed_round,
     pdf,
@@ -63,7 +65,7 @@ def test_identity_appears_nowhere_without_the_permission(
 ):
     caplog.set_level(logging.DEBUG)
     seen = {}  # what each page or file showed, by a label: searched at the end
-    superuser = SystemAdminFactory(username="root", email="root@example.gov.cn")
+    superuser = SystemAdminFactory(username="root", email="root@example.gov.cn", is_superuser=True)
     lead = listed.lead
 
     # The objector files through the public form and opens the private link.
@@ -118,11 +120,22 @@ def test_identity_appears_nowhere_without_the_permission(
     )
     assert handler.post(identity_url).status_code == 403
 
-    # Granted: the handler sees the identity on its own page (not searched: that is the permission).
-    granted = admin.post(
-        reverse("publicity:objection_grant", args=[objection.pk]), {"user": lead.pk, "reason": "需电话核实"}
-    )
-    assert granted.status_code == 302
+    # Asked for by the admin, approved by a security administrator: the handler sees the identity on its own page
+    # (not searched: that is the permission).
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = admin.post(
+            reverse("publicity:objection_grant", args=[objection.pk]), {"user": lead.pk, "reason": "需电话核实"}
+        )
+    assert asked.status_code == 302
+    assert handler.post(identity_url).status_code == 403
+    security = client_of(type(client), SecurityAdminFactory(username="sec", email="sec@example.gov.cn"))
+    seen["security requests"] = text(security.get(reverse("publicity:identity_requests")))
+    access = objection.identity_requests.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = security.post(
+            reverse("publicity:identity_request_decide", args=[access.pk]), {"decision": "approve", "note": "同意"}
+        )
+    assert approved.status_code == 302
     revealed = visible_text(handler.post(identity_url))
     assert NAME in revealed and ID_NUMBER in revealed and EMAIL in revealed and "139 1234 5678" in revealed
     seen["handler detail after grant"] = text(handler.get(detail_url))
@@ -198,7 +211,7 @@ def test_database_holds_ciphertext_only(listed):
 
 def test_each_clear_view_is_audited(listed, login):
     objection, _token = file(listed, at(2026, 9, 29, 15))
-    services.identity_grant(objection=objection, user=listed.admin, actor=listed.admin, reason="需联系异议人")
+    grant_identity(objection, listed.admin, "需联系异议人", requested_by=listed.admin)
     client = login(listed.admin)
     url = reverse("publicity:objection_identity", args=[objection.pk])
 
@@ -210,22 +223,26 @@ def test_each_clear_view_is_audited(listed, login):
         assert NAME in visible_text(page) and ID_NUMBER in visible_text(page) and "139 1234 5678" in visible_text(page)
     views = AuditRecord.objects.filter(event=AuditEvent.PERSONAL_DATA_VIEW, object_id=str(objection.pk))
     assert list(views.values_list("user_id", "success", "detail")) == [(listed.admin.pk, True, "objector identity")] * 2
-    grant = AuditRecord.objects.get(event=AuditEvent.PERMISSION_CHANGE, object_type="publicity.objection")
-    assert grant.detail == f"grant publicity.view_objector_identity to {listed.admin.username}: 需联系异议人"
+    asked, grant = AuditRecord.objects.filter(event=AuditEvent.PERMISSION_CHANGE, object_type="publicity.objection").order_by("id")
+    assert asked.detail == f"request publicity.view_objector_identity for {listed.admin.username}: 需联系异议人"
+    assert grant.detail == (
+        f"grant publicity.view_objector_identity to {listed.admin.username} (asked by {listed.admin.username}: 需联系异议人)"
+    )
+    assert grant.user_id != listed.admin.pk  # decided by a security administrator, not by the one who asked
     assert client.get(url).status_code == 405  # never by a link that a proxy or history could keep
 
 
-def test_granting_needs_a_reason_and_a_user_of_the_programme(listed):
+def test_asking_needs_a_reason_and_a_user_of_the_programme(listed):
     objection, _token = file(listed, at(2026, 9, 29, 15))
     outsider = listed_round(names=("丙",)).admin
 
     for user, reason, message in [
-        (listed.lead, "  ", "授权查看异议人身份须说明理由。"),
-        (outsider, "核查需要", "只能授权本项目的管理员或评定部门负责人。"),
-        (SystemAdminFactory(), "核查需要", "只能授权本项目的管理员或评定部门负责人。"),
+        (listed.lead, "  ", "申请查看异议人身份须说明理由。"),
+        (outsider, "核查需要", "只能为本项目的管理员或评定部门负责人申请。"),
+        (SystemAdminFactory(), "核查需要", "只能为本项目的管理员或评定部门负责人申请。"),
     ]:
         with pytest.raises(TransitionError) as refused:
-            services.identity_grant(objection=objection, user=user, actor=listed.admin, reason=reason)
+            identity_access_request(objection=objection, grantee=user, actor=listed.admin, reason=reason)
         assert str(refused.value) == message
         assert services.may_see_identity(user, objection) is False
 
@@ -242,7 +259,7 @@ def test_a_refused_clear_view_is_audited_as_a_failure(listed, login):
 
 def test_superuser_without_the_explicit_permission_sees_masked_values_only(listed, login):
     objection, _token = file(listed, at(2026, 9, 29, 15))
-    superuser = SystemAdminFactory()
+    superuser = SystemAdminFactory(is_superuser=True)
     client = login(superuser)
 
     detail = client.get(reverse("publicity:objection", args=[objection.pk]))
@@ -262,7 +279,7 @@ def test_export_with_identities_shows_them_only_in_rows_with_the_permission(list
     second, _token = file(
         listed, at(2026, 9, 29, 16), rank=2, name="司马另一", phone="+8613800001234", id_number="", email=""
     )
-    services.identity_grant(objection=first, user=listed.admin, actor=listed.admin, reason="核查需要")
+    grant_identity(first, listed.admin, "核查需要", requested_by=listed.admin)
     client = login(listed.admin)
 
     default = xlsx_cells(client.get(reverse("publicity:objections"), {"format": "xlsx"}))
@@ -282,7 +299,7 @@ def test_export_with_identities_shows_them_only_in_rows_with_the_permission(list
 
 def test_export_cells_of_identity_are_text_not_formulas(listed, login):
     objection, _token = file(listed, at(2026, 9, 29, 15))
-    services.identity_grant(objection=objection, user=listed.admin, actor=listed.admin, reason="核查需要")
+    grant_identity(objection, listed.admin, "核查需要", requested_by=listed.admin)
 
     cells = xlsx_cells(login(listed.admin).get(reverse("publicity:objections"), {"format": "xlsx", "identities": "1"}))
 

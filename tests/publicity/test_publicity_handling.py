@@ -12,10 +12,11 @@ from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from publicity import services
 from publicity.enums import ObjectionStatus
+from publicity.identity_access import identity_access_decide
 from publicity.models import Objection, PublicityNotice
 from publicity.tasks import send_objection_reply
 from tests.applications.factories import AwardFactory
-from tests.factories import DepartmentLeadFactory, ReviewerFactory
+from tests.factories import DepartmentLeadFactory, ReviewerFactory, SecurityAdminFactory
 from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import EMAIL, at, file, listed_round, publish, ranked_round
 
@@ -69,12 +70,14 @@ def test_assign_puts_it_under_verification_and_grants_handling_only(listed):
     assert Notification.objects.filter(user=listed.lead).count() == 0  # sent after the commit only
 
 
-def test_assign_with_the_identity_grant_is_audited_as_a_permission_change(listed):
+def test_assign_with_the_identity_grant_files_a_request_for_the_security_administrator(listed):
     objection = assign(listed, grant_identity=True)
 
-    assert services.may_see_identity(listed.lead, objection) is True
+    assert services.may_see_identity(listed.lead, objection) is False  # not before a second person approves
+    access = objection.identity_requests.get()
+    assert (access.status, access.grantee, access.requested_by) == ("pending", listed.lead, listed.admin)
     record = AuditRecord.objects.get(event=AuditEvent.PERMISSION_CHANGE, object_type="publicity.objection")
-    assert record.detail == f"grant publicity.view_objector_identity to {listed.lead.username}: 交办核查，需联系异议人"
+    assert record.detail == f"request publicity.view_objector_identity for {listed.lead.username}: 交办核查，需联系异议人"
 
 
 def test_assign_to_the_programme_admin_is_allowed(listed):
@@ -170,7 +173,11 @@ def test_handler_cannot_assign_or_grant(listed, login):
 
 
 def test_reassigning_removes_the_previous_handlers_access(listed, login):
-    assign(listed, grant_identity=True)
+    objection = assign(listed, grant_identity=True)
+    identity_access_decide(
+        access_request=objection.identity_requests.get(), approve=True, actor=SecurityAdminFactory()
+    )
+    assert services.may_see_identity(listed.lead, objection) is True
     second = DepartmentLeadFactory(department=listed.programme.lead_department, full_name="新经办人")
     assign(listed, handler=second)
 

@@ -51,6 +51,10 @@ class Command(BaseCommand):
         stamp.write_text(fingerprint)
 
     def handle(self, *args, host, port, no_serve, **options):
+        # The demo accounts' fixed second-factor tokens verify only in processes started by the demo
+        # (portal.models.DemoTokenDevice); the web server, worker and beat inherit this.
+        os.environ["PORTAL_DEMO"] = "1"
+        settings.DEMO_MODE = True
         call_command("migrate", interactive=False, verbosity=0)
         logging.disable(logging.INFO)  # the services log every stored file: the seed's summary says enough
         try:

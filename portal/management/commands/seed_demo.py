@@ -38,6 +38,8 @@ from review.demo import seed_review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
+# The demo staff accounts' second-factor tokens (fixed per account, printed with the passwords).
+TOKENS_FILE = settings.VAR_DIR / "demo-second-factor.json"
 
 
 def uscc(body: str) -> str:
@@ -48,6 +50,8 @@ def uscc(body: str) -> str:
 # (username, full name, role, institution uscc body or None, department name or None)
 DEMO_USERS = [
     ("sysadmin", "系统管理员（演示）", Role.SYSTEM_ADMIN, None, None),
+    ("secadmin", "安全管理员（演示）", Role.SECURITY_ADMIN, None, None),
+    ("auditor", "审计管理员（演示）", Role.AUDIT_ADMIN, None, None),
     ("admin", "赵敏（演示）", Role.PROGRAMME_ADMIN, None, "高青县人力资源和社会保障局"),
     ("admin_city", "刘洋（演示）", Role.PROGRAMME_ADMIN, None, "淄博市人力资源和社会保障局"),
     ("lead_hr", "钱立新（演示）", Role.DEPARTMENT_LEAD, None, "高青县人力资源和社会保障局"),
@@ -111,10 +115,31 @@ class Command(BaseCommand):
         institutions = self._institutions(regions["370322"], departments)
         services.role_groups_ensure()
         credentials = self._users(institutions, regions)
+        tokens = self._second_factor_tokens()
         self._applications(programmes, institutions)
         self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
+        self.stdout.write(f"  {'角色':<12} {'用户名':<14} {'密码':<18} 二次验证口令")
         for username, _name, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {role.label:<12} {username:<16} {credentials[username]}")
+            self.stdout.write(f"  {role.label:<12} {username:<16} {credentials[username]:<20} {tokens.get(username, '—')}")
+
+    def _second_factor_tokens(self) -> dict[str, str]:
+        """One fixed six-digit token per demo staff account, so a newcomer gets past the second factor in seconds.
+        They work only under `manage.py demo` (settings.DEMO_MODE); a system check refuses them anywhere else."""
+        from portal.models import DemoTokenDevice
+        from portal.second_factor import ALWAYS
+
+        tokens = json.loads(TOKENS_FILE.read_text()) if TOKENS_FILE.exists() else {}
+        for username, _name, role, *_ in DEMO_USERS:
+            if role not in ALWAYS and role != Role.REVIEWER:
+                continue
+            token = tokens.setdefault(username, f"{secrets.randbelow(10**6):06d}")
+            user = User.objects.get(username=username)
+            DemoTokenDevice.objects.update_or_create(
+                user=user, name="演示口令", defaults={"token": token, "confirmed": True}
+            )
+        TOKENS_FILE.write_text(json.dumps(tokens, ensure_ascii=False, indent=2))
+        TOKENS_FILE.chmod(0o600)
+        return tokens
 
     def _regions(self) -> dict[str, Region]:
         province, _ = Region.objects.update_or_create(
@@ -318,8 +343,8 @@ class Command(BaseCommand):
                     "institution": institutions.get(institution_body),
                     "department": Department.objects.get(name=department_name) if department_name else None,
                     "region": regions["370300"] if role == Role.VIEWER else None,
-                    "is_superuser": role == Role.SYSTEM_ADMIN,
-                    "is_staff": role in (Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN),
+                    # Daily work never needs a superuser (SECURITY.md 7): the three administrators are groups.
+                    "is_superuser": False,
                     # Demo accounts skip the first-login password change so a newcomer lands on the home page.
                     "must_change_password": False,
                     "password_changed_at": timezone.now(),

@@ -1,0 +1,77 @@
+"""The security administrator's pages of publicity: requests to see objectors' identities (SECURITY.md 7, 18)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from applications.services import TransitionError
+from portal.pagination import paginate
+from publicity import identity_access
+from publicity.enums import IdentityAccessStatus
+from publicity.forms import IdentityDecisionForm, IdentityRevokeForm
+from publicity.models import IdentityAccessRequest
+
+
+def _security_admin(request):
+    if not request.user.is_authenticated or not identity_access.may_decide(request.user):
+        raise PermissionDenied
+
+
+@require_safe
+def identity_requests(request):
+    _security_admin(request)
+    status = request.GET.get("status", "")
+    page, querystring = paginate(request, identity_access.identity_requests_for_security(status))
+    rows = [
+        {
+            "access": access,
+            # One form per row, with ids of its own (a page of rows must not repeat an id).
+            "decision_form": IdentityDecisionForm(auto_id=f"id_{access.pk}_%s") if access.status == "pending" else None,
+            "revoke_form": IdentityRevokeForm(auto_id=f"id_{access.pk}_%s") if access.status == "approved" else None,
+        }
+        for access in page.object_list
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "querystring": querystring,
+        "status": status,
+        "statuses": IdentityAccessStatus.choices,
+    }
+    return render(request, "security/identity_requests.html", context)
+
+
+def _act(request, pk: int, form_class, act, done: str):
+    _security_admin(request)
+    access = get_object_or_404(IdentityAccessRequest, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(access, form.cleaned_data)
+            messages.success(request, done)
+        except TransitionError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("publicity:identity_requests")
+
+
+@require_POST
+def identity_request_decide(request, pk: int):
+    def act(access, data):
+        identity_access.identity_access_decide(
+            access_request=access, approve=data["decision"] == "approve", note=data["note"], actor=request.user,
+            request=request,
+        )
+
+    return _act(request, pk, IdentityDecisionForm, act, _("已审批，申请人和被授权人将收到通知。"))
+
+
+@require_POST
+def identity_request_revoke(request, pk: int):
+    def act(access, data):
+        identity_access.identity_access_revoke(access_request=access, note=data["note"], actor=request.user, request=request)
+
+    return _act(request, pk, IdentityRevokeForm, act, _("已收回查看异议人身份的授权。"))
