@@ -90,20 +90,30 @@ def test_db_roles_prints_the_sql_without_a_password():
     assert 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "portal_app";' in printed
     assert 'REVOKE UPDATE, DELETE ON "public"."portal_auditrecord" FROM "portal_app";' in printed
     assert "PASSWORD" not in printed
-    assert printed.rstrip().endswith("-- 口令：在 psql 中执行 \\password portal_app，或用 --execute --password-env。")
+    assert printed.rstrip().endswith("-- 口令：在 psql 中执行 \\password portal_app，或用 --from-url-env 与 --execute。")
 
 
 @postgresql_only
-def test_db_roles_sets_a_scram_password_from_the_environment(monkeypatch):
+def test_db_roles_takes_role_and_password_from_the_applications_database_url(monkeypatch):
     role = f"portal_app_test_{secrets.token_hex(4)}"
-    monkeypatch.setenv("TEST_APP_DB_PASSWORD", "Ein-langes-Passwort-2026")
+    monkeypatch.setenv("TEST_APP_DATABASE_URL", f"postgres://{role}:Ein%40langes-Passwort-2026@db:5432/portal")
+    out = io.StringIO()
 
-    call_command("db_roles", app_role=role, execute=True, password_env="TEST_APP_DB_PASSWORD", stdout=io.StringIO())
+    call_command("db_roles", from_url_env="TEST_APP_DATABASE_URL", execute=True, stdout=out)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", [role])
         [stored] = cursor.fetchone()
-    assert stored.startswith("SCRAM-SHA-256$")
+    assert stored.startswith("SCRAM-SHA-256$")  # hashed by libpq before it left: the clear password is in no log
+    assert out.getvalue().strip() == f"应用角色 {role} 已就绪：审计表只能查询和追加。"
+
+
+@postgresql_only
+def test_db_roles_never_prints_a_password(monkeypatch):
+    monkeypatch.setenv("TEST_APP_DATABASE_URL", "postgres://portal_app:secret-pass@db:5432/portal")
+
+    with pytest.raises(CommandError, match="--from-url-env 只能与 --execute 一起使用：口令不打印。"):
+        call_command("db_roles", from_url_env="TEST_APP_DATABASE_URL", stdout=io.StringIO())
 
 
 @postgresql_only
