@@ -27,7 +27,7 @@ class FaultKind(models.TextChoices):
     OTHER_KEY = "other_key", gettext_lazy("由另一把审计密钥签名：密钥配置不对，或记录是伪造的")
     TRUNCATED = "truncated", gettext_lazy("锚点记录过的尾部记录已缺失：尾部记录被删除")
     MISSING = "missing", gettext_lazy("锚点记录过的这条记录已不存在：记录被删除")
-    ANCHOR_MISMATCH = "anchor_mismatch", gettext_lazy("与锚点不符：链被持有密钥者重写")
+    ANCHOR_MISMATCH = "anchor_mismatch", gettext_lazy("与锚点不符：锚点之前的链被改过（插入或删除了记录，或持有密钥者重写）")
     ANCHOR_INVALID = "anchor_invalid", gettext_lazy("锚点本身不可信")
 
 

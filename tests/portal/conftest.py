@@ -54,7 +54,9 @@ def pytest_terminal_summary(terminalreporter):
             for _, case, where, passed in cases
         ]
         detected = sum(1 for *_, where, passed in cases if passed and where)
-        terminalreporter.write_line(f"audit tampering ({vendor}): {', '.join(parts)}; {detected}/{len(cases)}")
+        terminalreporter.write_line(
+            f"audit tampering ({vendor}), first bad record named: {', '.join(parts)}; {detected}/{len(cases)}"
+        )
     for vendor in sorted({row[0] for row in _DB_ROLE}):
         rows = [row for row in _DB_ROLE if row[0] == vendor]
         parts = [f"{statement} {'as expected' if passed else 'NOT as expected'}" for _, statement, passed in rows]

@@ -118,7 +118,7 @@ def test_truncated_tail_is_named_at_the_first_missing_place(tampering, how):
     assert error.startswith(f"审计记录校验失败，共 1 处问题；第一处：第 {position} 条起：锚点记录过的尾部记录已缺失")
     assert f"记到第 45 条 id={records[44].pk}；数据库只到 {last}" in error
     assert printed.strip() == error.split("第一处：")[1]
-    found(f"first bad #{position}")
+    found(f"#{position}")
 
 
 def test_edited_record_is_named(tampering):
@@ -188,7 +188,7 @@ def test_chain_rewritten_with_the_key_is_caught_by_the_anchor(tampering):
 
     assert first_fault() == (FaultKind.ANCHOR_MISMATCH, 30, records[29].pk)
     assert error.endswith(
-        f"第一处：{named(records[29], 30)}：与锚点不符：链被持有密钥者重写"
+        f"第一处：{named(records[29], 30)}：与锚点不符：锚点之前的链被改过（插入或删除了记录，或持有密钥者重写）"
         f"（锚点文件第 2 行，{json.loads(anchor_path().read_text().splitlines()[1])['at'].replace('T', ' ')[:19]}，"
         f"记到第 30 条 id={records[29].pk}；改动在 id={records[10].pk}–{records[29].pk} 之间）。"
     )
@@ -209,7 +209,7 @@ def test_forged_anchor_is_named_by_its_line(tampering):
     fault = audit_log_verify().first_fault
     assert (fault.kind, fault.position, fault.anchor.line) == (FaultKind.ANCHOR_INVALID, None, 1)
     assert error == "审计记录校验失败，共 1 处问题；第一处：锚点文件第 1 行：锚点本身不可信（签名不符，锚点被伪造或改动）。"
-    found("line 1")
+    found("anchor line 1")
 
 
 # --- more ways in, and what is not caught without an anchor --------------------------------------------------------
@@ -227,6 +227,25 @@ def test_rewrite_with_plain_hashes_keeping_the_key_ids_is_named_at_its_first_rec
     tamper(*statements)
 
     assert first_fault() == (FaultKind.EDITED, 1, records[0].pk)
+
+
+def test_anchored_record_removed_by_a_key_holder_is_named():
+    records = chain(5)
+    audit_anchor_write(source="test")
+    records += chain(5)
+    audit_anchor_write(source="test")
+    tamper(("DELETE FROM portal_auditrecord WHERE id = %s", [records[4].pk]))
+
+    rewrite(records[:4] + records[5:], 4, keyed=True)  # relinked with the key: the chain itself checks out
+    error, printed = verify_fails()
+
+    faults = sorted(audit_log_verify().faults, key=lambda fault: fault.sort_key())
+    assert [(fault.kind, fault.position) for fault in faults] == [
+        (FaultKind.MISSING, 5),
+        (FaultKind.ANCHOR_MISMATCH, 9),
+    ]
+    assert f"第一处：第 5 条（id={records[4].pk}）：锚点记录过的这条记录已不存在：记录被删除" in error
+    assert f"{named(records[9], 9)}：与锚点不符" in printed
 
 
 def test_record_inserted_by_a_key_holder_without_relinking_is_a_broken_link():
