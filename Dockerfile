@@ -34,8 +34,9 @@ COPY . .
 RUN DJANGO_SETTINGS_MODULE= django-admin compilemessages --ignore=.venv \
  && chmod 0755 docker/entrypoint.sh \
  && useradd --system --user-group --home-dir /app/var --no-create-home portal \
- && mkdir -p /app/var /app/media /app/staticfiles \
- && chown portal:portal /app/var /app/media /app/staticfiles
+ && mkdir -p /app/var /app/media /app/staticfiles /app/audit \
+ && chown portal:portal /app/var /app/media /app/staticfiles /app/audit \
+ && chmod 0700 /app/audit
 
 USER portal
 EXPOSE 8000

@@ -47,6 +47,7 @@ check: setup
 	$(PY) -m bandit -q -c pyproject.toml -r portal applications review publicity -lll
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \
+		AUDIT_HMAC_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(48))") \
 		SECURE_SSL_REDIRECT=1 SESSION_COOKIE_SECURE=1 ALLOWED_HOSTS=portal.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

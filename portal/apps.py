@@ -13,9 +13,17 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from portal import signals
-        from portal.checks import audit_settings_check, demo_second_factor_check, encryption_keys_check
+        from portal.checks import (
+            audit_key_check,
+            audit_key_deploy_check,
+            audit_settings_check,
+            demo_second_factor_check,
+            encryption_keys_check,
+        )
 
         checks.register(audit_settings_check, checks.Tags.security)
+        checks.register(audit_key_check, checks.Tags.security)
+        checks.register(audit_key_deploy_check, checks.Tags.security, deploy=True)
         checks.register(encryption_keys_check, checks.Tags.security)
         checks.register(demo_second_factor_check, checks.Tags.security)
         # Audit of sign-ins (SECURITY.md 8); dispatch_uid keeps a second ready() from connecting twice.

@@ -3,6 +3,22 @@
 Callers write one line: `audit(AuditEvent.EXPORT, request=request, obj=round, detail="ranking")`.
 Each record's hash covers the previous record's hash and the record's own fields, so changing or removing any record
 breaks the chain from there on; `manage.py audit_verify` walks the chain and names the first broken link.
+
+Keyed chain. The hash is an HMAC (settings.AUDIT_HASH) under the audit key, which lives outside the database
+(`portal/audit_keys.py`): someone who can write the table but has not the key cannot recompute the chain after an
+edit. Each record carries the id of the key it was signed with (`key_id`).
+
+Records written before the key existed. They keep their plain hash (the same function as before, `key_id` NULL) and
+are checked as before; nothing is rewritten (the table is append-only, and a rewrite is just what we must detect).
+The first keyed record chains onto the last plain one, so the plain prefix is covered by the key from there: an edit
+in it is detected, at the latest at that first keyed record (a plain hash cannot say where the edit is). A plain
+record after a keyed one is a fault (a downgrade). Rewriting the whole chain as plain records would pass the chain
+walk alone; the anchors catch it: every anchor names the last plain record (`legacy_last_id`), so a plain record
+past that id is a fault, and the anchored head's hash no longer matches.
+
+Anchors (`portal/audit_anchors.py`): the chain head, signed with the key, appended to a file outside the database
+every 15 minutes, at deploy and by `audit_verify --anchor`; they catch a truncated tail and a chain rewritten by
+someone who holds the key but cannot rewrite the anchor file.
 """
 
 import hashlib
@@ -13,11 +29,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal import audit_keys
 from portal.clientip import client_ip
 from portal.enums import AuditEvent
 from portal.models import AuditRecord
 
-__all__ = ["AuditEvent", "audit", "chain_first_break", "record_hash"]
+__all__ = ["AuditEvent", "audit", "record_hash"]
 
 GENESIS = "0" * 64
 # Any constant works: it only has to be the same in every process that appends (pg_advisory_xact_lock's key).
@@ -56,6 +73,7 @@ def audit(
             success=success,
             detail=_clean(detail),
             prev_hash=prev_hash,
+            key_id=audit_keys.key_id(),
         )
         record.hash = record_hash(record)
         record.save()
@@ -63,7 +81,11 @@ def audit(
 
 
 def record_hash(record: AuditRecord) -> str:
-    """hash(prev_hash + canonical JSON of the record's fields); the algorithm is settings.AUDIT_HASH (SECURITY.md 21)."""
+    """The record's hash over prev_hash + canonical JSON of its fields.
+
+    Keyed (record.key_id set): HMAC under the audit key of the fields and the key id. Plain (key_id NULL, the records
+    written before the key existed): the hash as it was, settings.AUDIT_HASH of the same text without the key id.
+    """
     fields = {
         "created_at": record.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "user_id": record.user_id,
@@ -75,25 +97,13 @@ def record_hash(record: AuditRecord) -> str:
         "success": record.success,
         "detail": record.detail,
     }
+    if record.key_id is not None:
+        fields["key_id"] = record.key_id
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = hashlib.new(getattr(settings, "AUDIT_HASH", "sha256"))
-    digest.update((record.prev_hash + canonical).encode())
-    return digest.hexdigest()
-
-
-def chain_first_break() -> tuple[int, tuple[int, int] | None]:
-    """Walk the chain in id order. Returns (records read, None) or (records read, (position, id) of the first break).
-
-    A record breaks the chain when its own hash does not match its fields, or its prev_hash is not the hash of the
-    record before it (a record was changed, inserted or removed there).
-    """
-    expected_prev, count = GENESIS, 0
-    for record in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
-        count += 1
-        if record.prev_hash != expected_prev or record.hash != record_hash(record):
-            return count, (count, record.pk)
-        expected_prev = record.hash
-    return count, None
+    message = (record.prev_hash + canonical).encode()
+    if record.key_id is not None:
+        return audit_keys.chain_mac(message)
+    return hashlib.new(getattr(settings, "AUDIT_HASH", "sha256"), message).hexdigest()
 
 
 def _lock_chain() -> None:

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.audit import AuditEvent, audit, chain_first_break
+from portal.audit import AuditEvent, audit
+from portal.audit_check import audit_log_verify
 from portal.exports import xlsx_response
 from portal.models import AuditRecord
 from portal.pagination import paginate
@@ -127,14 +128,21 @@ def audit_export(request):
 @require_POST
 def audit_verify(request):
     _require(request, "portal.verify_auditrecord")
-    count, broken = chain_first_break()
-    if broken is None:
-        audit(AuditEvent.AUDIT_VERIFY, request=request, detail=f"chain intact: {count} records")
-        messages.success(request, _("审计记录完整：共 %(count)d 条。") % {"count": count})
+    report = audit_log_verify()
+    anchors = len(report.trusted_anchors)
+    if not report.faults:
+        audit(AuditEvent.AUDIT_VERIFY, request=request, detail=f"chain intact: {report.count} records, {anchors} anchors")
+        messages.success(
+            request, _("审计记录完整：共 %(count)d 条，与 %(anchors)d 个锚点一致。") % {"count": report.count, "anchors": anchors}
+        )
     else:
-        position, record_id = broken
-        audit(AuditEvent.AUDIT_VERIFY, request=request, success=False, detail=f"chain broken at #{position} (id={record_id})")
-        messages.error(request, _("审计链在第 %(position)d 条（id=%(id)s）处断裂：该记录或其前一条被篡改、插入或删除。") % {
-            "position": position, "id": record_id,
-        })
+        first = report.first_fault
+        audit(
+            AuditEvent.AUDIT_VERIFY, request=request, success=False,
+            detail=f"{len(report.faults)} faults; first: {first.kind} at #{first.position}",
+        )
+        messages.error(
+            request,
+            _("审计记录校验失败，共 %(count)d 处问题；第一处：%(first)s") % {"count": len(report.faults), "first": first.describe()},
+        )
     return redirect("audit_log")

@@ -5,6 +5,12 @@ One archive, `backup-YYYYmmdd-HHMMSS.tar.gz` (Beijing time), holds `data.json` (
 every other member). A restore goes only into an empty database migrated to the same state: it never merges into or
 overwrites live data. The checksums catch a damaged or altered member, not a forger who also rewrites the manifest:
 keep archives where only operators can read them (they hold every applicant's data and password hashes).
+
+No key is in an archive: back up the field key (FIELD_ENCRYPTION_KEYS or var/field_key) and the audit key
+(AUDIT_HMAC_KEY or var/audit_key) apart from it, together. A restored audit log verifies only with the audit key its
+records were signed with, and against the anchor file as it is: anchors written after the archive was made name
+records the archive does not hold, so `audit_verify` reports them as a missing tail (they are lost). Restore runs as
+the tables' owner, as migrate does (loaddata resets the sequences, which the application role may not).
 """
 
 import datetime as dt

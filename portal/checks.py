@@ -5,8 +5,11 @@ import hashlib
 from django.conf import settings
 from django.core import checks
 
+from portal.audit_keys import MIN_KEY_LENGTH
+
 # 网络安全法 article 21: network logs are kept for at least six months (SECURITY.md 9).
 AUDIT_RETENTION_MIN_DAYS = 183
+KEY_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 def audit_settings_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -66,5 +69,31 @@ def demo_second_factor_check(app_configs=None, **kwargs) -> list[checks.CheckMes
             hint="删除演示账号，或运行 python manage.py shell -c \"from portal.models import DemoTokenDevice; "
             "DemoTokenDevice.objects.all().delete()\"",
             id="portal.E010",
+        )
+    ]
+
+
+def audit_key_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The audit chain's key (portal/audit_keys.py), when set, is long enough to be guessed by no one."""
+    key = getattr(settings, "AUDIT_HMAC_KEY", "")
+    if key and len(key) < MIN_KEY_LENGTH:
+        return [checks.Error(f"AUDIT_HMAC_KEY 太短：审计密钥至少 {MIN_KEY_LENGTH} 个字符。", hint=KEY_HINT, id="portal.E004")]
+    return []
+
+
+def audit_key_deploy_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Production (`check --deploy`, DEBUG off) sets the audit key.
+
+    Why: the fallback var/audit_key is one machine's (one container's) own, so web, worker and a restored server would
+    each sign with a key of their own, and the chain would stop verifying.
+    """
+    if getattr(settings, "AUDIT_HMAC_KEY", "") or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "未设置 AUDIT_HMAC_KEY：审计链改用本机文件 var/audit_key 中的密钥，只适合单台机器；"
+            "多个容器或服务器各用各的密钥，审计链将无法校验。请设置 AUDIT_HMAC_KEY，并与字段加密密钥一起在数据库之外备份。",
+            hint=KEY_HINT,
+            id="portal.W001",
         )
     ]

@@ -528,6 +528,10 @@ class AuditRecord(models.Model):
     detail = models.TextField(_("详情"), blank=True)
     prev_hash = models.CharField(_("前一条摘要"), max_length=64)
     hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    # NULL, not "": the records written before the audit key existed, whose hash is the plain one (portal/audit.py).
+    key_id = models.CharField(
+        _("密钥标识"), max_length=16, null=True, blank=True, help_text=_("为空：启用审计密钥之前的记录，按普通摘要校验。")
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 

@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-notification-emails": {"task": "portal.tasks.send_pending_notification_emails", "schedule": 5 * 60},
     # Closes ended notices, reminds handlers and admins, purges old identities; idempotent, so it catches up.
     "publicity-sweep": {"task": "publicity.tasks.publicity_sweep", "schedule": 5 * 60},
+    # The audit chain's head, outside the database (SECURITY.md 9); no new line while the head has not moved.
+    "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
 }
 
 # --- Security headers ------------------------------------------------------------------------------
@@ -326,6 +328,14 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "183"))
 # The hash of the audit chain, by hashlib name: "sm3" where the bureau needs 密评 and OpenSSL provides it.
 # Changing it makes the existing chain unverifiable: choose once, before the first record.
 AUDIT_HASH = os.environ.get("AUDIT_HASH", "sha256")
+# The key of the audit chain's HMAC and of its anchors (portal/audit_keys.py), at least 32 characters, e.g.
+# python -c "import secrets; print(secrets.token_urlsafe(48))". Unset: a per-machine key in var/audit_key, which
+# serves one machine only (web, worker and beat must share one key). Never in the database nor in a backup: back
+# it up with FIELD_ENCRYPTION_KEYS; a restored database verifies only with the key its records were signed with.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+# Append-only file of the chain's anchors (one JSON line per head; portal/audit_anchors.py). Production puts it on
+# another volume than the database's, and ships each line off the machine (the "portal.audit_anchors" log lines).
+AUDIT_ANCHOR_PATH = Path(os.environ.get("AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.jsonl"))
 # The digest printed on published notices, announcements, revocations and plaques (SECURITY.md 21); "sm3" where
 # the bureau needs 密评 and OpenSSL provides it. Changing it makes earlier digests read as "不一致".
 PUBLICATION_HASH = os.environ.get("PUBLICATION_HASH", "sha256")

@@ -24,6 +24,9 @@ def _fast_test_settings(settings, tmp_path_factory):
     empty_static = tmp_path_factory.getbasetemp() / "empty-static"
     empty_static.mkdir(exist_ok=True)
     settings.STATIC_ROOT = empty_static
+    # The audit chain's key and anchor file: the same key in every test, and a fresh anchor file per test.
+    settings.AUDIT_HMAC_KEY = "test-audit-key-not-for-production-0123456789"
+    settings.AUDIT_ANCHOR_PATH = tmp_path_factory.mktemp("audit") / "audit-anchors.jsonl"
     from django.core.cache import cache
 
     cache.clear()  # LocMemCache instances share one store per process: no page or rate count leaks between tests

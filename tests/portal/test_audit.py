@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.enums import ApplicationStatus as S
 from applications.services import TransitionError, application_transition
@@ -39,9 +40,10 @@ def login_post(client, username, password, remote_addr="10.1.2.3"):
 
 
 def verify() -> str:
+    """audit_verify's first line, about the records (the second is about the anchors: tests/portal/test_audit_check.py)."""
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().splitlines()[0]
 
 
 # --- what writes a record ----------------------------------------------------------------------------
@@ -250,28 +252,34 @@ def test_verify_on_an_empty_log_reports_zero():
 
 
 def test_verify_names_a_record_that_does_not_chain_onto_the_one_before():
-    audit(AuditEvent.LOGIN, username="a")
+    first = audit(AuditEvent.LOGIN, username="a")
     audit(AuditEvent.LOGIN, username="b")
-    forged = AuditRecord(event=AuditEvent.LOGIN, username="forged", prev_hash=GENESIS)  # as if record 2 were gone
-    forged.hash = record_hash(forged)
+    forged = AuditRecord(event=AuditEvent.LOGIN, username="forged", prev_hash=GENESIS, key_id=first.key_id)
+    forged.hash = record_hash(forged)  # as if record 2 were gone
     [forged] = AuditRecord.objects.bulk_create([forged])  # an INSERT, which the trigger allows
 
     with pytest.raises(CommandError) as error:
-        call_command("audit_verify")
+        call_command("audit_verify", stderr=io.StringIO())
 
-    assert str(error.value) == f"第 3 条（id={forged.pk}）记录被篡改或缺失。"
+    time = f"{timezone.localtime(forged.created_at):%Y-%m-%d %H:%M:%S}"
+    assert str(error.value) == (
+        f"审计记录校验失败，共 1 处问题；第一处：第 3 条（id={forged.pk}，{time}，登录）："
+        "与上一条记录不衔接：其前有记录被删除、插入或改动。"
+    )
     assert error.value.returncode == 1
 
 
 def test_verify_names_a_record_whose_fields_do_not_match_its_hash():
     first = audit(AuditEvent.LOGIN, username="a")
-    forged = AuditRecord(event=AuditEvent.LOGIN, username="a", success=False, prev_hash=first.hash)
-    forged.hash = record_hash(AuditRecord(event=AuditEvent.LOGIN, username="a", prev_hash=first.hash))
+    forged = AuditRecord(event=AuditEvent.LOGIN, username="a", success=False, prev_hash=first.hash, key_id=first.key_id)
+    forged.hash = record_hash(
+        AuditRecord(event=AuditEvent.LOGIN, username="a", prev_hash=first.hash, key_id=first.key_id)
+    )
     [forged] = AuditRecord.objects.bulk_create([forged])
     audit(AuditEvent.LOGOUT, username="a")
 
-    with pytest.raises(CommandError, match=rf"^第 2 条（id={forged.pk}）记录被篡改或缺失。$"):
-        call_command("audit_verify")
+    with pytest.raises(CommandError, match=rf"第一处：第 2 条（id={forged.pk}，.*）：内容与摘要不符"):
+        call_command("audit_verify", stderr=io.StringIO())
 
 
 # --- append-only ---------------------------------------------------------------------------------------

@@ -21,9 +21,12 @@ from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from django.test import override_settings
 
 from applications.models import Application, Attachment
 from portal.audit import AuditEvent, audit
+from portal.audit_anchors import audit_anchor_write
+from portal.audit_check import FaultKind, audit_log_verify
 from portal.backup import EXCLUDE
 from portal.models import AuditRecord, Programme, User
 from portal.services import programme_admin_grant
@@ -187,6 +190,7 @@ def test_backup_refuses_folder_inside_media_root(media_root):
 @pytest.mark.django_db(transaction=True)
 def test_restore_into_empty_database_finds_every_record(tmp_path, media_root):
     made = make_data()
+    audit_anchor_write(source="test")
     before = rows()
     old_content_type = ContentType.objects.get_for_model(Programme).pk
     archive, printed = run_backup(tmp_path / "backups")
@@ -211,11 +215,30 @@ def test_restore_into_empty_database_finds_every_record(tmp_path, media_root):
     assert not admin.has_perm("portal.manage_programme", ProgrammeFactory())
     assert (admin.has_perm("portal.view_programme"), admin.has_perm("portal.view_institution")) == (True, True)
     verified = io.StringIO()
-    call_command("audit_verify", stdout=verified)
-    assert verified.getvalue().strip() == f"审计记录完整：共 {AuditRecord.objects.count()} 条。"
+    call_command("audit_verify", stdout=verified)  # the same audit key: the chain and the anchor still hold
+    lines = verified.getvalue().splitlines()
+    assert lines[0] == f"审计记录完整：共 {AuditRecord.objects.count()} 条。"
+    assert lines[1].startswith("锚点一致：共 1 个，")
     # Sequences follow the restored ids: new rows (and audit records) still fit.
     audit(AuditEvent.EXPORT, obj=InstitutionFactory(), detail="恢复后")
     call_command("audit_verify", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restored_audit_log_needs_its_key_and_shows_the_records_after_the_backup_as_lost(tmp_path, media_root):
+    make_data()
+    archive, _ = run_backup(tmp_path / "backups")  # its own audit record comes after the dump
+    audit_anchor_write(source="test")
+    empty_database(media_root)
+    restore(archive)
+    first = AuditRecord.objects.order_by("id").first()
+
+    with override_settings(AUDIT_HMAC_KEY="another-audit-key-of-at-least-32-characters"):
+        other_key = audit_log_verify().first_fault
+    lost = audit_log_verify().first_fault
+
+    assert (other_key.kind, other_key.position, other_key.record.pk) == (FaultKind.OTHER_KEY, 1, first.pk)
+    assert (lost.kind, lost.position) == (FaultKind.TRUNCATED, AuditRecord.objects.count() + 1)
 
 
 @pytest.mark.django_db(transaction=True)
