@@ -40,6 +40,7 @@ PDF_MAX_DECODED_STREAMS = 5000
 # Lexer steps per file, a second or two of work: a text-heavy PDF takes one per 14 bytes or so of syntax outside
 # compressed streams (the 1.4 MB Valgrind manual: 101,000), so this is room for some 40 MB of it.
 PDF_MAX_TOKENS = 3_000_000
+STREAM_STEPS = 16  # a stream costs the lexer about as much as this many tokens
 PDF_MAX_NESTING = 100  # << and [ inside each other; ordinary files stay under ten
 PDF_MAX_DEPTH = 3  # PDFs inside PDFs (embedded files, objects hidden in stream data)
 
@@ -288,6 +289,9 @@ class _Lexer:
     def stream(self, pos: int, stream_dict: _Dict | None) -> int:
         """Record the stream whose keyword ends at *pos*; lex its data too when it holds stream objects of its own
         (a reader may be sent there by the cross-reference table). Returns where its data ends."""
+        self.budget.tokens -= STREAM_STEPS
+        if self.budget.tokens < 0:
+            raise PdfUninspectable("too much syntax")
         if stream_dict is None:
             stream_dict = _salvage(self.stack)
         self.stack.clear()

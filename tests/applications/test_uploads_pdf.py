@@ -277,6 +277,19 @@ def test_inflated_total_over_the_bound_is_refused(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    "body",
+    [b"[" + b"0 " * 2000 + b"]", b"[" * 101 + b"]" * 101, b"".join(stream_object(b"", b"x") for _ in range(100))],
+    ids=["tokens", "nesting", "streams"],
+)
+def test_syntax_past_the_lexer_bounds_is_refused(monkeypatch, body):
+    monkeypatch.setattr(uploads_pdf, "PDF_MAX_TOKENS", 1000)
+
+    err = refusal("申报书.pdf", pdf_bytes({**document(), 4: body}))
+
+    assert err.code == "pdf_uninspectable"
+
+
+@pytest.mark.parametrize(
     "filters", [b"/Filter /LZWDecode", b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>"]
 )
 def test_object_stream_we_cannot_decode_is_refused(filters):
