@@ -11,8 +11,9 @@ PY := .venv/bin/python
 # WeasyPrint's runtime, the plaque fonts (free stand-ins) and gettext for the translations.
 RUNTIME_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info \
 	fonts-noto-cjk fonts-lxgw-wenkai gettext
-# Browser tests use Debian's Chromium; PDF checks use poppler's pdftotext/pdffonts/pdftoppm.
-TEST_PACKAGES := chromium poppler-utils
+# Browser tests use Debian's Chromium; PDF checks use poppler's pdftotext/pdffonts/pdftoppm/pdfinfo; the antivirus
+# tests start their own clamd from clamav-daemon (own config and EICAR-only database, tests/clamd.py).
+TEST_PACKAGES := chromium poppler-utils clamav-daemon
 
 .PHONY: demo test setup setup-test messages check bench clean
 

@@ -4,8 +4,9 @@
 :class:`~django.core.exceptions.ValidationError` with a Chinese message and a ``code``
 (see ``MESSAGES``): file count, empty file, per-file size, per-application total,
 extension allow-list, magic bytes against the extension, the inside of DOCX/XLSX
-archives (read from the central directory, nothing is extracted) or of images, and
-finally the antivirus hook (clamd, when ``settings.CLAMD_ADDRESS`` is set).
+archives (read from the central directory, nothing is extracted), of images, or of PDFs
+(no JavaScript or launch actions: ``applications/uploads_pdf.py``), and finally the
+antivirus hook (clamd, when ``settings.CLAMD_ADDRESS`` is set).
 
 The file is read in chunks (SHA-256 is computed on the way) and always left at
 position 0, so the caller can save it straight after. Storing it (random name, outside
@@ -31,6 +32,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
+
+from applications.uploads_pdf import PdfEncrypted, PdfUninspectable, pdf_active_content
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +92,13 @@ MESSAGES = {
     "encrypted": _("文件“%(name)s”已加密，请上传未加密的文件。"),
     "macro": _("文件“%(name)s”包含宏，请另存为不含宏的文件后再上传。"),
     "image_too_large": _("图片“%(name)s”超过%(limit)d万像素，请缩小后再上传。"),
+    "pdf_script": _(
+        "PDF 文件“%(name)s”含有 JavaScript 脚本或自动执行动作，出于安全原因不予接收。请导出不含脚本的 PDF 后重新上传。"
+    ),
+    "pdf_uninspectable": _(
+        "PDF 文件“%(name)s”的内部压缩内容过大、过多或编码方式不受支持，无法完成安全检查，已拒绝上传。"
+        "请重新导出 PDF 后再上传。"
+    ),
     "virus_found": _("文件“%(name)s”未通过病毒扫描，已拒绝上传。"),
     "virus_scan_unavailable": _("暂时无法完成病毒扫描，请稍后再上传。"),
 }
@@ -178,6 +188,8 @@ def inspect_upload(
             _check_ooxml(uploaded, name, ext, OOXML_MAIN_PART[content_type])
         elif content_type in PILLOW_FORMAT:
             _check_image(uploaded, name, PILLOW_FORMAT[content_type])
+        elif content_type == PDF_MIME:
+            _check_pdf(uploaded, name)
         _scan_for_viruses(uploaded, name, size, sha256)
     finally:
         uploaded.seek(0)
@@ -290,6 +302,21 @@ def _check_image(uploaded, name: str, pillow_format: str) -> None:
     except Exception as exc:  # Pillow on hostile input raises many types (OSError, SyntaxError, struct.error, ...)
         logger.info("upload refused: unreadable image (%s)", type(exc).__name__)
         raise _fail("corrupt", name=name) from None
+
+
+def _check_pdf(uploaded, name: str) -> None:
+    """No JavaScript, no launch action; a file we cannot inspect within the bounds is refused, not passed."""
+    uploaded.seek(0)
+    try:
+        found = pdf_active_content(uploaded.read())
+    except PdfEncrypted:
+        raise _fail("encrypted", name=name) from None
+    except PdfUninspectable as exc:
+        logger.info("upload refused: PDF not inspectable (%s)", exc)
+        raise _fail("pdf_uninspectable", name=name) from None
+    if found:
+        logger.info("upload refused: PDF with /%s", found)
+        raise _fail("pdf_script", name=name)
 
 
 # --- Antivirus (clamd INSTREAM) --------------------------------------------------------------------

@@ -5,6 +5,9 @@ import importlib
 import pytest
 from django.db import connection
 
+# A real clamd for the antivirus tests, and the summary line that counts them.
+pytest_plugins = ["tests.clamd"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path_factory):
