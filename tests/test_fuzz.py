@@ -847,3 +847,93 @@ def test_revoke_post(login, awarded, data, files):
     with rolled_back():
         check(client.generic("POST", f"/staff/awards/{award.pk}/revoke/", multipart(data, files, file_field="evidence"),
                              content_type=f"multipart/form-data; boundary={BOUNDARY}"))
+
+
+# --- the administrators' pages and the second factor (issue 11) --------------------------------------------------------
+
+
+@pytest.fixture
+def administrators():
+    from tests.factories import AuditAdminFactory, SecurityAdminFactory
+
+    return SecurityAdminFactory(), AuditAdminFactory()
+
+
+AUDIT_FILTERS = ["event", "username", "source_ip", "success", "date_from", "date_to", "q", "page"]
+
+
+@FUZZ
+@given(data=fields(AUDIT_FILTERS, st.one_of(VALUE, DATE, st.sampled_from(["login", "export", "0", "1"]))),
+       raw=st.one_of(st.none(), RAW_QUERY), export=st.booleans())
+def test_audit_log_search_and_export(login, administrators, data, raw, export):
+    client = login(administrators[1])
+    path = "/audit-log/export/" if export else "/audit-log/"
+    with rolled_back():
+        check(client.get(path, data) if raw is None else client.get(path, QUERY_STRING=raw))
+
+
+@FUZZ
+@given(data=fields(["username", "ip_address"], st.one_of(VALUE, st.sampled_from(["10.0.0.1", "::1", "zhao"]))),
+       path=st.sampled_from(["/security/lockouts/unlock/", "/security/second-factor/{user}/reset/",
+                             "/security/programme-admins/{programme}/grant/", "/security/programme-admins/{programme}/revoke/"]),
+       extra=fields(["reason", "user"], st.one_of(VALUE, id_text())))
+def test_security_pages_post(login, administrators, admin_world, data, path, extra):
+    round, admin = admin_world
+    client = login(administrators[0])
+    with rolled_back():
+        check(client.post(path.format(user=admin.pk, programme=round.programme_id), {**data, **extra}))
+
+
+@FUZZ
+@given(code=st.one_of(VALUE, st.integers(0, 999999).map(lambda n: f"{n:06d}")), next_url=st.one_of(VALUE, NEXT),
+       path=st.sampled_from(["/accounts/second-factor/setup/", "/accounts/second-factor/verify/"]))
+def test_second_factor_forms(login, settings, code, next_url, path):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.SECOND_FACTOR_REQUIRED = True
+    admin = UserFactory(role=Role.PROGRAMME_ADMIN)
+    if path.endswith("verify/"):
+        TOTPDevice.objects.create(user=admin, name="totp", confirmed=True)
+    client = login(admin)
+    with rolled_back():
+        check(client.post(path, {"code": code, "next": next_url}))
+        check(client.get(path, {"next": next_url}))
+
+
+@pytest.fixture
+def identity_request(open_notice):
+    from publicity.identity_access import identity_access_request
+    from publicity.models import Objection
+
+    notice, entry, admin = open_notice
+    objection = Objection.objects.create(
+        notice=notice, entry=entry, receipt_number="YY-1", token="t", objector_type="person", name="某", phone="1",
+        facts="事实",
+    )
+    return objection, identity_access_request(objection=objection, grantee=admin, actor=admin, reason="核查"), admin
+
+
+@FUZZ
+@given(data=fields(["decision", "note", "user", "reason"], st.one_of(VALUE, st.sampled_from(["approve", "refuse"]), id_text())))
+def test_identity_access_posts(login, administrators, identity_request, data):
+    objection, access, admin = identity_request
+    security = login(administrators[0])
+    with rolled_back():
+        check(security.post(f"/security/identity-requests/{access.pk}/decide/", data))
+        check(security.post(f"/security/identity-requests/{access.pk}/revoke/", data))
+    with rolled_back():
+        check(login(admin).post(f"/staff/objections/{objection.pk}/grant/", data))
+
+
+@FEW
+@given(data=around({
+    "name": "2027年度", "opens_at": "2027-03-01T09:00", "closes_at": "2027-04-15T17:30", "quota": "1",
+    "call_text": "", "contact_name": "", "contact_phone": "", "contact_email": "", "max_file_mb": "20",
+    "max_total_mb": "100", "max_files": "30",
+}, st.one_of(VALUE, NUMBER, DATE)))
+def test_round_form_post(login, admin_world, data):
+    round, admin = admin_world
+    client = login(admin)
+    with rolled_back():
+        check(client.post(f"/programmes/{round.programme_id}/rounds/new/", data))
+        check(client.post(f"/programmes/{round.programme_id}/rounds/{round.pk}/edit/", data))
