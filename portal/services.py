@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from guardian.shortcuts import assign_perm, get_user_perms, get_users_with_perms, remove_perm
 
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
@@ -111,8 +111,11 @@ def user_password_changed(*, user: User) -> None:
 def programme_admin_grant(*, programme: Programme, user: User, actor: User | None = None, request=None) -> None:
     """Make `user` an admin of `programme`: grants `portal.manage_programme` on that programme only.
 
-    In the portal the security administrator does it (security pages); the demo and tests call it directly.
+    In the portal the security administrator does it (security pages); the demo and tests call it directly. Granting
+    what is already held changes nothing and writes no audit record.
     """
+    if "manage_programme" in get_user_perms(user, programme):
+        return
     assign_perm("portal.manage_programme", user, programme)
     audit(
         AuditEvent.PERMISSION_CHANGE, user=actor, request=request, obj=programme,

@@ -50,11 +50,15 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         stamp.write_text(fingerprint)
 
-    def handle(self, *args, host, port, no_serve, **options):
+    def execute(self, *args, **options):
         # The demo accounts' fixed second-factor tokens verify only in processes started by the demo
-        # (portal.models.DemoTokenDevice); the web server, worker and beat inherit this.
+        # (portal.models.DemoTokenDevice); the web server, worker and beat inherit this. Set before the system checks,
+        # which refuse those tokens anywhere else.
         os.environ["PORTAL_DEMO"] = "1"
         settings.DEMO_MODE = True
+        return super().execute(*args, **options)
+
+    def handle(self, *args, host, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         logging.disable(logging.INFO)  # the services log every stored file: the seed's summary says enough
         try:
