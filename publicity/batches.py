@@ -75,7 +75,8 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 def batches_resume(now=None) -> int:
-    """Queue again the unfinished chunks of stalled batches; returns how many chunks."""
+    """Queue again the unfinished chunks of stalled batches, or write the ZIP of one whose chunks are all done (its
+    writer was killed); returns how many chunks were queued."""
     now = now or timezone.now()
     stalled = PlaqueBatch.objects.filter(status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING)).filter(
         Q(progressed_at__lte=now - STALLED_AFTER) | Q(progressed_at__isnull=True, created_at__lte=now - STALLED_AFTER)
@@ -85,6 +86,8 @@ def batches_resume(now=None) -> int:
         if not PlaqueBatch.objects.filter(pk=batch.pk, progressed_at=batch.progressed_at).update(progressed_at=now):
             continue  # another sweep or a plaque got there first
         missing = [index for index in range(len(batch.chunks)) if index not in batch.chunks_done]
+        if not missing:
+            _write_archive(batch)
         _queue_chunks(batch, missing)
         queued += len(missing)
     return queued
@@ -193,9 +196,10 @@ def _write_archive(batch: PlaqueBatch) -> None:
             archive.write(path, arcname=path.name)
     with archive_path.open("rb") as handle:
         batch.archive.save(f"plaques-{batch.pk}.zip", File(handle), save=False)
-    archive_path.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
     batch.done = len(files)
     batch.status = BatchStatus.DONE if files else BatchStatus.FAILED
     batch.finished_at = timezone.now()
     batch.save(update_fields=["archive", "done", "status", "finished_at"])
+    # Only now: a writer killed before this line leaves the plaques for the sweep to write the ZIP again.
+    archive_path.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)

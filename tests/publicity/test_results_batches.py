@@ -242,6 +242,27 @@ def test_a_copy_of_a_chunk_another_process_is_rendering_leaves_it_to_that_proces
     assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
 
 
+def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(
+    listed, queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+    first, second = queue.calls
+    write_archive = batches._write_archive
+    monkeypatch.setattr(batches, "_write_archive", lambda batch: None)  # killed when about to write the ZIP
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+    monkeypatch.setattr(batches, "_write_archive", write_archive)
+    queue.calls.clear()
+
+    stalled = PlaqueBatch.objects.get(pk=batch.pk)
+    later = batches.batches_resume(now=stalled.progressed_at + batches.STALLED_AFTER)
+
+    batch.refresh_from_db()
+    assert (stalled.status, stalled.chunks_done, later, queue.calls) == (BatchStatus.RUNNING, [0, 1], 0, [])
+    assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
+
+
 # --- the pages ----------------------------------------------------------------------------------------------
 
 
