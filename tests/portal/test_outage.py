@@ -1,5 +1,8 @@
 """Nothing lost when Redis is down: the portal answers from the database, the work Celery would have done is found
-again from the database when the broker is back (e-mails, replies to objectors, plaque batches)."""
+again from the database when the broker is back (e-mails, replies to objectors, plaque batches).
+
+The outages here are stand-ins (monkeypatches, an address nothing listens on); tests/faults causes the real ones
+against throwaway servers, and these stay as the fast unit tests of each piece."""
 
 from datetime import timedelta
 
