@@ -45,7 +45,7 @@ def application_transition(*, application: Application, to: str, actor: User, no
     """Move an application to `to`, refusing moves not in TRANSITIONS.
 
     Side effects: saves the status (and `fields`) with history (actor, note as change reason); notifies the
-    institution's staff in the portal and by e-mail after the commit.
+    institution's staff in the portal (in the same transaction) and by e-mail after the commit.
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -62,8 +62,10 @@ def application_transition(*, application: Application, to: str, actor: User, no
         locked._history_user = actor  # services also run outside a request (tasks, shell): name the actor
         locked.save(update_fields=["status", "updated_at", *fields])
         audit(AuditEvent.TRANSITION, user=actor, obj=locked, detail=f"{old}→{to} {note}".strip())
-        transaction.on_commit(lambda: _notify_institution(locked, to, note))
-    application.refresh_from_db()
+        # Nothing touches the database after the commit: PostgreSQL lost then would leave a change whose
+        # notifications were never written, and the person who made it a 503 page saying it was not saved.
+        _notify_institution(locked, to, note)
+        application.refresh_from_db()
     return application
 
 

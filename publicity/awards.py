@@ -214,7 +214,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
           detail=f"announce {locked.document_number}: {len(awards)} awards")
     for award in awards:
         audit(AuditEvent.TRANSITION, user=actor, request=request, obj=award, detail=f"award {award.plaque_number}")
-    transaction.on_commit(lambda: _notify_awarded(locked, awards))
+    _notify_awarded(locked, awards)
     transaction.on_commit(public_pages_changed)
     return locked
 
@@ -317,17 +317,14 @@ def award_revoke(
     audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
           detail=f"revoke {locked.plaque_number}: {ground} {document_number}; quota returned: {quota_returned}")
 
-    def tell():
-        users = User.objects.filter(institution=locked.institution_id, is_active=True)
-        text = _("贵机构的“%(title)s”称号（奖牌编号%(plaque)s）已于%(date)s撤销（%(number)s）。") % {
-            "title": locked.programme.plaque_title,
-            "plaque": locked.plaque_number,
-            "date": cn_date(decided_on),
-            "number": revocation.document_number,
-        }
-        notify(users=users, text=text[:300], link=revocation.get_absolute_url())
-
-    transaction.on_commit(tell)
+    users = User.objects.filter(institution=locked.institution_id, is_active=True)
+    text = _("贵机构的“%(title)s”称号（奖牌编号%(plaque)s）已于%(date)s撤销（%(number)s）。") % {
+        "title": locked.programme.plaque_title,
+        "plaque": locked.plaque_number,
+        "date": cn_date(decided_on),
+        "number": revocation.document_number,
+    }
+    notify(users=users, text=text[:300], link=revocation.get_absolute_url())
     transaction.on_commit(public_pages_changed)
     return revocation
 

@@ -2,13 +2,18 @@
 
 The awards are split into chunks so that every worker process renders at once (2 cores, 2 processes). Each plaque
 is written to the batch's folder as it is done; the progress is the number of files there plus the failures, so a
-chunk that runs twice (a killed worker, acks_late) counts nothing twice. A plaque that fails is reported with the
-institution's name and the others go on. The chunk that finishes last writes the ZIP.
+chunk that runs twice (a killed worker, acks_late) counts nothing twice. A chunk is rendered by one process at a
+time: two copies of it run together after a worker was down for over an hour (the broker gives the killed delivery
+back when the sweep has queued the chunk again), and the second one leaves it to the first. A plaque that fails is
+reported with the institution's name and the others go on. The chunk that finishes last writes the ZIP.
 """
 
+import fcntl
 import logging
 import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -70,7 +75,8 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 def batches_resume(now=None) -> int:
-    """Queue again the unfinished chunks of stalled batches; returns how many chunks."""
+    """Queue again the unfinished chunks of stalled batches, or write the ZIP of one whose chunks are all done (its
+    writer was killed); returns how many chunks were queued."""
     now = now or timezone.now()
     stalled = PlaqueBatch.objects.filter(status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING)).filter(
         Q(progressed_at__lte=now - STALLED_AFTER) | Q(progressed_at__isnull=True, created_at__lte=now - STALLED_AFTER)
@@ -80,6 +86,8 @@ def batches_resume(now=None) -> int:
         if not PlaqueBatch.objects.filter(pk=batch.pk, progressed_at=batch.progressed_at).update(progressed_at=now):
             continue  # another sweep or a plaque got there first
         missing = [index for index in range(len(batch.chunks)) if index not in batch.chunks_done]
+        if not missing:
+            _write_archive(batch)
         _queue_chunks(batch, missing)
         queued += len(missing)
     return queued
@@ -91,14 +99,43 @@ def _folder(batch: PlaqueBatch) -> Path:
     return folder
 
 
-def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
-    from publicity.awards import award_plaque_pdf
+def _settled(batch: PlaqueBatch, index: int) -> bool:
+    return index in batch.chunks_done or batch.status in (BatchStatus.DONE, BatchStatus.FAILED)
 
+
+@contextmanager
+def _chunk_claimed(folder: Path, index: int) -> Iterator[bool]:
+    """Whether this process holds the chunk, until the block ends. The kernel's lock on a file (flock), not a row: a
+    worker killed while rendering leaves no claim behind, its lock goes with it."""
+    with (folder / f".chunk-{index}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+
+
+def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
     batch = PlaqueBatch.objects.get(pk=batch_id)
-    if index in batch.chunks_done or batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+    if _settled(batch, index):
         return
     PlaqueBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(status=BatchStatus.RUNNING)
     folder = _folder(batch)
+    with _chunk_claimed(folder, index) as claimed:
+        if not claimed:
+            logger.info("chunk %s of batch %s is being rendered by another process", index, batch_id)
+            return
+        batch.refresh_from_db()
+        if _settled(batch, index):  # finished while this copy waited in the queue
+            return
+        _render_awards(batch_id, folder, award_ids)
+        _chunk_finished(batch_id, index)
+
+
+def _render_awards(batch_id: int, folder: Path, award_ids: list[int]) -> None:
+    from publicity.awards import award_plaque_pdf
+
     for award in Award.objects.filter(pk__in=award_ids).select_related("programme__region", "announcement", "institution"):
         target = folder / f"{award.plaque_number}.pdf"
         if target.exists():
@@ -112,11 +149,11 @@ def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
         partial = target.with_suffix(".part")
         partial.write_bytes(pdf)
         partial.rename(target)  # a file is either whole or absent
+        logger.info("plaque %s rendered into batch %s", award.plaque_number, batch_id)
         _clear_failure(batch_id, award)
         PlaqueBatch.objects.filter(pk=batch_id).update(
             done=sum(1 for _ in folder.glob("*.pdf")), progressed_at=timezone.now()
         )
-    _chunk_finished(batch_id, index)
 
 
 def _record_failure(batch_id: int, award: Award, error: Exception) -> None:
@@ -140,10 +177,12 @@ def _clear_failure(batch_id: int, award: Award) -> None:
 def _chunk_finished(batch_id: int, index: int) -> None:
     with transaction.atomic():
         batch = PlaqueBatch.objects.select_for_update().get(pk=batch_id)
-        if index not in batch.chunks_done:
-            batch.chunks_done.append(index)
-            batch.save(update_fields=["chunks_done"])
-        last = len(batch.chunks_done) == batch.chunks_total and batch.status != BatchStatus.DONE
+        if index in batch.chunks_done:
+            return
+        batch.chunks_done.append(index)
+        batch.save(update_fields=["chunks_done"])
+        # Only the call that completes the set writes the ZIP: two writers would delete each other's files.
+        last = len(batch.chunks_done) == batch.chunks_total
     if last:
         _write_archive(batch)
 
@@ -157,9 +196,10 @@ def _write_archive(batch: PlaqueBatch) -> None:
             archive.write(path, arcname=path.name)
     with archive_path.open("rb") as handle:
         batch.archive.save(f"plaques-{batch.pk}.zip", File(handle), save=False)
-    archive_path.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
     batch.done = len(files)
     batch.status = BatchStatus.DONE if files else BatchStatus.FAILED
     batch.finished_at = timezone.now()
     batch.save(update_fields=["archive", "done", "status", "finished_at"])
+    # Only now: a writer killed before this line leaves the plaques for the sweep to write the ZIP again.
+    archive_path.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -282,7 +282,7 @@ def notice_publish(
         obj=notice,
         detail=f"publish {notice.index_number} {period.starts_on}..{period.ends_on} ({len(new_entries)})",
     )
-    transaction.on_commit(lambda: _notify_listed(notice))
+    _notify_listed(notice)
     transaction.on_commit(public_pages_changed)
     return notice
 
@@ -450,7 +450,7 @@ def objection_file(
             obj=objection,
             detail=f"object {objection.receipt_number} against entry {entry.pk} ({len(inspected)} files)",
         )
-        transaction.on_commit(lambda: _notify_admins_received(objection))
+        _notify_admins_received(objection)  # in the transaction: an objection is never saved without its admins told
     return objection, token
 
 
@@ -552,7 +552,7 @@ def objection_assign(
         "name": locked.entry.institution_name,
         "date": cn_date(deadline),
     }
-    transaction.on_commit(lambda: notify(users=[handler], text=text, link=locked.get_absolute_url()))
+    notify(users=[handler], text=text, link=locked.get_absolute_url())
     return locked
 
 
@@ -618,16 +618,20 @@ def objection_decide(
             entry._change_reason = _("异议 %(receipt)s 成立，取消拟评定资格") % {"receipt": locked.receipt_number}
             entry.save(update_fields=["disqualified_at"])
         audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked.entry, detail="disqualified")
-    transaction.on_commit(lambda: _after_decision(locked))
+    _notify_decided(locked)
+    transaction.on_commit(lambda: _queue_reply(locked))
     transaction.on_commit(public_pages_changed)
     return locked
 
 
-def _after_decision(objection: Objection) -> None:
+def _queue_reply(objection: Objection) -> None:
     from portal.celery import enqueue
     from publicity.tasks import send_objection_reply
 
     enqueue(send_objection_reply, objection.pk)
+
+
+def _notify_decided(objection: Objection) -> None:
     text = _("异议 %(receipt)s 已办结：%(status)s。") % {
         "receipt": objection.receipt_number,
         "status": objection.get_status_display(),

@@ -1,5 +1,8 @@
 """Nothing lost when Redis is down: the portal answers from the database, the work Celery would have done is found
-again from the database when the broker is back (e-mails, replies to objectors, plaque batches)."""
+again from the database when the broker is back (e-mails, replies to objectors, plaque batches).
+
+The outages here are stand-ins (monkeypatches, an address nothing listens on); tests/faults causes the real ones
+against throwaway servers, and these stay as the fast unit tests of each piece."""
 
 from datetime import timedelta
 
@@ -10,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from applications import services as application_services
+from applications.enums import ApplicationStatus
+from applications.models import Application
 from portal import services
 from portal.celery import enqueue
 from portal.models import Notification
@@ -18,7 +24,7 @@ from publicity import batches
 from publicity import services as publicity
 from publicity.enums import BatchStatus
 from publicity.models import Objection, PlaqueBatch
-from tests.applications.factories import AwardFactory
+from tests.applications.factories import ApplicationFactory, AwardFactory, make_complete
 from tests.factories import ProgrammeFactory, UserFactory
 from tests.portal.helpers import visible_text
 from tests.publicity.publicity_builders import at, file, form_data, listed_round, publish
@@ -192,6 +198,41 @@ def test_with_the_database_away_a_request_gets_a_503_that_says_nothing_was_saved
 
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "您刚才提交的内容没有保存" in visible_text(response)
+
+
+def _database_lost(*args, **kwargs):
+    from django.db import OperationalError
+
+    raise OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+
+def test_a_submission_and_the_notifications_it_writes_are_one_transaction(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    application = make_complete(ApplicationFactory())
+    with django_capture_on_commit_callbacks(execute=False):
+        application_services.application_submit(application=application, actor=application.created_by)
+    assert Notification.objects.filter(link=application.get_absolute_url()).count() == 1  # before the commit
+    draft = make_complete(ApplicationFactory())
+    monkeypatch.setattr("applications.services.notify", _database_lost)
+
+    with pytest.raises(Exception, match="server closed the connection"):
+        application_services.application_submit(application=draft, actor=draft.created_by)
+
+    assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT  # the 503 page tells the truth
+    assert not Notification.objects.filter(link=draft.get_absolute_url()).exists()
+
+
+def test_an_objection_is_not_saved_when_telling_the_admins_fails(monkeypatch, time_machine):
+    time_machine.move_to(at(2026, 9, 29, 15), tick=False)
+    listed = listed_round(names=("甲",))
+    publish(listed, at(2026, 9, 28, 10))
+    monkeypatch.setattr("publicity.services.notify", _database_lost)
+
+    with pytest.raises(Exception, match="server closed the connection"):
+        file(listed, at(2026, 9, 29, 15))
+
+    assert not Objection.objects.exists()
 
 
 def test_other_errors_keep_the_500_page(client, monkeypatch):

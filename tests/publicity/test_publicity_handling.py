@@ -67,7 +67,8 @@ def test_assign_puts_it_under_verification_and_grants_handling_only(listed):
         event=AuditEvent.TRANSITION, object_type="publicity.objection", detail__startswith="assign"
     )
     assert (record.user_id, record.detail) == (listed.admin.pk, f"assign to {listed.lead.username} until 2026-10-09")
-    assert Notification.objects.filter(user=listed.lead).count() == 0  # sent after the commit only
+    told = Notification.objects.filter(user=listed.lead).values_list("text", flat=True)  # written with the assignment
+    assert list(told) == [f"异议 {objection.receipt_number}（被异议机构：申报机构甲）已交您核查，办理期限2026年10月9日。"]
 
 
 def test_assign_with_the_identity_grant_files_a_request_for_the_security_administrator(listed):

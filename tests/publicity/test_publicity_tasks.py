@@ -35,7 +35,9 @@ def listed(time_machine):
 
 
 def admin_notes(listed) -> list[str]:
-    return list(Notification.objects.filter(user=listed.admin).order_by("pk").values_list("text", flat=True))
+    """What the admin was told about the notice (not the objection filed on it: that one links to the objection)."""
+    notes = Notification.objects.filter(user=listed.admin, link=listed.notice.get_absolute_url())
+    return list(notes.order_by("pk").values_list("text", flat=True))
 
 
 # --- the end of the period --------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ def test_handler_is_reminded_once_when_the_deadline_is_near(listed):
     assert services.objections_remind_due(now=at(2026, 10, 9, 9)) == 0
 
     receipt = listed.extra["objection"].receipt_number
-    notes = Notification.objects.filter(user=listed.lead)
+    notes = Notification.objects.filter(user=listed.lead, text__contains="请按期办结")  # not the assignment itself
     assert list(notes.values_list("text", flat=True)) == [
         f"异议 {receipt}（被异议机构：申报机构甲）办理期限为2026年10月9日，请按期办结。"
     ]

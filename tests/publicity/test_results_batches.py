@@ -2,6 +2,7 @@
 are run in this process, and the plaque renderer is a stand-in. Progress, failures, reruns, the ZIP, the pages and
 the jurisdiction's year."""
 
+import fcntl
 import io
 import json
 import zipfile
@@ -216,6 +217,50 @@ def test_a_plaque_that_succeeds_on_a_redelivered_chunk_is_no_longer_a_failure(
     batch.refresh_from_db()
     assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
     assert (batch.done, batch.failures, batch.percent) == (3, [], 100)
+
+
+def test_a_copy_of_a_chunk_another_process_is_rendering_leaves_it_to_that_process(
+    listed, queue, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    render = failing_for("none")
+    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+    first, second = queue.calls
+    lock = Path(media) / "plaque-batches" / f"batch-{batch.pk}" / ".chunk-0.lock"
+    lock.parent.mkdir(parents=True)
+
+    with lock.open("w") as other_process:  # flock conflicts between two opens of the file, as between two processes
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the broker's copy, back after an hour
+    left = PlaqueBatch.objects.get(pk=batch.pk)
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the holder died: its lock went with it
+    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+
+    assert (left.done, left.chunks_done) == (0, [])
+    assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+
+
+def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(
+    listed, queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+    first, second = queue.calls
+    write_archive = batches._write_archive
+    monkeypatch.setattr(batches, "_write_archive", lambda batch: None)  # killed when about to write the ZIP
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+    monkeypatch.setattr(batches, "_write_archive", write_archive)
+    queue.calls.clear()
+
+    stalled = PlaqueBatch.objects.get(pk=batch.pk)
+    later = batches.batches_resume(now=stalled.progressed_at + batches.STALLED_AFTER)
+
+    batch.refresh_from_db()
+    assert (stalled.status, stalled.chunks_done, later, queue.calls) == (BatchStatus.RUNNING, [0, 1], 0, [])
+    assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
 
 
 # --- the pages ----------------------------------------------------------------------------------------------

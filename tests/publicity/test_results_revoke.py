@@ -171,12 +171,12 @@ def test_the_institution_is_told_and_the_results_page_shows_it_at_once(
         revocation = revoke(award_of(listed), listed.admin)
     after = visible_text(client.get(results))
 
-    note = Notification.objects.get(user=applicant_of(listed))
+    told = Notification.objects.filter(link=revocation.get_absolute_url())  # they were told of the notice and award before
+    note = told.get(user=applicant_of(listed))
     assert note.text == (
         "贵机构的“县级就业服务质量标杆机构”称号（奖牌编号370322X-2026-001）已于2026年10月19日撤销（县人社局字〔2026〕30号）。"
     )
-    assert note.link == revocation.get_absolute_url()
-    assert not Notification.objects.filter(user__in=[applicant_of(listed, "乙"), bystander]).exists()
+    assert not told.filter(user__in=[applicant_of(listed, "乙"), bystander]).exists()
     assert "暂无撤销公告。" in before
     assert "关于撤销申报机构甲“县级就业服务质量标杆机构”称号的公告" in after
 
