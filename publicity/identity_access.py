@@ -44,6 +44,7 @@ def may_decide(user: User) -> bool:
     return user.is_authenticated and user.has_perm(APPROVE_PERMISSION)
 
 
+@transaction.atomic
 def identity_access_request(
     *, objection: Objection, grantee: User, actor: User, reason: str, request=None, now=None
 ) -> IdentityAccessRequest:
@@ -87,8 +88,7 @@ def identity_access_request(
         "who": actor.full_name or actor.username,
         "receipt": objection.receipt_number,
     }
-    link = reverse("publicity:identity_requests")
-    transaction.on_commit(lambda: notify(users=list(security_admins().exclude(pk=actor.pk)), text=text, link=link))
+    notify(users=list(security_admins().exclude(pk=actor.pk)), text=text, link=reverse("publicity:identity_requests"))
     return access
 
 
@@ -143,8 +143,7 @@ def identity_access_decide(
         "receipt": access.objection.receipt_number,
     }
     users = {access.requested_by_id: access.requested_by, access.grantee_id: access.grantee}
-    link = access.objection.get_absolute_url()
-    transaction.on_commit(lambda: notify(users=list(users.values()), text=text, link=link))
+    notify(users=list(users.values()), text=text, link=access.objection.get_absolute_url())
     return access
 
 
