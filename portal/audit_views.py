@@ -9,8 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -80,15 +79,11 @@ def _is_address(text: str) -> bool:
     return True
 
 
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
 
 @login_required
+@permission_required("portal.view_auditrecord", raise_exception=True)
 @require_safe
 def audit_log(request):
-    _require(request, "portal.view_auditrecord")
     form = AuditFilterForm(request.GET)
     page, querystring = paginate(request, form.records())
     context = {
@@ -103,9 +98,9 @@ def audit_log(request):
 
 
 @login_required
+@permission_required("portal.export_auditrecord", raise_exception=True)
 @require_safe
 def audit_export(request):
-    _require(request, "portal.export_auditrecord")
     form = AuditFilterForm(request.GET)
     records = form.records()[:EXPORT_MAX_ROWS]
     rows = [
@@ -125,9 +120,9 @@ def audit_export(request):
 
 
 @login_required
+@permission_required("portal.verify_auditrecord", raise_exception=True)
 @require_POST
 def audit_verify(request):
-    _require(request, "portal.verify_auditrecord")
     report = audit_log_verify()
     anchors = len(report.trusted_anchors)
     if not report.faults:

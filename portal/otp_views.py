@@ -3,7 +3,7 @@ security administrator's list and reset (SECURITY.md 5). The rules live in porta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,15 +80,11 @@ def recovery_codes(request):
 # --- the security administrator ---------------------------------------------------------------------
 
 
-def _security(request):
-    if not request.user.has_perm("portal.reset_second_factor"):
-        raise PermissionDenied
-
 
 @login_required
+@permission_required("portal.reset_second_factor", raise_exception=True)
 @require_safe
 def accounts(request):
-    _security(request)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     users = User.objects.filter(role__in=second_factor.ALWAYS | {"reviewer"}).order_by("role", "username")
     if query:
@@ -101,9 +97,9 @@ def accounts(request):
 
 
 @login_required
+@permission_required("portal.reset_second_factor", raise_exception=True)
 @require_POST
 def reset(request, pk: int):
-    _security(request)
     user = get_object_or_404(User, pk=pk)
     form = ResetForm(request.POST)
     if not form.is_valid():

@@ -10,8 +10,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,11 +24,6 @@ from portal.enums import Role
 from portal.forms import IdChoiceField
 from portal.models import Programme, User
 from portal.pagination import paginate
-
-
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def lockout_rows(now=None) -> list[dict]:
@@ -68,18 +62,18 @@ class UnlockForm(forms.Form):
 
 
 @login_required
+@permission_required("portal.unlock_account", raise_exception=True)
 @require_safe
 def lockouts(request):
-    _require(request, "portal.unlock_account")
     rows = lockout_rows()
     context = {"rows": rows, "limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60)}
     return render(request, "security/lockouts.html", context)
 
 
 @login_required
+@permission_required("portal.unlock_account", raise_exception=True)
 @require_POST
 def unlock(request):
-    _require(request, "portal.unlock_account")
     form = UnlockForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -102,9 +96,9 @@ class ProgrammeAdminForm(forms.Form):
 
 
 @login_required
+@permission_required("portal.grant_programme_admin", raise_exception=True)
 @require_safe
 def programme_admins(request):
-    _require(request, "portal.grant_programme_admin")
     programmes = Programme.objects.select_related("region").order_by("region__code", "-period_start")
     page, querystring = paginate(request, programmes)
     rows = [
@@ -122,9 +116,9 @@ def programme_admins(request):
 
 
 @login_required
+@permission_required("portal.grant_programme_admin", raise_exception=True)
 @require_POST
 def programme_admin_change(request, pk: int, action: str):
-    _require(request, "portal.grant_programme_admin")
     programme = get_object_or_404(Programme, pk=pk)
     form = ProgrammeAdminForm(request.POST)
     if not form.is_valid():

@@ -1,7 +1,7 @@
 """The security administrator's pages of publicity: requests to see objectors' identities (SECURITY.md 7, 18)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -13,15 +13,14 @@ from publicity.enums import IdentityAccessStatus
 from publicity.forms import IdentityDecisionForm, IdentityRevokeForm
 from publicity.models import IdentityAccessRequest
 
-
-def _security_admin(request):
-    if not request.user.is_authenticated or not identity_access.may_decide(request.user):
-        raise PermissionDenied
+# The security administrators' group holds this permission (portal.services.ADMIN_GROUP_PERMISSIONS).
+may_decide = permission_required(identity_access.APPROVE_PERMISSION, raise_exception=True)
 
 
+@login_required
+@may_decide
 @require_safe
 def identity_requests(request):
-    _security_admin(request)
     status = request.GET.get("status", "")
     page, querystring = paginate(request, identity_access.identity_requests_for_security(status))
     rows = [
@@ -44,7 +43,6 @@ def identity_requests(request):
 
 
 def _act(request, pk: int, form_class, act, done: str):
-    _security_admin(request)
     access = get_object_or_404(IdentityAccessRequest, pk=pk)
     form = form_class(request.POST)
     if form.is_valid():
@@ -58,6 +56,8 @@ def _act(request, pk: int, form_class, act, done: str):
     return redirect("publicity:identity_requests")
 
 
+@login_required
+@may_decide
 @require_POST
 def identity_request_decide(request, pk: int):
     def act(access, data):
@@ -69,6 +69,8 @@ def identity_request_decide(request, pk: int):
     return _act(request, pk, IdentityDecisionForm, act, _("已审批，申请人和被授权人将收到通知。"))
 
 
+@login_required
+@may_decide
 @require_POST
 def identity_request_revoke(request, pk: int):
     def act(access, data):
