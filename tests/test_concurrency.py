@@ -1,0 +1,218 @@
+"""No 500 under concurrency (issue 11, 7): every create-once action, hit by simultaneous requests.
+
+Each test sends N requests at once (CONCURRENCY_REQUESTS, 20 by default) through the threaded live server, every one
+from a browser with its own session and cookies, then counts the rows created and the answers: exactly the rows one
+request creates, no HTTP 500, and every other answer either the existing record or a clear refusal in Chinese. The
+figures of each endpoint appear in the terminal summary. Tasks are recorded instead of queued (no worker here).
+
+Only on PostgreSQL: SQLite takes its write lock when a transaction begins (BEGIN IMMEDIATE), so requests there never
+overlap where it matters. CI runs PostgreSQL.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from publicity.models import Announcement, Award, PublicityNotice, Revocation
+from review.enums import AssignmentStatus
+from review.models import (
+    ConflictDeclaration,
+    DepartmentOpinion,
+    ReviewAssignment,
+    ScoreSheet,
+    Shortlist,
+    ShortlistEntry,
+    TieBreak,
+)
+from review.services.assignments import REVIEW_PERM
+from tests.burst import Browser, browsers, burst, record
+from tests.publicity.publicity_builders import TITLE, listed_round
+from tests.publicity.results_builders import announced, award_of, closed_round, draft
+from tests.review.builders import HR, build_review, confirmed, submitted_sheet
+
+N = int(os.environ.get("CONCURRENCY_REQUESTS", "20"))
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrency tests need PostgreSQL (SQLite serialises every write transaction); CI runs them",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def queued(monkeypatch):
+    """Tasks the requests queue (e-mails, plaque chunks), recorded rather than sent to a broker nobody reads."""
+    tasks = []
+    monkeypatch.setattr("portal.celery.enqueue", lambda task, *args: tasks.append((task.name, args)) or True)
+    return tasks
+
+
+def post_all(live_server, users, path, data=None):
+    return [(browser, "POST", path, data or {}) for browser in browsers(live_server, users)]
+
+
+# --- applications --------------------------------------------------------------------------------------------------
+
+
+# --- review --------------------------------------------------------------------------------------------------------
+
+
+def test_declare_no_conflict(live_server, request):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    reviewer = review.reviewers[HR][0]
+    assignment = confirmed(review, review.application("甲"), reviewer)
+
+    result = burst("declare-conflict", post_all(live_server, [reviewer] * N, reverse("review:declare", args=[assignment.pk]), {"kind": "none"}))
+
+    declarations = ConflictDeclaration.objects.filter(assignment=assignment).count()
+    sheets = ScoreSheet.objects.filter(assignment=assignment).count()
+    record(request, result, rows=declarations + sheets, detail=f" ({declarations} declaration, {sheets} score sheet)")
+    assert (declarations, sheets, result.errors) == (1, 1, 0)
+    assert result.unexplained("已声明无利益冲突", "该评审任务当前不需要声明") == []
+
+
+def test_score_sheet_opened(live_server, request):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    reviewer, application = review.reviewers[HR][0], review.application("甲")
+    assignment = ReviewAssignment.objects.create(
+        application=application, reviewer=reviewer, department=reviewer.department, status=AssignmentStatus.ACTIVE,
+        created_by=review.admin,
+    )
+    assign_perm(REVIEW_PERM, reviewer, application)
+    requests = [(browser, "GET", reverse("review:assignment", args=[assignment.pk]), None) for browser in browsers(live_server, [reviewer] * N)]
+
+    result = burst("open-score-sheet", requests)
+
+    rows = ScoreSheet.objects.filter(assignment=assignment).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert {answer.status for answer in result.answers} == {200}
+
+
+def test_department_opinion(live_server, request):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    lead, application = review.leads[HR], review.application("甲")
+    data = {"verdict": "agree", "text": "同意推荐。", "signed_on": timezone.localdate().isoformat()}
+
+    result = burst("department-opinion", post_all(live_server, [lead] * N, reverse("review:opinion", args=[application.pk]), data))
+
+    rows = DepartmentOpinion.objects.filter(application=application, department=lead.department).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained("部门意见已签署") == []
+
+
+def test_tie_break(live_server, request):
+    review = build_review(labels=("甲", "乙"), reviewers_each=1)
+    first, second = review.application("甲"), review.application("乙")
+    data = {f"pos_{first.pk}": "1", f"pos_{second.pk}": "2", "reason": "甲的服务对象满意度更高。"}
+
+    result = burst("tie-break", post_all(live_server, [review.admin] * N, reverse("review:tie_break", args=[review.round.pk]), data))
+
+    rows = TieBreak.objects.filter(round=review.round).count()
+    record(request, result, rows=rows, detail=" (one per tied application)")
+    assert (rows, result.errors) == (2, 0)
+    assert result.unexplained("并列排序已记录") == []
+
+
+def test_save_shortlist(live_server, request):
+    review = build_review(labels=("甲", "乙"), reviewers_each=1)
+    for label, total in (("甲", 90), ("乙", 80)):
+        submitted_sheet(review.application(label), review.reviewers[HR][0], total)
+    data = {"application": [review.application("甲").pk, review.application("乙").pk]}
+
+    result = burst("save-shortlist", post_all(live_server, [review.admin] * N, reverse("review:shortlist", args=[review.round.pk]), data))
+
+    shortlists = Shortlist.objects.filter(round=review.round).count()
+    entries = ShortlistEntry.objects.filter(shortlist__round=review.round).count()
+    record(request, result, rows=shortlists, detail=f" ({entries} entries)")
+    assert (shortlists, entries, result.errors) == (1, 2, 0)
+    assert result.unexplained("拟评定名单已保存（2家）") == []
+
+
+# --- publicity and results -----------------------------------------------------------------------------------------
+
+
+def notice_data() -> dict:
+    return {
+        "title": TITLE, "document_number": "", "written_on": timezone.localdate().isoformat(),
+        "body": "经机构申报、部门联合评审，拟将以下机构评定为标杆机构，现予以公示。", "contacts": "县评定工作办公室，电话：0533-6961000",
+    }
+
+
+PUBLISH_REFUSALS = ("公示已发布", "本批次已发布公示", "该公示已有调整后名单", "无需重复发布")
+
+
+def test_publish_notices_of_many_rounds_numbers_each_once(live_server, request):
+    rounds = [listed_round(names=("甲",)) for _ in range(N)]
+    requests = [
+        (Browser(live_server.url, user=listed.admin), "POST", reverse("publicity:round", args=[listed.round.pk]), notice_data())
+        for listed in rounds
+    ]
+
+    result = burst("publish-notices-index-numbers", requests)
+
+    numbers = list(PublicityNotice.objects.values_list("index_number", flat=True))
+    record(request, result, rows=len(numbers), detail=f" ({len(set(numbers))} distinct index numbers, one per round)")
+    assert (len(numbers), len(set(numbers)), result.errors) == (N, N, 0)
+    assert result.unexplained("公示已发布") == []
+
+
+def announcement_data() -> dict:
+    return {
+        "doc_prefix": "县人社局字", "doc_year": "2026", "doc_serial": "12", "written_on": "2026-09-15",
+        "title": "关于公布2026年度县级就业服务质量标杆机构名单的通知", "body": "经机构申报、部门联合评审、社会公示，现将名单予以公布。",
+    }
+
+
+def test_issue_announcement(live_server, request):
+    listed = closed_round()
+    announcement = draft(listed)
+
+    result = burst("issue-announcement", post_all(live_server, [listed.admin] * N, reverse("publicity:announcement_issue", args=[announcement.pk])))
+
+    awards = Award.objects.filter(announcement=announcement).count()
+    issued = Announcement.objects.filter(pk=announcement.pk, status="issued").count()
+    record(request, result, rows=awards, detail=f" (awards of {issued} issued document)")
+    assert (awards, issued, result.errors) == (2, 1, 0)
+    assert result.unexplained("已发布县人社局字〔2026〕1号，授牌2家", "该文件已发布") == []
+
+
+def test_issue_announcements_of_many_programmes_numbers_each_once(live_server, request):
+    rounds = [closed_round(names=("甲",)) for _ in range(N)]
+    requests = [
+        (Browser(live_server.url, user=listed.admin), "POST", reverse("publicity:announcement_issue", args=[draft(listed).pk]), None)
+        for listed in rounds
+    ]
+
+    result = burst("issue-announcements-plaque-numbers", requests)
+
+    plaques = list(Award.objects.values_list("plaque_number", flat=True))
+    indexes = list(Announcement.objects.exclude(index_number="").values_list("index_number", flat=True))
+    record(
+        request, result, rows=len(plaques),
+        detail=f" ({len(set(plaques))} distinct plaque numbers, {len(set(indexes))} distinct index numbers)",
+    )
+    assert (len(plaques), len(set(plaques)), len(set(indexes)), result.errors) == (N, N, N, 0)
+    assert result.unexplained("授牌1家") == []
+
+
+def test_revoke_award(live_server, request):
+    listed = announced()
+    award = award_of(listed)
+    data = {"ground": "violation", "ground_text": "经查实，该机构存在违法违纪行为。", "document_number": "县人社局字〔2026〕31号", "decided_on": "2026-10-19"}
+
+    result = burst("revoke-award", post_all(live_server, [listed.admin] * N, reverse("publicity:award_revoke", args=[award.pk]), data))
+
+    rows = Revocation.objects.filter(award=award).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained("已撤销并公布", "该奖牌已撤销", existing=Revocation.objects.get(award=award).get_absolute_url()) == []
+
