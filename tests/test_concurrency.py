@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from applications.models import Application
 from publicity.models import Announcement, Award, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import (
@@ -30,6 +31,7 @@ from review.models import (
 )
 from review.services.assignments import REVIEW_PERM
 from tests.burst import Browser, browsers, burst, record
+from tests.factories import ApplicantFactory, RoundFactory
 from tests.publicity.publicity_builders import TITLE, listed_round
 from tests.publicity.results_builders import announced, award_of, closed_round, draft
 from tests.review.builders import HR, build_review, confirmed, submitted_sheet
@@ -59,6 +61,18 @@ def post_all(live_server, users, path, data=None):
 
 
 # --- applications --------------------------------------------------------------------------------------------------
+
+
+def test_start_application(live_server, request):
+    applicant = ApplicantFactory()
+    round = RoundFactory()
+
+    result = burst("start-application", post_all(live_server, [applicant] * N, reverse("applications:start", args=[round.pk])))
+
+    rows = Application.objects.filter(round=round, institution=applicant.institution).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained("已创建申报草稿", "本机构已在该批次创建了申报（一个批次只能申报一次），已为您打开。") == []
 
 
 # --- review --------------------------------------------------------------------------------------------------------

@@ -281,6 +281,28 @@ def test_start_creates_a_draft_and_opens_the_form(login):
     assert messages_of(response) == ["已创建申报草稿。可随时保存，提交前请完整填写。"]
 
 
+def test_start_again_opens_the_draft_a_colleague_started(login):
+    draft = ApplicationFactory()
+    client = login(ApplicantFactory(institution=draft.institution))
+
+    response = client.post(reverse("applications:start", args=[draft.round.pk]))
+
+    assert (response.status_code, response["Location"]) == (302, edit_url(draft))
+    assert messages_of(response) == ["本机构已在该批次创建了申报（一个批次只能申报一次），已为您打开。"]
+    assert Application.objects.count() == 1
+
+
+def test_start_again_after_submitting_shows_the_application(login):
+    submitted = ApplicationFactory(status=S.SUBMITTED)
+    client = login(submitted.created_by)
+
+    response = client.post(reverse("applications:start", args=[submitted.round.pk]))
+
+    assert (response.status_code, response["Location"]) == (302, submitted.get_absolute_url())
+    assert messages_of(response) == ["本机构已在该批次提交过申报（一个批次只能申报一次）。"]
+    assert Application.objects.count() == 1
+
+
 def test_start_refused_for_an_awarded_institution_explains_on_the_call_page(login):
     round = RoundFactory()
     applicant = ApplicantFactory()
