@@ -13,11 +13,13 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from applications.models import Application
+from portal.models import Institution, User
 from publicity.models import Announcement, Award, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import (
@@ -31,7 +33,14 @@ from review.models import (
 )
 from review.services.assignments import REVIEW_PERM
 from tests.burst import Browser, browsers, burst, record
-from tests.factories import ApplicantFactory, RoundFactory
+from tests.factories import (
+    ApplicantFactory,
+    InstitutionFactory,
+    RegionFactory,
+    RoundFactory,
+    SystemAdminFactory,
+    next_uscc,
+)
 from tests.publicity.publicity_builders import TITLE, listed_round
 from tests.publicity.results_builders import announced, award_of, closed_round, draft
 from tests.review.builders import HR, build_review, confirmed, submitted_sheet
@@ -73,6 +82,38 @@ def test_start_application(live_server, request):
     record(request, result, rows=rows)
     assert (rows, result.errors) == (1, 0)
     assert result.unexplained("已创建申报草稿", "本机构已在该批次创建了申报（一个批次只能申报一次），已为您打开。") == []
+
+
+def test_register_institution(live_server, request):
+    region = RegionFactory()
+    uscc = next_uscc()
+    data = {
+        "name": "高青县并发测试人力资源服务有限公司", "uscc": uscc, "kind": "commercial_hr", "region": region.pk,
+        "address": "高青县测试路2号", "principal_name": "王主任", "contact_name": "赵联系", "contact_phone": "0533-6961001",
+        "contact_email": "", "username": "bingfa.test", "full_name": "赵联系", "email": "bingfa@example.com",
+        "password1": "Qx7-mervaTe-2026", "password2": "Qx7-mervaTe-2026",
+    }
+
+    result = burst("register", [(Browser(live_server.url), "POST", reverse("applications:register"), data) for _ in range(N)])
+
+    institutions = Institution.objects.filter(uscc=uscc).count()
+    users = User.objects.filter(username="bingfa.test").count()
+    record(request, result, rows=institutions + users, detail=f" ({institutions} institution, {users} user)")
+    assert (institutions, users, result.errors) == (1, 1, 0)
+    assert result.unexplained("登记成功", "该统一社会信用代码已登记", "该用户名已被使用") == []
+
+
+def test_invite_staff(live_server, request):
+    admin = SystemAdminFactory()
+    institution = InstitutionFactory()
+    data = {"username": "yaoqing.test", "full_name": "邀请测试", "email": "yaoqing@example.com"}
+
+    result = burst("invite-staff", post_all(live_server, [admin] * N, reverse("applications:institution", args=[institution.pk]), data))
+
+    rows = User.objects.filter(username="yaoqing.test").count()
+    record(request, result, rows=rows, detail=f" ({len(mail.outbox)} invitation e-mail)")
+    assert (rows, len(mail.outbox), result.errors) == (1, 1, 0)
+    assert result.unexplained("已创建账号", "该用户名已被使用") == []
 
 
 # --- review --------------------------------------------------------------------------------------------------------

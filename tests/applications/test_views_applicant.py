@@ -4,6 +4,7 @@ import html
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from applications import services
 from applications.conditions import conditions_install_default
 from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose, ConditionSection, SelfCheck
+from applications.forms import RegistrationForm
 from applications.models import Application, Condition
 from applications.uploads import MB
 from portal import services as portal_services
@@ -248,6 +250,23 @@ def test_register_duplicate_uscc_is_refused(client):
     assert response.status_code == 200
     assert response.context["form"].errors["uscc"] == ["该统一社会信用代码已登记。如需加入该机构，请联系管理员。"]
     assert not User.objects.filter(username="luzhong_hr").exists()
+
+
+def test_register_sent_twice_at_once_names_what_the_first_took():
+    """Both passed the form's checks before either was saved (a double click): the second is told, not a 500."""
+    data = registration_data()
+    first, second = RegistrationForm(data), RegistrationForm(data)
+    assert first.is_valid() and second.is_valid()
+    portal_services.institution_register(form=first)
+
+    with pytest.raises(ValidationError) as refused:
+        portal_services.institution_register(form=second)
+
+    assert refused.value.message_dict == {
+        "uscc": ["该统一社会信用代码已登记。如需加入该机构，请联系管理员。"],
+        "username": ["该用户名已被使用，请换一个。"],
+    }
+    assert (Institution.objects.filter(uscc=data["uscc"]).count(), User.objects.filter(username="luzhong_hr").count()) == (1, 1)
 
 
 def test_register_mismatched_passwords_are_refused(client):
