@@ -26,6 +26,8 @@ from review.models import (
     ConflictDeclaration,
     DepartmentOpinion,
     ReviewAssignment,
+    ReviewPlan,
+    Rubric,
     ScoreSheet,
     Shortlist,
     ShortlistEntry,
@@ -117,6 +119,22 @@ def test_invite_staff(live_server, request):
 
 
 # --- review --------------------------------------------------------------------------------------------------------
+
+
+def test_review_plan(live_server, request):
+    review = build_review(labels=("甲",), plan=False)
+    data = {
+        "methods": ["written", "field"], "reviewers_per_department": "2",
+        "scoring_opens_at": "2026-12-01T09:00", "scoring_closes_at": "2026-12-31T17:00",
+    }
+
+    result = burst("review-plan", post_all(live_server, [review.admin] * N, reverse("review:plan", args=[review.round.pk]), data))
+
+    plans = ReviewPlan.objects.filter(round=review.round).count()
+    rubrics = Rubric.objects.filter(programme=review.programme).count()
+    record(request, result, rows=plans + rubrics, detail=f" ({plans} plan, {rubrics} rubric)")
+    assert (plans, rubrics, result.errors) == (1, 1, 0)
+    assert result.unexplained("评审方案已保存") == []
 
 
 def test_declare_no_conflict(live_server, request):
