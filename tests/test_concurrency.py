@@ -45,7 +45,7 @@ from tests.factories import (
 )
 from tests.publicity.publicity_builders import TITLE, listed_round
 from tests.publicity.results_builders import announced, award_of, closed_round, draft
-from tests.review.builders import HR, build_review, confirmed, submitted_sheet
+from tests.review.builders import DRC, HR, build_review, confirmed, submitted_sheet
 
 N = int(os.environ.get("CONCURRENCY_REQUESTS", "20"))
 
@@ -135,6 +135,31 @@ def test_review_plan(live_server, request):
     record(request, result, rows=plans + rubrics, detail=f" ({plans} plan, {rubrics} rubric)")
     assert (plans, rubrics, result.errors) == (1, 1, 0)
     assert result.unexplained("评审方案已保存") == []
+
+
+def test_propose_assignments(live_server, request):
+    review = build_review(labels=("甲", "乙"))
+    expected = 2 * 3  # two applications, one reviewer from each of three departments
+
+    result = burst("propose-assignments", post_all(live_server, [review.admin] * N, reverse("review:assignments_propose", args=[review.round.pk])))
+
+    rows = ReviewAssignment.objects.filter(application__round=review.round).count()
+    record(request, result, rows=rows, detail=f" (one proposal's {expected})")
+    assert (rows, result.errors) == (expected, 0)
+    assert result.unexplained("已生成分配建议") == []
+
+
+def test_add_assignment(live_server, request):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    application, reviewer = review.application("甲"), review.reviewers[DRC][0]
+    data = {"application": application.pk, "reviewer": reviewer.pk}
+
+    result = burst("add-assignment", post_all(live_server, [review.admin] * N, reverse("review:assignment_add", args=[review.round.pk]), data))
+
+    rows = ReviewAssignment.objects.filter(application=application, reviewer=reviewer).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained("已添加分配（待确认）", "该专家已分配过这份申报") == []
 
 
 def test_declare_no_conflict(live_server, request):
