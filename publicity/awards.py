@@ -13,7 +13,7 @@ import secrets
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -171,7 +171,10 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     Refused while publicity is open, an objection is open, over the quota, or once issued already.
     """
     now = now or timezone.now()
-    locked = Announcement.objects.select_for_update().select_related("round__programme__region").get(pk=announcement.pk)
+    Round.objects.select_for_update(no_key=True).get(pk=announcement.round_id)  # no notice is published meanwhile
+    locked = (
+        Announcement.objects.select_for_update(of=("self",)).select_related("round__programme__region").get(pk=announcement.pk)
+    )
     if locked.is_issued:
         raise TransitionError(_("该文件已发布。"))
     reasons = announcement_blockers(locked, now)
@@ -179,6 +182,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         raise TransitionError(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
     programme = locked.round.programme
     entries = announced_entries(locked.round)
+    publicity.numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
     awards = []
     for entry in entries:
         if Award.objects.filter(programme=programme, institution=entry.institution_id).exists():
@@ -206,10 +210,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     locked._history_date = now
     locked.save()
     locked.digest = locked.content_digest()
-    try:
-        locked.save(update_fields=["digest"])
-    except IntegrityError as error:  # pragma: no cover - the unique number was taken between check and save
-        raise TransitionError(_("文号已被使用。")) from error
+    locked.save(update_fields=["digest"])
     audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
           detail=f"announce {locked.document_number}: {len(awards)} awards")
     for award in awards:

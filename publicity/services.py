@@ -23,7 +23,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 from applications.services import TransitionError
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
-from portal.models import Round, User
+from portal.models import Region, Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.validators import cn_date, format_phone
@@ -176,10 +176,21 @@ def latest_notice(round: Round) -> PublicityNotice | None:
     return round.notices.order_by("-published_at", "-pk").first()
 
 
+def numbering_lock(region_id: int) -> None:
+    """Take turns drawing the next number of a jurisdiction's sequences (索引号, plaque numbers): each is the highest
+    taken plus one, so two transactions must not read it at once. Held until the transaction ends.
+
+    Lock order, everywhere: the round, then the announcement, then the programme, then the region, and the audit chain
+    (portal.audit) last; a transaction that took a later lock never waits for an earlier one, so none deadlock.
+    """
+    Region.objects.select_for_update(no_key=True).get(pk=region_id)
+
+
 def _index_number(round: Round, year: int) -> str:
     """索引号: the jurisdiction's code, the year and a sequence, e.g. 370322-2026-0003."""
     from publicity.models import Announcement
 
+    numbering_lock(round.programme.region_id)
     prefix = f"{round.programme.region.code}-{year}-"
     taken = [
         *PublicityNotice.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True),
@@ -222,7 +233,7 @@ def notice_publish(
     Refused without a shortlist, a second time for the same list, or when the calendar does not know the period.
     """
     now = now or timezone.now()
-    round = Round.objects.select_for_update().select_related("programme__region").get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=round.pk)
     if replaces is None:
         if round.notices.exists():
             raise TransitionError(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
