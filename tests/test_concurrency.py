@@ -270,6 +270,17 @@ def announcement_data() -> dict:
     }
 
 
+def test_save_announcement_draft(live_server, request):
+    listed = closed_round()
+
+    result = burst("announcement-draft", post_all(live_server, [listed.admin] * N, reverse("publicity:announcement", args=[listed.round.pk]), announcement_data()))
+
+    rows = Announcement.objects.filter(round=listed.round).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained("草稿已保存", "已发布的文件不能修改") == []
+
+
 def test_issue_announcement(live_server, request):
     listed = closed_round()
     announcement = draft(listed)

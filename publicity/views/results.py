@@ -132,9 +132,7 @@ def round_announcement(request, round_pk: int):
         form = AnnouncementForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                announcement = award_services.announcement_save(
-                    round=round, actor=request.user, announcement=announcement, **form.cleaned_data
-                )
+                announcement = award_services.announcement_draft_save(round=round, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("草稿已保存：%(number)s。") % {"number": announcement.document_number})
                 return redirect("publicity:announcement", round_pk=round.pk)
             except TransitionError as error:
