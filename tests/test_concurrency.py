@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm
 
 from applications.models import Application
 from portal.models import Institution, User
-from publicity.models import Announcement, Award, PublicityNotice, Revocation
+from publicity.models import Announcement, Award, PlaqueBatch, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import (
     ConflictDeclaration,
@@ -311,6 +311,36 @@ def test_issue_announcements_of_many_programmes_numbers_each_once(live_server, r
     )
     assert (len(plaques), len(set(plaques)), len(set(indexes)), result.errors) == (N, N, N, 0)
     assert result.unexplained("授牌1家") == []
+
+
+def test_start_plaque_batch(live_server, request, queued):
+    listed = announced()
+    announcement = listed.extra["announcement"]
+
+    result = burst("plaque-batch", post_all(live_server, [listed.admin] * N, reverse("publicity:batch_start", args=[announcement.pk])))
+
+    rows = PlaqueBatch.objects.filter(announcement=announcement).count()
+    chunks = sum(name.endswith("render_plaque_chunk") for name, _args in queued)
+    record(request, result, rows=rows, detail=f" ({chunks} chunk queued)")
+    assert (rows, chunks, result.errors) == (1, 1, 0)
+    batch_page = reverse("publicity:batch", args=[PlaqueBatch.objects.get().pk])
+    assert {answer.location for answer in result.answers} == {batch_page}  # every request opens the one batch
+    assert result.unexplained("这些奖牌正在批量生成，已为您打开其进度。", existing=batch_page) == []
+
+
+def test_start_region_plaque_batch(live_server, request):
+    listed = announced()
+    region = listed.programme.region
+    data = {"region": region.pk, "year": "2026"}
+
+    result = burst("region-plaque-batch", post_all(live_server, [listed.admin] * N, reverse("publicity:batch_region"), data))
+
+    rows = PlaqueBatch.objects.filter(region=region, year=2026).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    batch_page = reverse("publicity:batch", args=[PlaqueBatch.objects.get().pk])
+    assert {answer.location for answer in result.answers} == {batch_page}
+    assert result.unexplained("这些奖牌正在批量生成，已为您打开其进度。", existing=batch_page) == []
 
 
 def test_revoke_award(live_server, request):

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.selectors import managed_programmes, managed_round_or_404
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from portal.enums import Role
 from portal.models import Region
 from portal.pagination import paginate
@@ -184,6 +184,9 @@ def batch_start(request, pk: int):
     announcement = _managed_announcement(request.user, pk)
     try:
         batch = batches.batch_start(actor=request.user, announcement=announcement)
+    except AlreadyExists as error:
+        messages.info(request, str(error))
+        return redirect("publicity:batch", pk=error.existing.pk)
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("publicity:announcement", round_pk=announcement.round_id)
@@ -206,6 +209,9 @@ def batch_region(request):
         try:
             batch = batches.batch_start(actor=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"])
             return redirect("publicity:batch", pk=batch.pk)
+        except AlreadyExists as error:
+            messages.info(request, str(error))
+            return redirect("publicity:batch", pk=error.existing.pk)
         except TransitionError as error:
             form.add_error(None, str(error))
     recent = PlaqueBatch.objects.select_related("announcement", "region")
