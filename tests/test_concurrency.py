@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm
 
 from applications.models import Application
 from portal.models import Institution, User
-from publicity.models import Announcement, Award, PlaqueBatch, PublicityNotice, Revocation
+from publicity.models import Announcement, Award, NoticeEntry, PlaqueBatch, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import (
     ConflictDeclaration,
@@ -43,7 +43,7 @@ from tests.factories import (
     SystemAdminFactory,
     next_uscc,
 )
-from tests.publicity.publicity_builders import TITLE, listed_round
+from tests.publicity.publicity_builders import TITLE, at, listed_round, publish
 from tests.publicity.results_builders import announced, award_of, closed_round, draft
 from tests.review.builders import DRC, HR, build_review, confirmed, submitted_sheet
 
@@ -245,7 +245,31 @@ def notice_data() -> dict:
     }
 
 
-PUBLISH_REFUSALS = ("公示已发布", "本批次已发布公示", "该公示已有调整后名单", "无需重复发布")
+PUBLISH_REFUSALS = ("公示已发布：", "本批次已发布公示", "该公示已有调整后名单")
+
+
+def test_publish_notice(live_server, request):
+    listed = listed_round()
+
+    result = burst("publish-notice", post_all(live_server, [listed.admin] * N, reverse("publicity:round", args=[listed.round.pk]), notice_data()))
+
+    rows = PublicityNotice.objects.filter(round=listed.round).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained(*PUBLISH_REFUSALS) == []
+
+
+def test_publish_adjusted_list(live_server, request):
+    listed = listed_round()
+    publish(listed, at(2026, 11, 2, 9))
+    NoticeEntry.objects.filter(pk=listed.entry(1).pk).update(disqualified_at=timezone.now())
+
+    result = burst("publish-adjusted-list", post_all(live_server, [listed.admin] * N, reverse("publicity:round", args=[listed.round.pk]), notice_data()))
+
+    rows = PublicityNotice.objects.filter(replaces=listed.notice).count()
+    record(request, result, rows=rows)
+    assert (rows, result.errors) == (1, 0)
+    assert result.unexplained(*PUBLISH_REFUSALS) == []
 
 
 def test_publish_notices_of_many_rounds_numbers_each_once(live_server, request):

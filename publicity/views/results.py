@@ -137,8 +137,8 @@ def round_announcement(request, round_pk: int):
                 return redirect("publicity:announcement", round_pk=round.pk)
             except TransitionError as error:
                 form.add_error(None, str(error))
-    elif request.method == "POST":
-        raise PermissionDenied
+    elif request.method == "POST":  # issued meanwhile
+        raise PermissionDenied(_("本批次的公布文件已发布，不能再修改。"))
     context = {
         "round": round,
         "announcement": announcement,

@@ -397,4 +397,5 @@ def test_the_draft_cannot_be_posted_once_issued(login, closed):
     response = login(closed.admin).post(reverse("publicity:announcement", args=[closed.round.pk]), form_data())
 
     assert response.status_code == 403
+    assert "本批次的公布文件已发布，不能再修改。" in visible_text(response)
     assert Announcement.objects.get().doc_serial == 1
