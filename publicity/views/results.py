@@ -269,7 +269,9 @@ def award_revoke(request, pk: int):
     award = get_object_or_404(Award.objects.select_related("programme", "announcement"), pk=pk)
     if not _manages(request.user, award.programme):
         raise Http404
-    if award.revoked_at:
+    if award.revoked_at:  # a revocation posted again (a second click) lands on the one published
+        if request.method == "POST":
+            messages.info(request, _("该奖牌已撤销。"))
         return redirect(award.revocation.get_absolute_url())
     form = RevokeForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
