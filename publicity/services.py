@@ -503,7 +503,12 @@ def handler_choices(programme):
 
 
 def _locked(objection: Objection) -> Objection:
-    return Objection.objects.select_for_update().select_related("notice__round__programme", "entry").get(pk=objection.pk)
+    """The objection, locked after its round (the lock order at numbering_lock): handling waits for a notice being
+    published on the round, and the other way round, so an adjusted list never misses a disqualification."""
+    round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
+    Round.objects.select_for_update(no_key=True).get(pk=round_id)
+    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
+    return objections.get(pk=objection.pk)
 
 
 @transaction.atomic
@@ -563,10 +568,16 @@ def objection_assign(
     return locked
 
 
+@transaction.atomic
 def identity_grant(*, objection: Objection, user: User, actor: User, reason: str, request=None) -> None:
-    """Give `user` the explicit permission to see this objector's identity; audited with the reason."""
+    """Give `user` the explicit permission to see this objector's identity; audited with the reason.
+
+    The objection is locked first, as when it is assigned: the permission row is written before the audit chain's
+    lock is taken, never after it while another grant of the same permission waits for that lock.
+    """
     if not reason.strip():
         raise TransitionError(_("授权查看异议人身份须说明理由。"))
+    objection = _locked(objection)
     if not handler_choices(objection.notice.round.programme).filter(pk=user.pk).exists():
         raise TransitionError(_("只能授权本项目的管理员或评定部门负责人。"))
     assign_perm("publicity.view_objector_identity", user, objection)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from applications.models import Application
@@ -43,7 +44,7 @@ from tests.factories import (
     SystemAdminFactory,
     next_uscc,
 )
-from tests.publicity.publicity_builders import TITLE, at, listed_round, publish
+from tests.publicity.publicity_builders import TITLE, at, file, listed_round, publish
 from tests.publicity.results_builders import announced, award_of, closed_round, draft
 from tests.review.builders import DRC, HR, build_review, confirmed, submitted_sheet
 
@@ -285,6 +286,30 @@ def test_publish_notices_of_many_rounds_numbers_each_once(live_server, request):
     record(request, result, rows=len(numbers), detail=f" ({len(set(numbers))} distinct index numbers, one per round)")
     assert (len(numbers), len(set(numbers)), result.errors) == (N, N, 0)
     assert result.unexplained("公示已发布") == []
+
+
+def test_assign_and_grant_identity(live_server, request):
+    """Half the requests assign the objection with the identity, half grant the identity alone, to the same handler."""
+    listed = listed_round()
+    publish(listed, at(2026, 11, 2, 9))
+    objection, _token = file(listed, at(2026, 11, 3, 10))
+    handler = listed.lead
+    assign = {"handler": handler.pk, "deadline": "2026-12-31", "grant_identity": "on"}
+    grant = {"user": handler.pk, "reason": "核查需要联系异议人。"}
+    requests = [
+        (browser, "POST", reverse(f"publicity:objection_{'assign' if i % 2 else 'grant'}", args=[objection.pk]), assign if i % 2 else grant)
+        for i, browser in enumerate(browsers(live_server, [listed.admin] * N))
+    ]
+
+    result = burst("assign-and-grant-identity", requests)
+
+    perms = UserObjectPermission.objects.filter(user=handler, object_pk=str(objection.pk))
+    rows = perms.count()
+    record(request, result, rows=rows, detail=" (handle and identity permissions)")
+    assert (sorted(perms.values_list("permission__codename", flat=True)), result.errors) == (
+        ["handle_objection", "view_objector_identity"], 0,
+    )
+    assert result.unexplained("已交办核查", "已授权查看异议人身份") == []
 
 
 def announcement_data() -> dict:
