@@ -20,7 +20,7 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from applications.models import Application
-from portal.models import Institution, User
+from portal.models import Institution, Notification, User
 from publicity.models import Announcement, Award, NoticeEntry, PlaqueBatch, PublicityNotice, Revocation
 from review.enums import AssignmentStatus
 from review.models import (
@@ -34,6 +34,7 @@ from review.models import (
     ShortlistEntry,
     TieBreak,
 )
+from review.services import assignments as assignment_services
 from review.services.assignments import REVIEW_PERM
 from tests.burst import Browser, browsers, burst, record
 from tests.factories import (
@@ -148,6 +149,20 @@ def test_propose_assignments(live_server, request):
     record(request, result, rows=rows, detail=f" (one proposal's {expected})")
     assert (rows, result.errors) == (expected, 0)
     assert result.unexplained("已生成分配建议") == []
+
+
+def test_confirm_assignments(live_server, request):
+    review = build_review(labels=("甲", "乙"))
+    assignment_services.assignments_propose(round=review.round, actor=review.admin)
+    reviewers = set(ReviewAssignment.objects.filter(application__round=review.round).values_list("reviewer", flat=True))
+
+    result = burst("confirm-assignments", post_all(live_server, [review.admin] * N, reverse("review:assignments_confirm", args=[review.round.pk])))
+
+    notices = Notification.objects.filter(user__in=reviewers).count()
+    confirmed_rows = ReviewAssignment.objects.filter(application__round=review.round, status=AssignmentStatus.AWAITING_DECLARATION)
+    record(request, result, rows=notices, detail=f" (one notification per reviewer; {confirmed_rows.count()} confirmed)")
+    assert (notices, confirmed_rows.count(), result.errors) == (len(reviewers), 6, 0)
+    assert result.unexplained("已确认6项分配，并已通知评审专家。", "没有待确认的分配。") == []
 
 
 def test_add_assignment(live_server, request):

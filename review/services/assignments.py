@@ -128,8 +128,12 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
 @transaction.atomic
 def assignments_confirm(*, round: Round, actor: User) -> int:
     """Confirm all proposed assignments of the round and tell each reviewer. Returns how many were confirmed."""
+    # The proposals only (not the applications the filter joins), in one order: a second confirmation at the same
+    # moment waits on the first row, then finds none still proposed.
     proposed = list(
-        ReviewAssignment.objects.select_for_update().filter(application__round=round, status=AssignmentStatus.PROPOSED)
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .filter(application__round=round, status=AssignmentStatus.PROPOSED)
+        .order_by("pk")
     )
     now = timezone.now()
     for assignment in proposed:

@@ -89,7 +89,10 @@ def assignments_propose(request, round_pk: int):
 def assignments_confirm(request, round_pk: int):
     round = managed_round_or_404(request.user, round_pk)
     count = assignment_services.assignments_confirm(round=round, actor=request.user)
-    messages.success(request, _("已确认%(count)d项分配，并已通知评审专家。") % {"count": count})
+    if count:
+        messages.success(request, _("已确认%(count)d项分配，并已通知评审专家。") % {"count": count})
+    else:  # confirmed a moment ago (a second click, another admin), or nothing proposed
+        messages.info(request, _("没有待确认的分配。"))
     return redirect("review:assignments", round_pk=round.pk)
 
 

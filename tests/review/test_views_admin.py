@@ -153,6 +153,18 @@ def test_add_a_flagged_reviewer_needs_the_override(login):
     assert list(ReviewAssignment.objects.values_list("reviewer", "status")) == [(reviewer.pk, AssignmentStatus.PROPOSED)]
 
 
+def test_confirm_again_says_nothing_is_left_to_confirm(login):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    assignment_services.assignments_propose(round=review.round, actor=review.admin)
+    client = login(review.admin)
+    messages_of(client.post(url("assignments_confirm", review)))
+
+    again = messages_of(client.post(url("assignments_confirm", review)))
+
+    assert again == ["没有待确认的分配。"]
+    assert Notification.objects.filter(text__startswith="您有").count() == 3  # one per reviewer, from the first
+
+
 def test_add_a_reviewer_of_a_department_outside_the_programme_is_refused(login):
     review = build_review(labels=("甲",), reviewers_each=1)
     outsider = ReviewerFactory(department=DepartmentFactory(name="测试县财政局"))
