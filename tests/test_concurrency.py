@@ -10,6 +10,7 @@ overlap where it matters. CI runs PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,8 @@ from publicity.models import Announcement, Award, NoticeEntry, PlaqueBatch, Publ
 from review.enums import AssignmentStatus
 from review.models import (
     ConflictDeclaration,
+    DefenseSession,
+    DefenseSlot,
     DepartmentOpinion,
     ReviewAssignment,
     ReviewPlan,
@@ -208,6 +211,22 @@ def test_score_sheet_opened(live_server, request):
     record(request, result, rows=rows)
     assert (rows, result.errors) == (1, 0)
     assert {answer.status for answer in result.answers} == {200}
+
+
+def test_schedule_defense_session(live_server, request):
+    review = build_review(labels=("甲", "乙"))
+    data = {
+        "starts_on": (timezone.localdate() + timedelta(days=7)).isoformat(), "first_slot_at": "09:00", "minutes_each": "20",
+        "place": "县人社局三楼第一会议室", "note": "",
+    }
+
+    result = burst("defense-session", post_all(live_server, [review.admin] * N, reverse("review:defense", args=[review.round.pk]), data))
+
+    sessions = DefenseSession.objects.filter(round=review.round).count()
+    slots = DefenseSlot.objects.filter(session__round=review.round).count()
+    record(request, result, rows=sessions, detail=f" ({slots} slots)")
+    assert (sessions, slots, result.errors) == (1, 2, 0)
+    assert result.unexplained("的现场答辩（2家机构），并已通知各申报机构", "的现场答辩已经安排，未再重复安排") == []
 
 
 def test_department_opinion(live_server, request):
