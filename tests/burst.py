@@ -110,6 +110,7 @@ class Burst:
     name: str
     answers: list[Answer]
     seconds: float
+    peak: int = 0  # the most requests in flight at one moment
 
     @property
     def errors(self) -> int:
@@ -133,12 +134,16 @@ def burst(name: str, requests: list[tuple[Browser, str, str, dict | None]]) -> B
     barrier = threading.Barrier(len(requests))
     raw: list = [None] * len(requests)
 
+    spans: list = [None] * len(requests)
+
     def send(index, browser, method, path, data):
-        barrier.wait()
+        barrier.wait(timeout=60)
+        sent = time.monotonic()
         try:
             raw[index] = browser.request(method, path, data)
         except Exception as error:  # a dropped connection counts as a failure, like a 500
             raw[index] = (599, "", repr(error))
+        spans[index] = (sent, time.monotonic())
 
     started = time.monotonic()
     threads = [threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)]
@@ -147,8 +152,19 @@ def burst(name: str, requests: list[tuple[Browser, str, str, dict | None]]) -> B
     for thread in threads:
         thread.join(timeout=180)
     seconds = time.monotonic() - started
+    raw = [result or (599, "", "no answer in 180 s") for result in raw]
     answers = [browser.landing(*result) for (browser, *_request), result in zip(requests, raw, strict=True)]
-    return Burst(name, answers, seconds)
+    return Burst(name, answers, seconds, _peak(span for span in spans if span))
+
+
+def _peak(spans) -> int:
+    """The most requests open at one moment (each from its sending to its answer)."""
+    events = sorted([(start, 1) for start, _end in spans] + [(end, -1) for _start, end in spans], key=lambda e: (e[0], e[1]))
+    peak = open_now = 0
+    for _moment, change in events:
+        open_now += change
+        peak = max(peak, open_now)
+    return peak
 
 
 def record(request, result: Burst, *, rows: int, detail: str = "") -> None:
@@ -156,6 +172,6 @@ def record(request, result: Burst, *, rows: int, detail: str = "") -> None:
     noun = "row" if rows == 1 else "rows"
     line = (
         f"concurrency {result.name}: {len(result.answers)} requests, {rows} {noun} created{detail}, "
-        f"{result.errors} × HTTP 500 ({result.statuses()}; {result.seconds:.1f} s)"
+        f"{result.errors} × HTTP 500 ({result.statuses()}; {result.peak} in flight at once; {result.seconds:.1f} s)"
     )
     request.config.stash.setdefault(FIGURES, []).append(line)
