@@ -180,8 +180,9 @@ def numbering_lock(region_id: int) -> None:
     """Take turns drawing the next number of a jurisdiction's sequences (索引号, plaque numbers): each is the highest
     taken plus one, so two transactions must not read it at once. Held until the transaction ends.
 
-    Lock order, everywhere: the round, then the announcement, then the programme, then the region, and the audit chain
-    (portal.audit) last; a transaction that took a later lock never waits for an earlier one, so none deadlock.
+    Lock order, everywhere: the round first; then the row the action is about (an announcement, an objection, an
+    application, a shortlist); then the programme; then the region; the audit chain (portal.audit) last. A transaction
+    that holds a later lock never waits for an earlier one, so none deadlock.
     """
     Region.objects.select_for_update(no_key=True).get(pk=region_id)
 
