@@ -11,7 +11,7 @@ from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, 
 from applications.services import count_chars
 from portal.enums import InstitutionKind, RegionLevel
 from portal.forms import IdChoiceField
-from portal.models import Institution, Region, User
+from portal.models import USERNAME_TAKEN, Institution, Region, User
 from portal.validators import format_phone, normalize_phone, normalize_uscc
 
 STATEMENT_MAX_CHARS = 500
@@ -57,7 +57,7 @@ class RegistrationForm(forms.ModelForm):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("该用户名已被使用，请换一个。"))
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean(self):
@@ -285,7 +285,7 @@ class InviteStaffForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("该用户名已被使用，请换一个。"))
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
 

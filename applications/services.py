@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,15 @@ TRANSITIONS: dict[str, set[str]] = {
 
 class TransitionError(Exception):
     """A move the rules do not allow; the message is shown to the user as it is."""
+
+
+class AlreadyExists(TransitionError):
+    """What a create-once action would make exists already (a second click, two people at once): `existing` is it,
+    for the view to open with the message."""
+
+    def __init__(self, message: str, existing):
+        super().__init__(message)
+        self.existing = existing
 
 
 def count_chars(text: str) -> int:
@@ -97,7 +106,7 @@ def application_start(*, round: Round, user: User) -> Application:
         raise TransitionError(_("当前不在该批次的申报时间内。"))
     existing = Application.objects.filter(round=round, institution=institution).first()
     if existing is not None:
-        raise TransitionError(_("本机构已在该批次提交过申报（一个批次只能申报一次）。"))
+        raise _already_applied(existing)
     award = Award.objects.valid().filter(programme=round.programme, institution=institution).first()
     if award is not None:
         raise TransitionError(
@@ -121,8 +130,23 @@ def application_start(*, round: Round, user: User) -> Application:
     )
     application._change_reason = _("创建草稿")
     application._history_user = user
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Started twice at once (a double click, two colleagues): the check above saw nothing, the unique constraint
+        # let one in and held this insert until it committed. Answer with that one.
+        existing = Application.objects.filter(round=round, institution=institution).first()
+        if existing is None:
+            raise
+        raise _already_applied(existing) from None
     return application
+
+
+def _already_applied(existing: Application) -> AlreadyExists:
+    if existing.is_editable:  # the draft a colleague (or the same click a moment earlier) started: open it
+        return AlreadyExists(_("本机构已在该批次创建了申报（一个批次只能申报一次），已为您打开。"), existing)
+    return AlreadyExists(_("本机构已在该批次提交过申报（一个批次只能申报一次）。"), existing)
 
 
 def application_save_draft(*, application: Application, form, answer_forms, priority_formset, actor: User) -> Application:

@@ -346,6 +346,10 @@ class Institution(models.Model):
             self.uscc = normalize_uscc(self.uscc)
 
 
+# The user name is unique (the forms check it case-insensitively; the database has the last word when two ask at once).
+USERNAME_TAKEN = _("该用户名已被使用，请换一个。")
+
+
 class User(AbstractUser):
     """An account. Every account is one person's (no shared accounts); the role decides the home page."""
 

@@ -8,8 +8,9 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -19,7 +20,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, get_users_with_perms
 
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
-from portal.models import Notification, Programme, User
+from portal.models import USERNAME_TAKEN, Institution, Notification, Programme, User
 
 logger = logging.getLogger(__name__)
 
@@ -238,31 +239,50 @@ def institution_register(*, form) -> User:
     """Register an institution (pending verification) and its first staff account from the registration form.
 
     Side effects: one Institution (status pending), one applicant User; the programme admins of the region are
-    told that an institution waits for verification.
+    told that an institution waits for verification. Raises ValidationError (by field) when the code or the user
+    name was registered by a simultaneous request after the form checked them.
     """
-    with transaction.atomic():
-        institution = form.save(commit=False)
-        institution.status = InstitutionStatus.PENDING
-        institution._change_reason = _("机构自行登记")
-        institution.save()
-        data = form.cleaned_data
-        user = User(
-            username=data["username"],
-            full_name=data["full_name"],
-            email=data["email"],
-            role=Role.APPLICANT,
-            institution=institution,
-            must_change_password=False,
-            password_changed_at=timezone.now(),
-        )
-        user.set_password(data["password1"])
-        user.save()
-        notify(
-            users=institution_admins(institution),
-            text=_("新机构登记待核验：%(name)s") % {"name": institution.name},
-            link=f"/staff/institutions/{institution.pk}/",
-        )
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            institution = form.save(commit=False)
+            institution.status = InstitutionStatus.PENDING
+            institution._change_reason = _("机构自行登记")
+            institution.save()
+            user = User(
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                role=Role.APPLICANT,
+                institution=institution,
+                must_change_password=False,
+                password_changed_at=timezone.now(),
+            )
+            user.set_password(data["password1"])
+            user.save()
+            notify(
+                users=institution_admins(institution),
+                text=_("新机构登记待核验：%(name)s") % {"name": institution.name},
+                link=f"/staff/institutions/{institution.pk}/",
+            )
+    except IntegrityError:
+        # The same registration sent twice at once (a double click, a retried request): the form saw neither code nor
+        # name taken, the unique constraints let the first in. Say what is taken now, as the form would have.
+        errors = _taken(username=data["username"], uscc=data["uscc"])
+        if not errors:
+            raise
+        raise ValidationError(errors) from None
     return user
+
+
+def _taken(*, username: str, uscc: str = "") -> dict[str, str]:
+    """The form's messages for a user name or a USCC that exists already."""
+    errors = {}
+    if uscc and Institution.objects.filter(uscc=uscc).exists():
+        errors["uscc"] = Institution._meta.get_field("uscc").error_messages["unique"]
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = USERNAME_TAKEN
+    return errors
 
 
 def institution_admins(institution) -> list[User]:
@@ -293,13 +313,22 @@ def institution_decide(*, institution, actor: User, verified: bool, note: str = 
 
 
 def institution_staff_invite(*, institution, actor: User, username: str, full_name: str, email: str, request) -> User:
-    """Create a staff account of an institution with no usable password and e-mail it a set-password link."""
-    with transaction.atomic():
-        user = User(username=username, full_name=full_name, email=email, role=Role.APPLICANT, institution=institution)
-        user.set_unusable_password()
-        user._change_reason = _("管理员邀请")
-        user._history_user = actor
-        user.save()
+    """Create a staff account of an institution with no usable password and e-mail it a set-password link.
+
+    Raises ValidationError (on the user name) when a simultaneous request took the name after the form checked it.
+    """
+    user = User(username=username, full_name=full_name, email=email, role=Role.APPLICANT, institution=institution)
+    user.set_unusable_password()
+    user._change_reason = _("管理员邀请")
+    user._history_user = actor
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same invitation sent twice at once: one account, one e-mail
+        errors = _taken(username=username)
+        if not errors:
+            raise
+        raise ValidationError(errors) from None
     # The password-reset machinery makes the one-time link; its form would skip a user with no usable password.
     PasswordResetForm().send_mail(
         "registration/invite_subject.txt",

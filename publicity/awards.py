@@ -101,8 +101,26 @@ def announcement_defaults(round: Round, *, today: date | None = None) -> dict:
 
 
 @transaction.atomic
+def announcement_draft_save(*, round: Round, actor: User, **fields) -> Announcement:
+    """Save the round's draft from its page: change the draft the round has, or make its first one.
+
+    The round is locked before the draft is looked up, so the later of two first saves at once changes the draft the
+    first made rather than making a second one.
+    """
+    Round.objects.select_for_update(no_key=True).get(pk=round.pk)
+    return announcement_save(round=round, actor=actor, announcement=round.announcements.order_by("-pk").first(), **fields)
+
+
+@transaction.atomic
 def announcement_save(*, round: Round, actor: User, announcement: Announcement | None = None, **fields) -> Announcement:
-    """Create or edit the draft. The document number must be free in the programme and year."""
+    """Create or edit a draft. The document number must be free in the programme and year.
+
+    The draft is read again under a lock (after the round's), so a save cannot turn a document issued meanwhile back
+    into a draft; a number taken by another round at the same moment is refused like one taken before.
+    """
+    Round.objects.select_for_update(no_key=True).get(pk=round.pk)
+    if announcement is not None:
+        announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
     if announcement is not None and announcement.is_issued:
         raise TransitionError(_("已发布的文件不能修改。"))
     notice = publicity.latest_notice(round)
@@ -113,18 +131,23 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
         setattr(announcement, name, value.strip() if isinstance(value, str) else value)
     announcement.notice = notice
     announcement.issuers = publicity.notice_issuers(round)
-    taken = Announcement.objects.filter(
+    taken = _("文号%(number)s已被本项目使用，请换一个序号。") % {"number": announcement.document_number}
+    same_number = Announcement.objects.filter(
         programme=round.programme,
         doc_prefix=announcement.doc_prefix,
         doc_year=announcement.doc_year,
         doc_serial=announcement.doc_serial,
     ).exclude(pk=announcement.pk)
-    if taken.exists():
-        raise TransitionError(
-            _("文号%(number)s已被本项目使用，请换一个序号。") % {"number": announcement.document_number}
-        )
+    if same_number.exists():
+        raise TransitionError(taken)
     announcement._history_user = actor
-    announcement.save()
+    try:
+        with transaction.atomic():
+            announcement.save()
+    except IntegrityError:  # another round of the programme took the number at the same moment
+        if not same_number.exists():
+            raise
+        raise TransitionError(taken) from None
     return announcement
 
 
@@ -171,7 +194,10 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     Refused while publicity is open, an objection is open, over the quota, or once issued already.
     """
     now = now or timezone.now()
-    locked = Announcement.objects.select_for_update().select_related("round__programme__region").get(pk=announcement.pk)
+    Round.objects.select_for_update(no_key=True).get(pk=announcement.round_id)  # no notice is published meanwhile
+    locked = (
+        Announcement.objects.select_for_update(of=("self",)).select_related("round__programme__region").get(pk=announcement.pk)
+    )
     if locked.is_issued:
         raise TransitionError(_("该文件已发布。"))
     reasons = announcement_blockers(locked, now)
@@ -179,6 +205,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         raise TransitionError(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
     programme = locked.round.programme
     entries = announced_entries(locked.round)
+    publicity.numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
     awards = []
     for entry in entries:
         if Award.objects.filter(programme=programme, institution=entry.institution_id).exists():
@@ -206,10 +233,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     locked._history_date = now
     locked.save()
     locked.digest = locked.content_digest()
-    try:
-        locked.save(update_fields=["digest"])
-    except IntegrityError as error:  # pragma: no cover - the unique number was taken between check and save
-        raise TransitionError(_("文号已被使用。")) from error
+    locked.save(update_fields=["digest"])
     audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
           detail=f"announce {locked.document_number}: {len(awards)} awards")
     for award in awards:

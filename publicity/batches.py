@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
 from publicity.enums import BatchStatus
@@ -44,9 +44,25 @@ def batch_awards(batch: PlaqueBatch):
     return awards.select_related("programme__region", "announcement", "institution").order_by("plaque_number")
 
 
+@transaction.atomic
 def batch_start(*, actor: User, announcement: Announcement | None = None, region: Region | None = None,
                 year: int | None = None) -> PlaqueBatch:
-    """Queue a batch for an announcement, or for a jurisdiction's year. Refused when there is nothing to render."""
+    """Queue a batch for an announcement, or for a jurisdiction's year. Refused when there is nothing to render.
+
+    While a batch of the same scope is queued or running, it is the answer (AlreadyExists): a second click, or two
+    admins at once, must not render every plaque twice. The scope's row (the announcement, or the region) is locked
+    first so that two requests at once cannot both find none. Side effects: the batch row, an audit record, the
+    chunks queued after the commit.
+    """
+    if announcement is not None:
+        Announcement.objects.select_for_update(no_key=True).get(pk=announcement.pk)
+        same_scope = PlaqueBatch.objects.filter(announcement=announcement)
+    else:
+        Region.objects.select_for_update(no_key=True).get(pk=region.pk)
+        same_scope = PlaqueBatch.objects.filter(announcement=None, region=region, year=year)
+    running = same_scope.filter(status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING)).order_by("-created_at").first()
+    if running is not None:
+        raise AlreadyExists(_("这些奖牌正在批量生成，已为您打开其进度。"), running)
     batch = PlaqueBatch(announcement=announcement, region=region, year=year, created_by=actor)
     ids = list(batch_awards(batch).values_list("pk", flat=True))
     if not ids:

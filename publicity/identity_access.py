@@ -54,11 +54,14 @@ def identity_access_request(
     Side effects: one IdentityAccessRequest; an audit record; the security administrators are notified. `now` dates
     the request (the demo's past records).
     """
-    from publicity.services import handler_choices
+    from publicity.services import handler_choices, objection_locked
 
     reason = reason.strip()
     if not reason:
         raise TransitionError(_("申请查看异议人身份须说明理由。"))
+    # Locked as objection_assign locks it (its round, then the objection; the request and the audit chain after):
+    # simultaneous requests and assignments then queue instead of deadlocking.
+    objection = objection_locked(objection)
     if objection.identity_purged_at:
         raise TransitionError(_("异议人身份信息已按保存期限清除，无需再申请。"))
     if not handler_choices(objection.notice.round.programme).filter(pk=grantee.pk).exists():

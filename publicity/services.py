@@ -23,7 +23,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 from applications.services import TransitionError
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
-from portal.models import Round, User
+from portal.models import Region, Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.validators import cn_date, format_phone
@@ -177,10 +177,22 @@ def latest_notice(round: Round) -> PublicityNotice | None:
     return round.notices.order_by("-published_at", "-pk").first()
 
 
+def numbering_lock(region_id: int) -> None:
+    """Take turns drawing the next number of a jurisdiction's sequences (索引号, plaque numbers): each is the highest
+    taken plus one, so two transactions must not read it at once. Held until the transaction ends.
+
+    Lock order, everywhere: the round first; then the row the action is about (an announcement, an objection, an
+    application, a shortlist); then the programme; then the region; the audit chain (portal.audit) last. A transaction
+    that holds a later lock never waits for an earlier one, so none deadlock.
+    """
+    Region.objects.select_for_update(no_key=True).get(pk=region_id)
+
+
 def _index_number(round: Round, year: int) -> str:
     """索引号: the jurisdiction's code, the year and a sequence, e.g. 370322-2026-0003."""
     from publicity.models import Announcement
 
+    numbering_lock(round.programme.region_id)
     prefix = f"{round.programme.region.code}-{year}-"
     taken = [
         *PublicityNotice.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True),
@@ -223,7 +235,7 @@ def notice_publish(
     Refused without a shortlist, a second time for the same list, or when the calendar does not know the period.
     """
     now = now or timezone.now()
-    round = Round.objects.select_for_update().select_related("programme__region").get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=round.pk)
     if replaces is None:
         if round.notices.exists():
             raise TransitionError(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
@@ -492,8 +504,13 @@ def handler_choices(programme):
     )
 
 
-def _locked(objection: Objection) -> Objection:
-    return Objection.objects.select_for_update().select_related("notice__round__programme", "entry").get(pk=objection.pk)
+def objection_locked(objection: Objection) -> Objection:
+    """The objection, locked after its round (the lock order at numbering_lock): handling waits for a notice being
+    published on the round, and the other way round, so an adjusted list never misses a disqualification."""
+    round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
+    Round.objects.select_for_update(no_key=True).get(pk=round_id)
+    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
+    return objections.get(pk=objection.pk)
 
 
 @transaction.atomic
@@ -513,7 +530,7 @@ def objection_assign(
     objector's identity (decided by a security administrator); audits both; notifies the handler. `now` dates the step (its history too), for the demo's past records.
     """
     now = now or timezone.now()
-    locked = _locked(objection)
+    locked = objection_locked(objection)
     if locked.is_closed:
         raise TransitionError(_("异议已办结，不能再交办。"))
     if not handler_choices(locked.notice.round.programme).filter(pk=handler.pk).exists():
@@ -592,7 +609,7 @@ def objection_decide(
     Side effects: history and audit; the reply goes to the objector by e-mail and the SMS hook after the commit
     (the private link always shows it); the admins and, when upheld, the institution are told.
     """
-    locked = _locked(objection)
+    locked = objection_locked(objection)
     if locked.status != ObjectionStatus.VERIFYING:
         raise TransitionError(_("只有核查中的异议才能办结（当前：%(status)s）。") % {"status": locked.get_status_display()})
     if not (findings.strip() and reply.strip()):

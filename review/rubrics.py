@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from portal.models import Programme
 from review.enums import CriterionKind
 from review.models import Criterion, Rubric
 
@@ -31,7 +32,11 @@ BONUS = [
 
 @transaction.atomic
 def rubric_install_default(programme) -> Rubric:
-    """The programme's rubric, creating the default county one (7 gates, 3 scored criteria = 100, bonus ≤ 10)."""
+    """The programme's rubric, creating the default county one (7 gates, 3 scored criteria = 100, bonus ≤ 10).
+
+    The programme row is locked before looking, so two first visits of the plan page at once install one rubric.
+    """
+    Programme.objects.select_for_update(no_key=True).filter(pk=programme.pk).first()
     rubric = Rubric.objects.filter(programme=programme).first()
     if rubric is not None:
         return rubric

@@ -89,3 +89,14 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The figures of the concurrency tests (tests/test_concurrency.py), one line per endpoint, without -s."""
+    from tests.burst import FIGURES
+
+    lines = config.stash.get(FIGURES, [])
+    if lines:
+        terminalreporter.write_sep("-", "concurrent create-once requests")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications import selectors, services
 from applications.forms import ApplicationForm, AttachmentUploadForm, ConditionAnswerForm, PriorityItemFormSet
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from applications.uploads import UploadLimits, human_size
 from portal.enums import Role
 from portal.models import Round
@@ -56,6 +56,10 @@ def start(request, round_pk: int):
     round = get_object_or_404(Round, pk=round_pk)
     try:
         application = services.application_start(round=round, user=request.user)
+    except AlreadyExists as error:  # opened rather than refused: a second click lands on the draft the first made
+        messages.info(request, str(error))
+        existing = error.existing
+        return redirect("applications:edit", pk=existing.pk) if existing.is_editable else redirect(existing)
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("applications:call", pk=round.pk)

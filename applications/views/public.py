@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,12 @@ def register(request):
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.institution_register(form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("登记成功。管理员核验机构信息后您将收到通知，届时即可申报。"))
-        return redirect("home")
+        try:
+            user = services.institution_register(form=form)
+        except ValidationError as error:  # registered a moment ago by the same form sent twice
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("登记成功。管理员核验机构信息后您将收到通知，届时即可申报。"))
+            return redirect("home")
     return render(request, "applications/register.html", {"form": form})

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -183,9 +183,13 @@ def institution_detail(request, pk: int):
     institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
     invite_form = InviteStaffForm(request.POST or None)
     if request.method == "POST" and invite_form.is_valid():
-        portal_services.institution_staff_invite(institution=institution, actor=request.user, request=request, **invite_form.cleaned_data)
-        messages.success(request, _("已创建账号，并向 %(email)s 发送了设置密码的链接。") % {"email": invite_form.cleaned_data["email"]})
-        return redirect("applications:institution", pk=institution.pk)
+        try:
+            portal_services.institution_staff_invite(institution=institution, actor=request.user, request=request, **invite_form.cleaned_data)
+        except ValidationError as error:  # the same invitation sent twice at once
+            invite_form.add_error(None, error)
+        else:
+            messages.success(request, _("已创建账号，并向 %(email)s 发送了设置密码的链接。") % {"email": invite_form.cleaned_data["email"]})
+            return redirect("applications:institution", pk=institution.pk)
     context = {
         "institution": institution,
         "staff": institution.staff.order_by("-is_active", "username"),

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.selectors import managed_programmes, managed_round_or_404
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from portal.enums import Role
 from portal.models import Region
 from portal.pagination import paginate
@@ -132,15 +132,13 @@ def round_announcement(request, round_pk: int):
         form = AnnouncementForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                announcement = award_services.announcement_save(
-                    round=round, actor=request.user, announcement=announcement, **form.cleaned_data
-                )
+                announcement = award_services.announcement_draft_save(round=round, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("草稿已保存：%(number)s。") % {"number": announcement.document_number})
                 return redirect("publicity:announcement", round_pk=round.pk)
             except TransitionError as error:
                 form.add_error(None, str(error))
-    elif request.method == "POST":
-        raise PermissionDenied
+    elif request.method == "POST":  # issued meanwhile
+        raise PermissionDenied(_("本批次的公布文件已发布，不能再修改。"))
     context = {
         "round": round,
         "announcement": announcement,
@@ -186,6 +184,9 @@ def batch_start(request, pk: int):
     announcement = _managed_announcement(request.user, pk)
     try:
         batch = batches.batch_start(actor=request.user, announcement=announcement)
+    except AlreadyExists as error:
+        messages.info(request, str(error))
+        return redirect("publicity:batch", pk=error.existing.pk)
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("publicity:announcement", round_pk=announcement.round_id)
@@ -208,6 +209,9 @@ def batch_region(request):
         try:
             batch = batches.batch_start(actor=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"])
             return redirect("publicity:batch", pk=batch.pk)
+        except AlreadyExists as error:
+            messages.info(request, str(error))
+            return redirect("publicity:batch", pk=error.existing.pk)
         except TransitionError as error:
             form.add_error(None, str(error))
     recent = PlaqueBatch.objects.select_related("announcement", "region")
@@ -265,7 +269,9 @@ def award_revoke(request, pk: int):
     award = get_object_or_404(Award.objects.select_related("programme", "announcement"), pk=pk)
     if not _manages(request.user, award.programme):
         raise Http404
-    if award.revoked_at:
+    if award.revoked_at:  # a revocation posted again (a second click) lands on the one published
+        if request.method == "POST":
+            messages.info(request, _("该奖牌已撤销。"))
         return redirect(award.revocation.get_absolute_url())
     form = RevokeForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -49,8 +49,8 @@ def round_publicity(request, round_pk: int):
             else:
                 messages.success(request, _("公示已发布：%(period)s。") % {"period": notice.period_label})
                 return redirect("publicity:round", round_pk=round.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
+    elif request.method == "POST":  # published meanwhile (a second click), or nothing to adjust
+        raise PermissionDenied(_("本批次已发布公示，当前没有需要发布的名单；有机构被取消资格时，可在此发布调整后名单。"))
     shortlist = getattr(round, "shortlist", None)
     preview = None
     if can_publish:

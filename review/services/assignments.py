@@ -6,7 +6,7 @@ conflict recuses at once (access removed, files included) and asks the admin to 
 
 from collections import Counter
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +58,10 @@ def assignments_propose(*, round: Round, actor: User) -> list[str]:
     Picks, for each gap, the reviewer of that department with the fewest assignments in the round (workload
     balance), skipping anyone with a conflict flag or already assigned. Side effects: PROPOSED assignments (the
     admin adjusts, then confirms). Returns the gaps it could not fill, as sentences.
+
+    The round is locked first: a second proposal at the same moment waits, then finds the gaps filled.
     """
+    Round.objects.select_for_update(no_key=True).get(pk=round.pk)
     plan = round.review_plan
     programme_departments = [pd.department for pd in round.programme.programme_departments.select_related("department")]
     load = Counter(
@@ -100,11 +103,18 @@ def assignment_create(*, application: Application, reviewer: User, actor: User, 
     flags = conflict_flags(reviewer=reviewer, application=application)
     if flags and not override:
         raise TransitionError(_("可能存在利益冲突：") + "".join(flags) + _("如确认仍要分配，请勾选“已核实，仍然分配”。"))
+    assigned = TransitionError(_("该专家已分配过这份申报（包括已回避的）。"))
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
-        raise TransitionError(_("该专家已分配过这份申报（包括已回避的）。"))
+        raise assigned
     assignment = ReviewAssignment(application=application, reviewer=reviewer, department=reviewer.department, created_by=actor)
     assignment._change_reason = _("管理员分配") + ("；" + "".join(flags) if flags else "")
-    assignment.save()
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError:  # the same assignment added twice at once: the unique constraint let the first in
+        if not ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
+            raise
+        raise assigned from None
     return assignment
 
 
@@ -118,8 +128,12 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
 @transaction.atomic
 def assignments_confirm(*, round: Round, actor: User) -> int:
     """Confirm all proposed assignments of the round and tell each reviewer. Returns how many were confirmed."""
+    # The proposals only (not the applications the filter joins), in one order: a second confirmation at the same
+    # moment waits on the first row, then finds none still proposed.
     proposed = list(
-        ReviewAssignment.objects.select_for_update().filter(application__round=round, status=AssignmentStatus.PROPOSED)
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .filter(application__round=round, status=AssignmentStatus.PROPOSED)
+        .order_by("pk")
     )
     now = timezone.now()
     for assignment in proposed:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from applications.uploads import IMAGE_TYPES, UploadLimits, inspect_upload
 from portal.models import Round, User
 from portal.services import notify
@@ -21,8 +21,16 @@ STAGE_LIMITS = UploadLimits(max_file_bytes=20 * 1024 * 1024, max_total_bytes=200
 def defense_session_create(*, round: Round, actor: User, starts_on, first_slot_at, minutes_each: int, place: str, note: str = "") -> DefenseSession:
     """Schedule a defense session with every accepted application in turn, and tell each institution its slot.
 
-    Refused when there is nobody to schedule, or when the slots would not fit in the day.
+    Refused when there is nobody to schedule, or when the slots would not fit in the day. A session of the round on
+    the same day at the same place is the answer (AlreadyExists) rather than a second one scheduling everyone again:
+    the round is locked first, so the same form sent twice at once schedules once.
     """
+    Round.objects.select_for_update(no_key=True).get(pk=round.pk)
+    same = DefenseSession.objects.filter(round=round, starts_on=starts_on, place=place.strip()).first()
+    if same is not None:
+        raise AlreadyExists(
+            _("%(date)s在%(place)s的现场答辩已经安排，未再重复安排。") % {"date": cn_date(starts_on), "place": same.place}, same
+        )
     applications = list(accepted_applications(round).order_by("submitted_at", "pk"))
     if not applications:
         raise TransitionError(_("本批次还没有已受理的申报，无需安排答辩。"))
@@ -34,7 +42,7 @@ def defense_session_create(*, round: Round, actor: User, starts_on, first_slot_a
             _("%(count)d家机构、每家%(minutes)d分钟，当天排不下，请提前开始时间或缩短时长。")
             % {"count": len(applications), "minutes": minutes_each}
         )
-    session = DefenseSession(round=round, starts_on=starts_on, place=place, note=note)
+    session = DefenseSession(round=round, starts_on=starts_on, place=place.strip(), note=note)
     session._change_reason = _("安排现场答辩")
     session.save()
     for order, application in enumerate(applications, start=1):

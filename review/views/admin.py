@@ -15,7 +15,7 @@ from review.forms import AssignmentAddForm, ReasonForm, ReviewPlanForm
 from review.models import ReviewAssignment, ReviewPlan, ScoreSheet
 from review.rubrics import rubric_install_default
 from review.services import assignments as assignment_services
-from review.services import results, sheets
+from review.services import plans, results, sheets
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 
@@ -34,11 +34,7 @@ def plan(request, round_pk: int):
     initial = {"methods": [ReviewMethod.WRITTEN], "scoring_opens_at": timezone.localtime(), "scoring_closes_at": timezone.localtime() + timezone.timedelta(days=14)}
     form = ReviewPlanForm(request.POST or None, instance=instance, initial=None if instance else initial)
     if request.method == "POST" and form.is_valid():
-        review_plan = form.save(commit=False)
-        review_plan.round = round
-        review_plan.rubric = rubric_install_default(round.programme) if instance is None else instance.rubric
-        review_plan._change_reason = _("保存评审方案")
-        review_plan.save()
+        plans.plan_save(round=round, actor=request.user, **form.cleaned_data)
         messages.success(request, _("评审方案已保存。"))
         return redirect("review:assignments", round_pk=round.pk)
     rubric = instance.rubric if instance else rubric_install_default(round.programme)
@@ -93,7 +89,10 @@ def assignments_propose(request, round_pk: int):
 def assignments_confirm(request, round_pk: int):
     round = managed_round_or_404(request.user, round_pk)
     count = assignment_services.assignments_confirm(round=round, actor=request.user)
-    messages.success(request, _("已确认%(count)d项分配，并已通知评审专家。") % {"count": count})
+    if count:
+        messages.success(request, _("已确认%(count)d项分配，并已通知评审专家。") % {"count": count})
+    else:  # confirmed a moment ago (a second click, another admin), or nothing proposed
+        messages.info(request, _("没有待确认的分配。"))
     return redirect("review:assignments", round_pk=round.pk)
 
 

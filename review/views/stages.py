@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.selectors import managed_round_or_404, user_manages
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from portal.enums import Role
 from portal.permissions import role_required
 from review.enums import AssignmentStatus, ReviewMethod
@@ -52,6 +52,9 @@ def defense(request, round_pk: int):
     elif request.method == "POST" and form.is_valid():
         try:
             session = defense_session_create(round=round, actor=request.user, **form.cleaned_data)
+        except AlreadyExists as error:  # the same form sent twice
+            messages.info(request, str(error))
+            return redirect("review:defense", round_pk=round.pk)
         except TransitionError as error:
             messages.error(request, str(error))
         else:

@@ -4,6 +4,7 @@ import html
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from applications import services
 from applications.conditions import conditions_install_default
 from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose, ConditionSection, SelfCheck
+from applications.forms import RegistrationForm
 from applications.models import Application, Condition
 from applications.uploads import MB
 from portal import services as portal_services
@@ -250,6 +252,23 @@ def test_register_duplicate_uscc_is_refused(client):
     assert not User.objects.filter(username="luzhong_hr").exists()
 
 
+def test_register_sent_twice_at_once_names_what_the_first_took():
+    """Both passed the form's checks before either was saved (a double click): the second is told, not a 500."""
+    data = registration_data()
+    first, second = RegistrationForm(data), RegistrationForm(data)
+    assert first.is_valid() and second.is_valid()
+    portal_services.institution_register(form=first)
+
+    with pytest.raises(ValidationError) as refused:
+        portal_services.institution_register(form=second)
+
+    assert refused.value.message_dict == {
+        "uscc": ["该统一社会信用代码已登记。如需加入该机构，请联系管理员。"],
+        "username": ["该用户名已被使用，请换一个。"],
+    }
+    assert (Institution.objects.filter(uscc=data["uscc"]).count(), User.objects.filter(username="luzhong_hr").count()) == (1, 1)
+
+
 def test_register_mismatched_passwords_are_refused(client):
     response = client.post(reverse("applications:register"), registration_data(password2="Other-pass-2026"))
 
@@ -279,6 +298,28 @@ def test_start_creates_a_draft_and_opens_the_form(login):
     assert (response.status_code, response["Location"]) == (302, edit_url(application))
     assert application.status == S.DRAFT
     assert messages_of(response) == ["已创建申报草稿。可随时保存，提交前请完整填写。"]
+
+
+def test_start_again_opens_the_draft_a_colleague_started(login):
+    draft = ApplicationFactory()
+    client = login(ApplicantFactory(institution=draft.institution))
+
+    response = client.post(reverse("applications:start", args=[draft.round.pk]))
+
+    assert (response.status_code, response["Location"]) == (302, edit_url(draft))
+    assert messages_of(response) == ["本机构已在该批次创建了申报（一个批次只能申报一次），已为您打开。"]
+    assert Application.objects.count() == 1
+
+
+def test_start_again_after_submitting_shows_the_application(login):
+    submitted = ApplicationFactory(status=S.SUBMITTED)
+    client = login(submitted.created_by)
+
+    response = client.post(reverse("applications:start", args=[submitted.round.pk]))
+
+    assert (response.status_code, response["Location"]) == (302, submitted.get_absolute_url())
+    assert messages_of(response) == ["本机构已在该批次提交过申报（一个批次只能申报一次）。"]
+    assert Application.objects.count() == 1
 
 
 def test_start_refused_for_an_awarded_institution_explains_on_the_call_page(login):

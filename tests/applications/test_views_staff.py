@@ -13,9 +13,10 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -772,6 +773,20 @@ def test_invite_staff_with_a_taken_username_is_refused(login, jurisdiction):
     assert response.status_code == 200
     assert response.context["invite_form"].errors["username"] == ["该用户名已被使用，请换一个。"]
     assert mail.outbox == []
+
+
+def test_invite_staff_sent_twice_at_once_makes_one_account():
+    """The second of two invitations that both passed the form's check is refused by name, with no second e-mail."""
+    institution = InstitutionFactory()
+    admin = UserFactory()
+    values = {"username": "new_staff", "full_name": "吴经办", "email": "wu@example.cn", "request": RequestFactory().post("/")}
+    portal_services.institution_staff_invite(institution=institution, actor=admin, **values)
+
+    with pytest.raises(ValidationError) as refused:
+        portal_services.institution_staff_invite(institution=institution, actor=admin, **values)
+
+    assert refused.value.message_dict == {"username": ["该用户名已被使用，请换一个。"]}
+    assert (User.objects.filter(username="new_staff").count(), len(mail.outbox)) == (1, 1)
 
 
 def test_invite_staff_outside_the_jurisdiction_is_404(login, jurisdiction):

@@ -182,7 +182,9 @@ def test_admin_publishes_from_the_round_page(login, time_machine):
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "公示已发布：公示时间：9月28日至10月9日（5个工作日）。"
     ]
-    assert client.post(url, {"title": "再发一次"}).status_code == 403
+    again = client.post(url, {"title": "再发一次"})
+    assert again.status_code == 403
+    assert "本批次已发布公示，当前没有需要发布的名单；有机构被取消资格时，可在此发布调整后名单。" in visible_text(again)
 
 
 def test_written_on_after_today_is_refused(login, time_machine):

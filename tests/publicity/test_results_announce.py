@@ -101,6 +101,17 @@ def test_a_taken_number_is_refused_in_the_programme_and_year_only(closed):
     assert Announcement.objects.filter(doc_serial=12).count() == 3
 
 
+def test_the_rounds_draft_saved_twice_as_if_first_stays_one_draft(closed):
+    """The page's save, sent twice at once: the later one (it waited on the round) changes the draft the first made."""
+    values = award_services.announcement_defaults(closed.round, today=ISSUED_ON)
+
+    first = award_services.announcement_draft_save(round=closed.round, actor=closed.admin, **values)
+    second = award_services.announcement_draft_save(round=closed.round, actor=closed.admin, **{**values, "title": "第二次保存的标题"})
+
+    assert second.pk == first.pk
+    assert list(Announcement.objects.filter(round=closed.round).values_list("title", flat=True)) == ["第二次保存的标题"]
+
+
 def test_a_draft_needs_a_notice(time_machine):
     time_machine.move_to(ISSUED_AT, tick=False)
     listed = listed_round(names=("甲",))
@@ -120,6 +131,19 @@ def test_an_issued_announcement_cannot_be_edited(closed):
     assert message == "已发布的文件不能修改。"
     announcement.refresh_from_db()
     assert announcement.title == "关于公布2026年度县级就业服务质量标杆机构名单的通知"
+
+
+def test_a_draft_read_before_the_issue_cannot_undo_it(closed):
+    """The page read the draft, then the document was issued before its save arrived."""
+    stale = draft(closed)
+    award_services.announcement_issue(announcement=Announcement.objects.get(pk=stale.pk), actor=closed.admin, now=ISSUED_AT)
+
+    message = refusal(
+        lambda: award_services.announcement_save(round=closed.round, actor=closed.admin, announcement=stale, title="迟到的修改")
+    )
+
+    assert message == "已发布的文件不能修改。"
+    assert Announcement.objects.get(pk=stale.pk).status == AnnouncementStatus.ISSUED
 
 
 # --- what blocks issuing ------------------------------------------------------------------------------------
@@ -373,4 +397,5 @@ def test_the_draft_cannot_be_posted_once_issued(login, closed):
     response = login(closed.admin).post(reverse("publicity:announcement", args=[closed.round.pk]), form_data())
 
     assert response.status_code == 403
+    assert "本批次的公布文件已发布，不能再修改。" in visible_text(response)
     assert Announcement.objects.get().doc_serial == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from applications.services import TransitionError
+from applications.services import AlreadyExists, TransitionError
 from portal.enums import AuditEvent, Level, RegionLevel
 from portal.models import AuditRecord
 from portal.services import programme_admin_grant
@@ -23,7 +23,7 @@ from publicity.enums import BatchStatus
 from publicity.models import Award, PlaqueBatch
 from tests.applications.factories import AwardFactory
 from tests.factories import ApplicantFactory, ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
-from tests.portal.helpers import text, visible_text
+from tests.portal.helpers import messages_of, text, visible_text
 from tests.publicity.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +120,25 @@ def test_batch_start_queues_one_task_per_chunk_after_the_commit(listed, queue, d
     )
     record = AuditRecord.objects.get(event=AuditEvent.EXPORT, object_type="publicity.plaquebatch")
     assert (record.user_id, record.detail) == (listed.admin.pk, "plaque batch of 3")
+
+
+def test_a_second_start_while_the_batch_is_queued_answers_with_it(listed, queue):
+    first = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
+
+    with pytest.raises(AlreadyExists, match="这些奖牌正在批量生成，已为您打开其进度。") as existing:
+        batch_start(actor=SystemAdminFactory(), announcement=listed.extra["announcement"])
+
+    assert existing.value.existing == first
+    assert PlaqueBatch.objects.count() == 1
+
+
+def test_a_finished_batch_does_not_stop_a_new_one(listed, queue, django_capture_on_commit_callbacks):
+    finished = start(listed, queue, django_capture_on_commit_callbacks)
+
+    again = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
+
+    assert finished.status == BatchStatus.DONE
+    assert again.pk != finished.pk and again.status == BatchStatus.QUEUED
 
 
 def test_the_default_chunk_is_fifty():
@@ -338,6 +357,18 @@ def test_admin_starts_a_batch_from_the_round_page(login, listed, queue):
     batch = PlaqueBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("publicity:batch", args=[batch.pk])
     assert (batch.announcement, batch.total, batch.created_by) == (listed.extra["announcement"], 3, listed.admin)
+
+
+def test_starting_again_from_the_round_page_opens_the_queued_batch(login, listed, queue):
+    client = login(listed.admin)
+    url = reverse("publicity:batch_start", args=[listed.extra["announcement"].pk])
+    client.post(url)
+
+    response = client.post(url)
+
+    batch = PlaqueBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("publicity:batch", args=[batch.pk])
+    assert messages_of(response) == ["这些奖牌正在批量生成，已为您打开其进度。"]
 
 
 def test_batch_pages_are_404_for_another_programmes_admin(login, listed, queue, django_capture_on_commit_callbacks):

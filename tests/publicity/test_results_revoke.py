@@ -16,7 +16,7 @@ from publicity.models import Award, Revocation, RevocationEvidence
 from review.services.results import period_remaining
 from tests.applications.factories import PDF
 from tests.factories import ApplicantFactory, ReviewerFactory
-from tests.portal.helpers import refusal, text, visible_text
+from tests.portal.helpers import queued_messages, refusal, text, visible_text
 from tests.publicity.publicity_builders import at, pdf
 from tests.publicity.results_builders import ISSUED_AT, announced, applicant_of, award_of, revoke
 
@@ -212,6 +212,20 @@ def test_admin_revokes_through_the_form(login, listed):
     assert (revocation.ground, revocation.document_number) == (RevocationGround.VIOLATION, "县人社局字〔2026〕31号")
     assert revocation.evidence.get().original_name == "处罚决定书.pdf"
     assert again.status_code == 302 and again["Location"] == revocation.get_absolute_url()
+
+
+def test_revoking_again_opens_the_published_revocation(login, listed):
+    award = award_of(listed)
+    url = reverse("publicity:award_revoke", args=[award.pk])
+    client = login(listed.admin)
+    client.post(url, form_data())
+
+    again = client.post(url, form_data(document_number="县人社局字〔2026〕32号"))
+
+    revocation = Revocation.objects.get(award=award)
+    assert again.status_code == 302 and again["Location"] == revocation.get_absolute_url()
+    assert queued_messages(again) == ["该奖牌已撤销。"]
+    assert revocation.document_number == "县人社局字〔2026〕31号"
 
 
 @pytest.mark.parametrize(

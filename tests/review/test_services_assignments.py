@@ -55,6 +55,17 @@ def test_propose_fills_each_department_and_spreads_the_work():
     assert set(ReviewAssignment.objects.values_list("status", "created_by")) == {(AssignmentStatus.PROPOSED, review.admin.pk)}
 
 
+def test_propose_again_adds_nothing_once_the_gaps_are_filled():
+    """What a second proposal sent at the same moment finds once the first has committed (it waits on the round)."""
+    review = build_review(labels=("甲", "乙"), reviewers_each=2, per_department=1)
+    services.assignments_propose(round=review.round, actor=review.admin)
+
+    gaps = services.assignments_propose(round=review.round, actor=review.admin)
+
+    assert gaps == []
+    assert ReviewAssignment.objects.filter(application__round=review.round).count() == 6
+
+
 def test_propose_takes_reviewers_per_department_from_each_department():
     review = build_review(labels=("甲",), reviewers_each=3, per_department=2)
 

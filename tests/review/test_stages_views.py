@@ -146,6 +146,33 @@ def test_defense_create_schedules_accepted_applications_in_order_and_notifies_ea
     ]
 
 
+def test_defense_create_sent_again_opens_the_session_scheduled(stage, login):
+    client = login(stage["admin"])
+    url = reverse("review:defense", args=[stage["round"].pk])
+    client.post(url, session_form())
+    client.cookies.pop("messages", None)  # shown on the page the first post led to
+
+    again = client.post(url, session_form(first_slot_at="10:00"))
+
+    session = DefenseSession.objects.get()
+    assert (again.status_code, again["Location"]) == (302, url)
+    on = session.starts_on
+    assert messages_of(again) == [f"{on.year}年{on.month}月{on.day}日在县人社局三楼第一会议室的现场答辩已经安排，未再重复安排。"]
+    assert session.slots.count() == 3
+    assert Notification.objects.filter(user__institution__isnull=False).count() == 3
+
+
+def test_defense_sessions_on_other_days_are_scheduled(stage):
+    first = a_session(stage)
+
+    second = defense_session_create(
+        round=stage["round"], actor=stage["admin"], starts_on=first.starts_on + timedelta(days=1),
+        first_slot_at=time(9, 0), minutes_each=20, place=first.place,
+    )
+
+    assert DefenseSession.objects.count() == 2 and second.pk != first.pk
+
+
 def test_defense_create_refuses_schedule_past_midnight(stage, login):
     client = login(stage["admin"])
 

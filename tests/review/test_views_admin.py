@@ -3,15 +3,18 @@
 Anonymous visitors and other programmes' admins are refused on every one of these URLs in test_review_access_sweep.py.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import Notification
 from review.enums import AssignmentStatus, SheetStatus
-from review.models import ReviewAssignment, ReviewPlan, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
+from review.models import ReviewAssignment, ReviewPlan, Rubric, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
 from review.services import assignments as assignment_services
+from review.services import plans
 from tests.factories import DepartmentFactory, ReviewerFactory
 from tests.portal.helpers import messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submit, submitted_sheet
@@ -75,6 +78,19 @@ def test_plan_page_refuses_a_bad_plan(login, data, error):
     assert not ReviewPlan.objects.exists()
 
 
+def test_plan_saved_twice_as_if_first_keeps_one_plan_and_one_rubric():
+    """Two first saves at once both found no plan: the later one changes the plan the first made."""
+    review = build_review(labels=("甲",), plan=False)
+    window = {"scoring_opens_at": timezone.now(), "scoring_closes_at": timezone.now() + timedelta(days=14)}
+
+    first = plans.plan_save(round=review.round, actor=review.admin, methods=["written"], reviewers_per_department=1, **window)
+    second = plans.plan_save(round=review.round, actor=review.admin, methods=["written", "field"], reviewers_per_department=2, **window)
+
+    assert second.pk == first.pk
+    assert (ReviewPlan.objects.filter(round=review.round).count(), Rubric.objects.filter(programme=review.programme).count()) == (1, 1)
+    assert (second.methods, second.reviewers_per_department) == (["written", "field"], 2)
+
+
 def test_assignments_page_without_a_plan_sends_to_the_plan(login):
     review = build_review(labels=("甲",), plan=False)
 
@@ -135,6 +151,18 @@ def test_add_a_flagged_reviewer_needs_the_override(login):
     assert refused == ["可能存在利益冲突：该专家在申报机构工作。如确认仍要分配，请勾选“已核实，仍然分配”。"]
     assert added == ["已添加分配（待确认）。"]
     assert list(ReviewAssignment.objects.values_list("reviewer", "status")) == [(reviewer.pk, AssignmentStatus.PROPOSED)]
+
+
+def test_confirm_again_says_nothing_is_left_to_confirm(login):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    assignment_services.assignments_propose(round=review.round, actor=review.admin)
+    client = login(review.admin)
+    messages_of(client.post(url("assignments_confirm", review)))
+
+    again = messages_of(client.post(url("assignments_confirm", review)))
+
+    assert again == ["没有待确认的分配。"]
+    assert Notification.objects.filter(text__startswith="您有").count() == 3  # one per reviewer, from the first
 
 
 def test_add_a_reviewer_of_a_department_outside_the_programme_is_refused(login):
