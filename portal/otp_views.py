@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import second_factor
@@ -19,7 +19,7 @@ from portal.pagination import paginate
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("验证码"),
+        label=pgettext_lazy("second factor", "验证码"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         help_text=gettext_lazy("验证器（手机上的身份验证器应用）显示的6位数字；手机不在身边时可输入一个恢复码。"),
