@@ -137,6 +137,21 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         return self.request("POST", form.action, body, headers)
 
+    def second_factor(self, hex_key: str) -> Reply:
+        """Give the current code of the authenticator app holding `hex_key` (django-otp's TOTP: 6 digits, 30 s)."""
+        import time
+
+        from django_otp.oath import TOTP
+
+        path = "/accounts/second-factor/verify/"
+        _page, form = self.form(path, action=path)
+        if form is None:
+            return _page
+        totp = TOTP(bytes.fromhex(hex_key))
+        totp.time = time.time()
+        form.set("code", f"{totp.token():06d}")
+        return self.submit(form)
+
     def sign_in(self, username: str, password: str) -> Reply:
         _page, form = self.form("/accounts/login/")
         if form is None:

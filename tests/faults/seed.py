@@ -16,6 +16,7 @@ def seed(applicants: int, awards: int) -> dict:
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from portal import services as portal_services
     from portal.models import User
@@ -43,6 +44,8 @@ def seed(applicants: int, awards: int) -> dict:
     programme = ProgrammeFactory()
     batch_admin = UserFactory(username="fault-batch-admin")
     portal_services.programme_admin_grant(programme=programme, user=batch_admin)
+    # A programme admin signs in with a second factor: an authenticator app whose key the test holds.
+    totp = TOTPDevice.objects.create(user=batch_admin, name="totp", confirmed=True)
     plaques = [AwardFactory(programme=programme, plaque_number=f"FT-2026-{n:03d}").plaque_number for n in range(awards)]
     User.objects.update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"), password_changed_at=now)
     return {
@@ -52,6 +55,7 @@ def seed(applicants: int, awards: int) -> dict:
         "notice_admins": len(programme_admins(listed.programme)),  # each is told of every objection
         "entries": list(notice.entries.order_by("rank").values_list("pk", flat=True)),
         "batch_admin": batch_admin.username,
+        "totp_keys": {batch_admin.username: totp.key},
         "region": programme.region_id,
         "year": 2026,
         "plaques": plaques,

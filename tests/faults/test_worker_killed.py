@@ -37,7 +37,7 @@ KILL_AT = 20  # plaques written when the worker is killed (of 60)
 def _start_batch(stack, admin) -> tuple[int, Path]:
     path = "/staff/plaque-batches/"
     page, form = admin.form(path, action=path)
-    assert form is not None, page.status
+    assert form is not None, (page.status, page.headers.get("location"))
     form.set("region", str(stack.seed["region"]))
     form.set("year", str(stack.seed["year"]))
     reply = admin.submit(form)
