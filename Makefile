@@ -45,6 +45,7 @@ messages: .venv/.synced
 # Security and deploy checks that CI runs after the tests.
 check: setup
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
 	$(PY) -m bandit -q -c pyproject.toml -r portal applications review publicity -lll
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \

@@ -182,7 +182,7 @@ def notify(*, users, text: str, link: str = "") -> list[Notification]:
 
     Side effects: one Notification row per user; one e-mail task per user with an address, queued after commit.
     """
-    from portal.celery import enqueue
+    from portal.queue import enqueue
     from portal.tasks import send_notification_email
 
     notes = Notification.objects.bulk_create([Notification(user=user, text=text, link=link) for user in users])

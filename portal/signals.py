@@ -36,5 +36,6 @@ def admin_groups_after_migrate(sender, using="default", **kwargs):
 
     from portal.services import role_groups_ensure
 
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label == with_models[-1].label:  # post_migrate is sent only for apps with models
         role_groups_ensure()

@@ -17,7 +17,7 @@ from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from portal import selectors, services
 from portal.enums import Role
@@ -50,74 +50,6 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return defaults.server_error(request)
-
-
-@require_GET
-def landing(request):
-    from publicity.models import PublicityNotice
-
-    context = {
-        "open_rounds": selectors.round_list_open_now(),
-        "recent_notices": PublicityNotice.objects.order_by("-published_at")[:5],
-    }
-    return render(request, "portal/landing.html", context)
-
-
-@login_required
-def home(request):
-    """Each role lands on the page that answers 'what do I have to do now?'."""
-    user = request.user
-    role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
-    if role not in Role.values:  # an account without a role has no home page (was a TemplateDoesNotExist 500)
-        raise PermissionDenied
-    context = {"open_rounds": selectors.round_list_open_now()}
-    if role in (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN):
-        from publicity import selectors as publicity_selectors
-
-        programmes = list(selectors.programme_list_for_user(user))
-        context |= {
-            "programmes": programmes,
-            "next_deadline": selectors.next_round_deadline(programmes),
-            "pending_institutions": selectors.institutions_pending_count(programmes),
-            "objection_counts": publicity_selectors.objection_counts(publicity_selectors.objections_for_user(user)),
-            "publicity_steps": publicity_selectors.publicity_steps(programmes),
-        }
-    elif role == Role.VIEWER:
-        context["progress"] = selectors.target_progress(user.region)
-    elif role == Role.SECURITY_ADMIN:
-        from portal.security_views import lockout_rows
-        from publicity.identity_access import pending_count
-
-        rows = lockout_rows()
-        context |= {
-            "pending_identity_requests": pending_count(),
-            "locked": sum(1 for row in rows if row.get("username_locked") or row.get("address_locked")),
-            "programmes_without_admin": selectors.programmes_without_admin_count(),
-        }
-    elif role == Role.AUDIT_ADMIN:
-        context |= selectors.audit_overview()
-    elif role == Role.REVIEWER:
-        from review.services.assignments import reviewer_tasks
-
-        context["tasks"] = list(reviewer_tasks(user))
-    elif role == Role.DEPARTMENT_LEAD:
-        from applications.selectors import application_list_for_user
-        from publicity.selectors import objections_to_verify
-
-        signed = set(user.department.departmentopinion_set.values_list("application_id", flat=True)) if user.department_id else set()
-        rows = list(application_list_for_user(user).order_by("round", "institution_name"))
-        context["opinion_rows"] = [{"application": a, "signed": a.pk in signed} for a in rows]
-        context["objections"] = list(objections_to_verify(user))
-    elif role == Role.APPLICANT:
-        from applications.selectors import application_list_for_user
-
-        applications = list(application_list_for_user(user).order_by("-updated_at"))
-        applied_rounds = {application.round_id for application in applications}
-        from publicity.models import Award
-
-        awards = Award.objects.filter(institution=user.institution_id).select_related("programme", "announcement", "revocation")
-        context |= {"applications": applications, "applied_rounds": applied_rounds, "awards": list(awards)}
-    return render(request, f"portal/home/{role}.html", context)
 
 
 @role_required(*PROGRAMME_VIEWERS)

@@ -78,7 +78,7 @@ def batch_start(*, actor: User, announcement: Announcement | None = None, region
 
 
 def _queue_chunks(batch: PlaqueBatch, indexes) -> None:
-    from portal.celery import enqueue
+    from portal.queue import enqueue
     from publicity.tasks import render_plaque_chunk
 
     for index in indexes:

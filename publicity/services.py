@@ -642,7 +642,7 @@ def objection_decide(
 
 
 def _queue_reply(objection: Objection) -> None:
-    from portal.celery import enqueue
+    from portal.queue import enqueue
     from publicity.tasks import send_objection_reply
 
     enqueue(send_objection_reply, objection.pk)

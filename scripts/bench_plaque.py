@@ -33,7 +33,7 @@ NAMES = [
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -4,7 +4,7 @@ Importable as `bench_settings` with scripts/ on the path; the environment (VAR_D
 the benchmark's throwaway one, set before this module is imported.
 """
 
-from portal.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench_urls"
 DEBUG = False

@@ -10,5 +10,5 @@ def bare(request):
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
-    path("", include("portal.urls")),
+    path("", include("config.urls")),
 ]

@@ -42,7 +42,7 @@ def eager_celery():
     The app's own setting is changed and put back: it reads Django's settings lazily, so a previous value read after
     changing those would be the new one, and every later test (a real worker's included) would run tasks eagerly.
     """
-    from portal.celery import app
+    from config.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

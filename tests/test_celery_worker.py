@@ -9,7 +9,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from portal.celery import app
+from config.celery import app
 from portal.tasks import flag_inactive_accounts
 from tests.factories import UserFactory
 

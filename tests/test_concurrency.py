@@ -78,7 +78,7 @@ pytestmark = [
 def queued(monkeypatch):
     """Tasks the requests queue (e-mails, plaque chunks), recorded rather than sent to a broker nobody reads."""
     tasks = []
-    monkeypatch.setattr("portal.celery.enqueue", lambda task, *args: tasks.append((task.name, args)) or True)
+    monkeypatch.setattr("portal.queue.enqueue", lambda task, *args: tasks.append((task.name, args)) or True)
     return tasks
 
 

@@ -4,7 +4,7 @@ Only one override: static files without the manifest, so the processes need no c
 time that say nothing about outages); DEBUG stays off, so errors reach the portal's own 500/503 handler.
 """
 
-from portal.settings import *  # noqa: F403
-from portal.settings import STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

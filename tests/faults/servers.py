@@ -191,7 +191,7 @@ class Service:
 def portal_service(env: dict[str, str], port: int, log: Path) -> Service:
     """gunicorn as docker-compose runs it, threaded as `make demo` (2 workers × 4 threads on 2 cores)."""
     command = [
-        sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", "2", "--threads", "4", "--timeout", "120", "--log-level", "warning",
     ]  # fmt: skip
     return Service("portal", command, env, log)
@@ -200,7 +200,7 @@ def portal_service(env: dict[str, str], port: int, log: Path) -> Service:
 def worker_service(env: dict[str, str], log: Path) -> Service:
     """A Celery worker as docker-compose runs it (prefork, 2 processes), logging each task at INFO."""
     command = [
-        sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", "2", "--loglevel", "INFO",
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "2", "--loglevel", "INFO",
         "--hostname", "faults@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     return Service("worker", command, env, log)

@@ -1,4 +1,4 @@
-"""The home page of each role (portal.views.home) and the navigation of each role."""
+"""The home page of each role (config.views.home) and the navigation of each role."""
 
 from datetime import timedelta
 

@@ -17,8 +17,8 @@ from applications import services as application_services
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal import services
-from portal.celery import enqueue
 from portal.models import Notification
+from portal.queue import enqueue
 from portal.tasks import send_notification_email
 from publicity import batches
 from publicity import services as publicity
@@ -127,7 +127,7 @@ def test_a_batch_queued_while_the_broker_is_down_is_queued_again_when_it_stalls(
         batch = batches.batch_start(actor=UserFactory(), region=programme.region, year=2026)
     monkeypatch.undo()  # the broker is back
     queued = []
-    monkeypatch.setattr("portal.celery.enqueue", lambda task, *args: queued.append(args) or True)
+    monkeypatch.setattr("portal.queue.enqueue", lambda task, *args: queued.append(args) or True)
 
     early = batches.batches_resume(now=timezone.now() + timedelta(minutes=5))
     late = batches.batches_resume(now=timezone.now() + timedelta(minutes=11))
@@ -143,7 +143,7 @@ def test_a_finished_or_progressing_batch_is_left_alone(monkeypatch):
     programme = ProgrammeFactory()
     AwardFactory(programme=programme)
     queued = []
-    monkeypatch.setattr("portal.celery.enqueue", lambda task, *args: queued.append(args) or True)
+    monkeypatch.setattr("portal.queue.enqueue", lambda task, *args: queued.append(args) or True)
     done = PlaqueBatch.objects.create(status=BatchStatus.DONE, chunks=[[1]], chunks_total=1, created_by=UserFactory())
     running = PlaqueBatch.objects.create(
         status=BatchStatus.RUNNING, chunks=[[1]], chunks_total=1, created_by=UserFactory(), progressed_at=timezone.now()
@@ -191,7 +191,7 @@ def test_with_the_database_away_a_request_gets_a_503_that_says_nothing_was_saved
     def away(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
 
-    monkeypatch.setattr("portal.views.selectors.round_list_open_now", away)
+    monkeypatch.setattr("config.views.selectors.round_list_open_now", away)
     client.raise_request_exception = False
 
     response = client.get("/")
@@ -239,7 +239,7 @@ def test_other_errors_keep_the_500_page(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("portal.views.selectors.round_list_open_now", broken)
+    monkeypatch.setattr("config.views.selectors.round_list_open_now", broken)
     client.raise_request_exception = False
 
     response = client.get("/")

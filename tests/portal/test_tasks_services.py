@@ -15,7 +15,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal import services, tasks
 from portal.enums import Role
-from portal.management.commands import seed_demo
+from config.management.commands import seed_demo
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
 from publicity.awards import announcement_blockers as award_blockers

@@ -343,7 +343,7 @@ def test_calendar_pickles_for_the_cache():
     assert copy.covered_years == frozenset({2027})
 
 
-# --- database-backed functions (need pytest-django and portal.settings) --------
+# --- database-backed functions (need pytest-django and config.settings) --------
 
 django_db = pytest.mark.django_db if apps.ready else pytest.mark.skip(reason="Django is not set up")
 

@@ -70,13 +70,13 @@ class Command(BaseCommand):
             return
         python = sys.executable
         processes = [
-            subprocess.Popen([python, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "--concurrency", "2"]),
+            subprocess.Popen([python, "-m", "celery", "-A", "config", "worker", "-l", "warning", "--concurrency", "2"]),
             subprocess.Popen(
-                [python, "-m", "celery", "-A", "portal", "beat", "-l", "warning", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+                [python, "-m", "celery", "-A", "config", "beat", "-l", "warning", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME]
             ),
             subprocess.Popen(
                 [
-                    python, "-m", "gunicorn", "portal.wsgi:application",
+                    python, "-m", "gunicorn", "config.wsgi:application",
                     "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4", "--log-level", "warning",
                 ]
             ),

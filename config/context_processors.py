@@ -1,7 +1,7 @@
 from django.conf import settings
+from config.navigation import nav_items_for
 
 from portal.enums import Role
-from portal.navigation import nav_items_for
 
 
 def portal(request):

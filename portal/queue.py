@@ -1,15 +1,7 @@
-"""The Celery app. Broker and schedule come from settings (CELERY_* names)."""
+"""Queueing a Celery task from any layer without importing the Celery app (which belongs to the project package)."""
 
 import logging
-import os
 
-from celery import Celery
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-app = Celery("portal")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 

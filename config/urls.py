@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import views as home_views
 from portal import audit_views, otp_views, security_views, views
 from portal.forms import LoginForm
 
@@ -24,9 +25,9 @@ account_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.landing, name="landing"),
+    path("", home_views.landing, name="landing"),
     path("healthz/", views.healthz, name="healthz"),
-    path("home/", views.home, name="home"),
+    path("home/", home_views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
