@@ -16,6 +16,7 @@ from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
+from portal.titles import current_title
 from portal.validators import cn_date
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,6 @@ def application_start(*, round: Round, user: User) -> Application:
     Refused when the institution is not verified, the round is not open, the institution already applied in
     the round or already holds a valid award of the programme (its level and period).
     """
-    from publicity.models import Award
-
     institution = user.institution
     if user.role != Role.APPLICANT or institution is None:
         raise TransitionError(_("只有申报机构的经办人可以申报。"))
@@ -107,14 +106,14 @@ def application_start(*, round: Round, user: User) -> Application:
     existing = Application.objects.filter(round=round, institution=institution).first()
     if existing is not None:
         raise _already_applied(existing)
-    award = Award.objects.valid().filter(programme=round.programme, institution=institution).first()
-    if award is not None:
+    title = current_title(programme=round.programme, institution=institution)
+    if title is not None:
         raise TransitionError(
             _("本机构已于%(date)s被评定为%(title)s（奖牌编号%(number)s），本周期内不能重复申报。")
             % {
-                "date": cn_date(award.awarded_on),
+                "date": cn_date(title.awarded_on),
                 "title": round.programme.plaque_title,
-                "number": award.plaque_number,
+                "number": title.number,
             }
         )
     application = Application(

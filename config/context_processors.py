@@ -1,6 +1,6 @@
 from django.conf import settings
-from config.navigation import nav_items_for
 
+from config.navigation import nav_items_for
 from portal.enums import Role
 
 

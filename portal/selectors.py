@@ -8,6 +8,7 @@ from django.utils import timezone
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
 from portal.models import AuditRecord, Institution, Programme, Region, Round
 from portal.permissions import objects_for_user
+from portal.titles import title_counts
 
 
 def programme_list_for_user(user) -> QuerySet[Programme]:
@@ -75,8 +76,6 @@ class LevelProgress:
 def target_progress(region) -> list[LevelProgress]:
     """「十百千」 progress of a jurisdiction per level: programmes, planned quota and the titles awarded (valid or
     revoked) against the target (3 queries)."""
-    from publicity.models import Award
-
     programmes = Programme.objects.all()
     if region is not None:
         programmes = programmes.filter(region__code__startswith=region.code_prefix)
@@ -84,12 +83,7 @@ def target_progress(region) -> list[LevelProgress]:
         row["level"]: row
         for row in programmes.values("level").annotate(count=Count("id"), quota=Sum("period_quota"))
     }
-    awards = {
-        row["programme__level"]: row
-        for row in Award.objects.filter(programme__in=programmes)
-        .values("programme__level")
-        .annotate(valid=Count("id", filter=Q(revoked_at__isnull=True)), revoked=Count("id", filter=Q(revoked_at__isnull=False)))
-    }
+    awards = title_counts(programmes)
     return [
         LevelProgress(
             level=level,

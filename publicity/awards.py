@@ -26,6 +26,7 @@ from portal.enums import Level
 from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
+from portal.titles import has_held_title, quota_remaining, title_grant, title_revoke
 from portal.validators import cn_date
 from publicity import services as publicity
 from publicity.enums import AnnouncementStatus, RevocationGround
@@ -49,12 +50,6 @@ def announced_entries(round: Round) -> list[NoticeEntry]:
     if notice is None:
         return []
     return list(notice.entries.filter(disqualified_at__isnull=True).select_related("institution"))
-
-
-def _quota_limit(round: Round) -> int:
-    from review.services.results import period_remaining
-
-    return min(round.quota, period_remaining(round))
 
 
 def document_prefix(programme) -> str:
@@ -155,7 +150,7 @@ def round_blockers(round: Round, now: datetime | None = None) -> list[str]:
     """Why the round's result cannot be announced now: publicity and its objections (issue 6), the quota."""
     reasons = list(publicity.announcement_blockers(round, now))
     entries = announced_entries(round)
-    limit = _quota_limit(round)
+    limit = quota_remaining(round)
     if len(entries) > limit:
         reasons.append(
             _("名单有%(count)d家，超过可用名额%(limit)d家。") % {"count": len(entries), "limit": limit}
@@ -208,15 +203,20 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     publicity.numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
     awards = []
     for entry in entries:
-        if Award.objects.filter(programme=programme, institution=entry.institution_id).exists():
+        if has_held_title(programme=programme, institution=entry.institution_id):
             raise TransitionError(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
+        title = title_grant(
+            programme=programme, institution=entry.institution_id, holder_name=entry.institution_name,
+            number=_plaque_number(programme, locked.written_on.year), awarded_on=locked.written_on, actor=actor, now=now,
+        )
         award = Award(
+            title=title,
             programme=programme,
             institution_id=entry.institution_id,
             announcement=locked,
             application_id=entry.application_id,
             institution_name=entry.institution_name,
-            plaque_number=_plaque_number(programme, locked.written_on.year),
+            plaque_number=title.number,
             verify_code=secrets.token_urlsafe(12),
             awarded_on=locked.written_on,
         )
@@ -317,6 +317,8 @@ def award_revoke(
     locked._change_reason = _("撤销：%(ground)s") % {"ground": RevocationGround(ground).label}
     locked._history_date = now
     locked.save(update_fields=["revoked_at"])
+    title_revoke(title=locked.title, revoked_at=now, quota_returned=quota_returned, actor=actor,
+                 reason=locked._change_reason)
     revocation = Revocation(
         award=locked,
         ground=ground,

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application
 from portal.crypto import EncryptedTextField
-from portal.models import Institution, Programme, RandomName, Region, Round
+from portal.models import Institution, Programme, RandomName, Region, Round, Title
 from portal.validators import cn_date
 from publicity.enums import (
     OBJECTION_CLOSED,
@@ -372,6 +372,11 @@ class Award(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("评定项目"), on_delete=models.PROTECT, related_name="awards")
     institution = models.ForeignKey(
         Institution, verbose_name=_("标杆机构"), on_delete=models.PROTECT, related_name="awards"
+    )
+    # The title in the core's ledger (portal.models.Title), which the quota and the 「十百千」 progress read; the award
+    # keeps what the plaque prints.
+    title = models.OneToOneField(
+        Title, verbose_name=_("称号台账"), null=True, on_delete=models.PROTECT, related_name="award"
     )
     announcement = models.ForeignKey(
         Announcement, verbose_name=_("公布文件"), null=True, blank=True, on_delete=models.PROTECT, related_name="awards"

@@ -26,6 +26,7 @@ from portal.audit import AuditEvent, audit
 from portal.models import Region, Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
+from portal.titles import quota_remaining
 from portal.validators import cn_date, format_phone
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
@@ -318,7 +319,7 @@ def adjusted_list(notice: PublicityNotice) -> tuple[list[NoticeEntry], list[Cand
     Candidates are ranked, eligible applications of the round never listed, not skipped with a reason on the
     shortlist, filling the places of the disqualified within the round's quota and the period's remainder.
     """
-    from review.services.results import period_remaining, round_ranking
+    from review.services.results import round_ranking
 
     round = notice.round
     entries = list(notice.entries.select_related("application__institution__region"))
@@ -326,7 +327,7 @@ def adjusted_list(notice: PublicityNotice) -> tuple[list[NoticeEntry], list[Cand
     vacancies = len(entries) - len(kept)
     if not vacancies:
         return kept, []
-    limit = min(round.quota, period_remaining(round))
+    limit = quota_remaining(round)
     places = max(min(vacancies, limit - len(kept)), 0)
     listed = set(NoticeEntry.objects.filter(notice__round=round).values_list("application_id", flat=True))
     shortlist = getattr(round, "shortlist", None)

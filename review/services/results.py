@@ -11,6 +11,7 @@ from applications.models import Application
 from applications.services import TransitionError
 from portal.enums import Role
 from portal.models import Department, Round, User
+from portal.titles import period_remaining, quota_remaining
 from review import scoring
 from review.enums import AssignmentStatus, CriterionKind, SheetStatus
 from review.models import (
@@ -93,15 +94,6 @@ def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User
         )
 
 
-def period_remaining(round: Round) -> int:
-    """The programme's period quota minus the awards made in it: a revoked award keeps its place unless the admin
-    gave the quota back with the revocation (issue 7, 5)."""
-    from publicity.models import Award
-
-    used = Award.objects.filter(programme=round.programme).exclude(revocation__quota_returned=True).count()
-    return max(round.programme.period_quota - used, 0)
-
-
 @transaction.atomic
 def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: dict[int, str], actor: User) -> Shortlist:
     """Pick the shortlist from the ranking within quota; skipping a higher-ranked application needs a reason.
@@ -113,7 +105,7 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     shortlist, _created = Shortlist.objects.select_for_update().get_or_create(round=round, defaults={"created_by": actor})
     if shortlist.frozen_at:
         raise TransitionError(_("拟评定名单已在公示时冻结，不能修改。"))
-    limit = min(round.quota, period_remaining(round))
+    limit = quota_remaining(round)
     if len(application_ids) > limit:
         raise TransitionError(
             _("名单有%(count)d家，超过可用名额%(limit)d家（本批次名额%(round)d家，本周期剩余%(period)d家）。")

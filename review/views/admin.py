@@ -10,6 +10,7 @@ from applications.selectors import managed_round_or_404
 from applications.services import TransitionError
 from portal.enums import Role
 from portal.permissions import role_required
+from portal.titles import period_remaining, quota_remaining
 from review.enums import AssignmentStatus, ReviewMethod
 from review.forms import AssignmentAddForm, ReasonForm, ReviewPlanForm
 from review.models import ReviewAssignment, ReviewPlan, ScoreSheet
@@ -206,8 +207,8 @@ def ranking(request, round_pk: int):
         "ties": ties,
         "ineligible": [{"row": row, "application": applications[row.application_id]} for row in ineligible],
         "shortlist": shortlist,
-        "limit": min(round.quota, results.period_remaining(round)),
-        "period_remaining": results.period_remaining(round),
+        "limit": quota_remaining(round),
+        "period_remaining": period_remaining(round),
         "progress": sheets.department_progress(review_plan),
     }
     return render(request, "review/ranking.html", context)

@@ -11,6 +11,7 @@ from PIL import Image
 from applications.conditions import conditions_install_default
 from applications.enums import AttachmentPurpose, ConditionSection, SelfCheck
 from applications.models import Application, Attachment, Condition, ConditionAnswer
+from portal.models import Title
 from publicity.models import Award
 from tests.factories import ApplicantFactory, InstitutionFactory, ProgrammeFactory, RoundFactory
 
@@ -83,8 +84,18 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     institution = factory.SubFactory(InstitutionFactory)
+    institution_name = ""
     plaque_number = factory.Sequence(lambda n: f"GQ-2026-{n:03d}")
     awarded_on = date(2026, 3, 1)
+    revoked_at = None
+    # The award's title in the core's ledger, as publicity.awards.announcement_issue enters it.
+    title = factory.LazyAttribute(
+        lambda award: Title.objects.create(
+            programme=award.programme, institution=award.institution,
+            holder_name=award.institution_name or award.institution.name, number=award.plaque_number,
+            awarded_on=award.awarded_on, revoked_at=award.revoked_at,
+        )
+    )
 
 
 def make_complete(application: Application) -> Application:

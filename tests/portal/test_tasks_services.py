@@ -13,9 +13,9 @@ from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from config.management.commands import seed_demo
 from portal import services, tasks
 from portal.enums import Role
-from config.management.commands import seed_demo
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
 from publicity.awards import announcement_blockers as award_blockers

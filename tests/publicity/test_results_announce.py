@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
+from portal.titles import period_remaining
 from publicity import awards as award_services
 from publicity import services
 from publicity.enums import AnnouncementStatus
 from publicity.models import Announcement, Award
-from review.services.results import period_remaining
 from tests.applications.factories import AwardFactory
 from tests.factories import ApplicantFactory
 from tests.portal.helpers import refusal, text, visible_text

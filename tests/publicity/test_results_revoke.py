@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
+from portal.titles import period_remaining
 from publicity.enums import RevocationGround
 from publicity.forms import RevokeForm
 from publicity.models import Award, Revocation, RevocationEvidence
-from review.services.results import period_remaining
 from tests.applications.factories import PDF
 from tests.factories import ApplicantFactory, ReviewerFactory
 from tests.portal.helpers import queued_messages, refusal, text, visible_text

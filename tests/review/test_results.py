@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications.enums import PriorityKind
 from applications.models import PriorityItem
+from portal import titles
 from review.enums import AssignmentStatus, SheetStatus
 from review.models import Shortlist, ShortlistEntry, ShortlistSkip, TieBreak
 from review.services import results
@@ -188,7 +189,7 @@ def test_shortlist_over_the_period_remainder_is_refused_counting_revoked_awards(
     shortlist(scored, "丙")
 
     assert message == "名单有2家，超过可用名额1家（本批次名额2家，本周期剩余1家）。"
-    assert results.period_remaining(scored.round) == 1
+    assert titles.period_remaining(scored.round) == 1
     assert entries(scored) == [("丙", 1, Decimal(81))]
 
 
