@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy \
     PATH="/app/.venv/bin:$PATH"
 
-# WeasyPrint runtime (Pango/HarfBuzz/JPEG), CJK fonts for the generated PDFs,
+# WeasyPrint runtime (Pango/HarfBuzz/JPEG; it subsets embedded fonts with libharfbuzz-subset0), CJK fonts for
+# the generated PDFs,
 # gettext for msgfmt (compilemessages).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \

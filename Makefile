@@ -8,7 +8,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 PY := .venv/bin/python
 
-# WeasyPrint's runtime, the plaque fonts (free stand-ins) and gettext for the translations.
+# WeasyPrint's runtime (it subsets the fonts it embeds with libharfbuzz-subset0), the plaque fonts (free stand-ins)
+# and gettext for the translations.
 RUNTIME_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info \
 	fonts-noto-cjk fonts-lxgw-wenkai gettext
 # Browser tests use Debian's Chromium; PDF checks use poppler's pdftotext/pdffonts/pdftoppm/pdfinfo; the antivirus

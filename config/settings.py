@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    "django_htmx",
     "captcha",
     "portal",
     "applications",
@@ -82,7 +81,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # The second factor before the forced password change: nobody changes a password on the strength of one factor.
     "portal.middleware.SecondFactorRequiredMiddleware",

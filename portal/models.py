@@ -72,13 +72,6 @@ class Region(models.Model):
         """The part of the code that every subdivision shares (37 for a province, 3703 for a city …)."""
         return {RegionLevel.PROVINCE: self.code[:2], RegionLevel.CITY: self.code[:4]}.get(self.level, self.code)
 
-    def ancestors_and_self(self) -> list["Region"]:
-        chain, node = [], self
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain
-
 
 class Department(models.Model):
     """A government department that takes part in an evaluation (人社局, 发改局, 民政局 …)."""
@@ -405,10 +398,6 @@ class User(AbstractUser):
             raise ValidationError({"institution": _("申报机构经办人必须关联所属机构。")})
         if self.role in (Role.REVIEWER, Role.DEPARTMENT_LEAD) and not self.department_id:
             raise ValidationError({"department": _("评审专家和部门负责人必须关联所属部门。")})
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in (Role.PROGRAMME_ADMIN, Role.DEPARTMENT_LEAD, Role.SYSTEM_ADMIN)
 
     def password_expired(self) -> bool:
         """Older than PASSWORD_MAX_AGE_DAYS, counted from the last change or, failing that, from account creation."""

@@ -43,11 +43,6 @@ class Rubric(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def max_total(self) -> Decimal:
-        scored = sum((c.max_points for c in self.criteria.all() if c.kind == CriterionKind.SCORED), Decimal(0))
-        return scored + self.bonus_cap
-
 
 class Criterion(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
@@ -151,10 +146,6 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.assignment}: {self.get_kind_display()}"
-
-    @property
-    def is_conflict(self) -> bool:
-        return self.kind != ConflictKind.NONE
 
 
 class ScoreSheet(models.Model):

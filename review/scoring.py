@@ -90,7 +90,7 @@ def score_sheet_total(scores: Iterable[CriterionScore], *, bonus_cap: Decimal) -
     """Total of one sheet: scored criteria (seed 000 四(二)) plus bonus items capped at ``bonus_cap``.
 
     The bonus is the priority items of 四(二)5; like seed 002's bonus section it counts up to its
-    cap and no further. Gate lines carry no points (see `sheet_failed_gates`). Raises ValueError for
+    cap and no further. Gate lines carry no points (see `Sheet.failed_gates`). Raises ValueError for
     a scored or bonus line without points or outside 0..max_points, a code given twice, or a
     negative cap; TypeError for points that are not Decimals.
     """
@@ -117,19 +117,6 @@ def score_sheet_total(scores: Iterable[CriterionScore], *, bonus_cap: Decimal) -
             else:
                 bonus += line.points
         return scored + min(bonus, bonus_cap)
-
-
-def sheet_failed_gates(scores: Iterable[CriterionScore]) -> frozenset[str]:
-    """Codes of the gate lines marked failed, for `Sheet.failed_gates`. An unanswered gate is a ValueError."""
-    failed = set()
-    for line in scores:
-        if line.kind != "gate":
-            continue
-        if line.passed is None:
-            raise ValueError(f"gate {line.code!r} is not answered")
-        if not line.passed:
-            failed.add(line.code)
-    return frozenset(failed)
 
 
 # --- ranking ----------------------------------------------------------------------------------
@@ -380,17 +367,3 @@ def needs_justification(own_total: Decimal, other_totals: Iterable[Decimal], *, 
         return False
     mean_of_others = sum((Fraction(t) for t in others), Fraction(0)) / len(others)
     return abs(Fraction(own_total) - mean_of_others) > Fraction(threshold)
-
-
-def outliers(sheet_totals: Mapping[int, Decimal], *, threshold: Decimal) -> set[int]:
-    """Reviewers (id → total, for ONE application) whose total is far from the others'; see `needs_justification`.
-
-    With fewer than three sheets nobody is an outlier (with two reviewers "the others" is one person).
-    """
-    return {
-        reviewer_id
-        for reviewer_id, own in sheet_totals.items()
-        if needs_justification(
-            own, [t for other, t in sheet_totals.items() if other != reviewer_id], threshold=threshold
-        )
-    }

@@ -1,6 +1,5 @@
 """Results of a review: the ranking, the admin's tie decisions, department opinions and the shortlist (择优)."""
 
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +9,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import TransitionError
 from portal.enums import Role
-from portal.models import Department, Round, User
+from portal.models import Round, User
 from portal.titles import period_remaining, quota_remaining
 from review import scoring
 from review.enums import AssignmentStatus, CriterionKind, SheetStatus
@@ -137,10 +136,6 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     return shortlist
 
 
-def opinion_departments_for(user: User) -> list[Department]:
-    return [user.department] if user.role == Role.DEPARTMENT_LEAD and user.department_id else []
-
-
 @transaction.atomic
 def opinion_sign(*, application: Application, actor: User, verdict: str, text: str, signed_on=None) -> DepartmentOpinion:
     """The department lead records and seals the department's opinion (it fills the department's box on annex 2)."""
@@ -168,7 +163,3 @@ def opinion_sign(*, application: Application, actor: User, verdict: str, text: s
     opinion._change_reason = _("签署部门意见")
     opinion.save()
     return opinion
-
-
-def overall_display(value: Decimal | None) -> str:
-    return "—" if value is None else scoring.fmt2(value)

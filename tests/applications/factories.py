@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from applications.conditions import conditions_install_default
-from applications.enums import AttachmentPurpose, ConditionSection, SelfCheck
+from applications.enums import AttachmentPurpose, SelfCheck
 from applications.models import Application, Attachment, Condition, ConditionAnswer
 from portal.models import Title
 from publicity.models import Award
@@ -26,16 +26,6 @@ PNG = png_bytes()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
-class ConditionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Condition
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    section = ConditionSection.BASIC
-    number = factory.Sequence(lambda n: n + 1)
-    text = factory.Sequence(lambda n: f"测试评定条件{n}")
-
-
 class ApplicationFactory(factory.django.DjangoModelFactory):
     """A draft of a verified institution in an open round, created by one of the institution's staff."""
 
@@ -50,16 +40,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     contact_name = factory.LazyAttribute(lambda o: o.institution.contact_name)
     contact_phone = factory.LazyAttribute(lambda o: o.institution.contact_phone)
     created_by = factory.SubFactory(ApplicantFactory, institution=factory.SelfAttribute("..institution"))
-
-
-class ConditionAnswerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ConditionAnswer
-
-    application = factory.SubFactory(ApplicationFactory)
-    condition = factory.SubFactory(ConditionFactory, programme=factory.SelfAttribute("..application.round.programme"))
-    answer = SelfCheck.MET
-    statement = "符合。"
 
 
 class AttachmentFactory(factory.django.DjangoModelFactory):

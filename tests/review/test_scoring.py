@@ -14,10 +14,8 @@ from review.scoring import (
     Sheet,
     fmt2,
     needs_justification,
-    outliers,
     rank,
     score_sheet_total,
-    sheet_failed_gates,
 )
 
 D = Decimal
@@ -301,25 +299,21 @@ def test_normalise_keeps_raw_total_of_single_sheet_and_zero_spread_reviewers():
 # --- outliers ----------------------------------------------------------------------------------
 
 
-def test_outliers_nobody_with_two_reviewers():
-    assert outliers({1: D("90"), 2: D("50")}, threshold=D("10")) == set()
+def test_needs_justification_is_strictly_over_the_threshold():
+    # |82 − mean(80, 60)| = 12.
+    others = [D("80"), D("60")]
+
+    assert needs_justification(D("82"), others, threshold=D("12")) is False
+    assert needs_justification(D("82"), others, threshold=D("11.99")) is True
 
 
-def test_outliers_with_three_reviewers():
-    # Reviewer 3: |60 − 81| = 21; reviewer 2: |82 − 70| = 12; reviewer 1: |80 − 71| = 9.
-    totals = {1: D("80"), 2: D("82"), 3: D("60")}
+def test_needs_justification_against_four_others():
+    # |95 − mean(80, 82, 78, 81)| = 14.75; |78 − mean(80, 82, 81, 95)| = 6.5.
+    others = [D("80"), D("82"), D("78"), D("81")]
 
-    assert outliers(totals, threshold=D("15")) == {3}
-    assert outliers(totals, threshold=D("12")) == {3}
-    assert outliers(totals, threshold=D("11.99")) == {2, 3}
-
-
-def test_outliers_with_five_reviewers():
-    # Reviewer 5: |95 − 80.25| = 14.75; reviewer 3: |78 − 84.5| = 6.5.
-    totals = {1: D("80"), 2: D("82"), 3: D("78"), 4: D("81"), 5: D("95")}
-
-    assert outliers(totals, threshold=D("10")) == {5}
-    assert outliers(totals, threshold=D("14.75")) == set()
+    assert needs_justification(D("95"), others, threshold=D("10")) is True
+    assert needs_justification(D("95"), others, threshold=D("14.75")) is False
+    assert needs_justification(D("78"), [D("80"), D("82"), D("81"), D("95")], threshold=D("10")) is False
 
 
 def test_needs_justification_against_the_others():
@@ -369,14 +363,6 @@ def test_score_sheet_total_refuses_points_over_max_or_below_zero():
         score_sheet_total([CriterionScore("C2", "scored", None, None, D("40"))], bonus_cap=D("10"))
     with pytest.raises(ValueError):
         score_sheet_total([scored("C2", "1", "40"), scored("C2", "2", "40")], bonus_cap=D("10"))
-
-
-def test_sheet_failed_gates_lists_the_failed_codes():
-    lines = [gate("B1", True), gate("B3", False), gate("B5", False), scored("C2", "30", "40")]
-
-    assert sheet_failed_gates(lines) == frozenset({"B3", "B5"})
-    with pytest.raises(ValueError):
-        sheet_failed_gates([gate("B1", None)])
 
 
 # --- display -----------------------------------------------------------------------------------
