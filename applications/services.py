@@ -12,11 +12,11 @@ from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
 from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
-from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
 from portal.titles import current_title
+from portal.transitions import AlreadyExists, TransitionError, transition
 from portal.validators import cn_date
 
 logger = logging.getLogger(__name__)
@@ -33,19 +33,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class TransitionError(Exception):
-    """A move the rules do not allow; the message is shown to the user as it is."""
-
-
-class AlreadyExists(TransitionError):
-    """What a create-once action would make exists already (a second click, two people at once): `existing` is it,
-    for the view to open with the message."""
-
-    def __init__(self, message: str, existing):
-        super().__init__(message)
-        self.existing = existing
-
-
 def count_chars(text: str) -> int:
     """Characters as the seed counts them: Chinese, Latin, digits and punctuation one each; a line break is one."""
     return len(text.replace("\r\n", "\n"))
@@ -58,23 +45,12 @@ def application_transition(*, application: Application, to: str, actor: User, no
     institution's staff in the portal (in the same transaction) and by e-mail after the commit.
     """
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if to not in TRANSITIONS[locked.status]:
-            raise TransitionError(
-                _("当前状态为“%(current)s”，不能变更为“%(target)s”。")
-                % {"current": S(locked.status).label, "target": S(to).label}
-            )
-        old = locked.status
-        locked.status = to
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked._change_reason = note or S(to).label
-        locked._history_user = actor  # services also run outside a request (tasks, shell): name the actor
-        locked.save(update_fields=["status", "updated_at", *fields])
-        audit(AuditEvent.TRANSITION, user=actor, obj=locked, detail=f"{old}→{to} {note}".strip())
+        transition(
+            application, to, table=TRANSITIONS, actor=actor, note=note, fields=fields,
+            also=lambda locked: _notify_institution(locked, to, note),
+        )
         # Nothing touches the database after the commit: PostgreSQL lost then would leave a change whose
         # notifications were never written, and the person who made it a 503 page saying it was not saved.
-        _notify_institution(locked, to, note)
         application.refresh_from_db()
     return application
 

@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from applications.services import TransitionError
 from applications.uploads import inspect_upload
 from portal.audit import AuditEvent, audit
 from portal.enums import Level
@@ -27,6 +26,7 @@ from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import has_held_title, quota_remaining, title_grant, title_revoke
+from portal.transitions import TransitionError
 from portal.validators import cn_date
 from publicity import services as publicity
 from publicity.enums import AnnouncementStatus, RevocationGround

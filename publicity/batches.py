@@ -24,9 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services import AlreadyExists, TransitionError
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
+from portal.transitions import AlreadyExists, TransitionError
 from publicity.enums import BatchStatus
 from publicity.models import Announcement, Award, PlaqueBatch
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
-from applications.services import TransitionError
 from portal.models import Round, User
+from portal.transitions import Refused
 from portal.workdays import CalendarYearUnknown, add_working_days
 from publicity import awards, services
 from publicity.enums import ObjectorType, RevocationGround
@@ -132,7 +132,7 @@ def seed_publicity(*, rounds: dict[str, Round], admin: User) -> list[str]:
         try:
             draft = services.notice_draft(batch, replaces=first)
             adjusted = services.notice_publish(round=batch, actor=admin, replaces=first, **draft)
-        except TransitionError:  # the calendar does not know this year yet: the demo stops at the ended notice
+        except Refused:  # the calendar does not know this year yet: the demo stops at the ended notice
             return [*done, str(batch)]
         now = timezone.now()
         _file(adjusted, adjusted.entries.order_by("rank").last().rank, _identity("陈晓梅", "+8613953311234"), FACTS["fee"], now)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from applications.services import TransitionError
 from portal.audit import AuditEvent, audit
 from portal.models import User
 from portal.services import notify
+from portal.transitions import TransitionError
 from publicity.enums import IdentityAccessStatus as S
 from publicity.models import IdentityAccessRequest, Objection
 

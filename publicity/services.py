@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from applications.services import TransitionError
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
 from portal.models import Region, Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import quota_remaining
+from portal.transitions import Refused, TransitionError
 from portal.validators import cn_date, format_phone
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
@@ -131,7 +131,7 @@ def notice_draft(round: Round, *, replaces: PublicityNotice | None = None, today
     try:
         period = publicity_period(today, programme.publicity_days)
         period, closes = period_text(period.starts_on, period.ends_on, period.working_days), closes_text(period.ends_on)
-    except TransitionError:
+    except Refused:
         period = closes = _("（发布时计算）")
     values = {
         "项目": programme.name,

@@ -104,6 +104,15 @@ class ReviewPlan(models.Model):
 class ReviewAssignment(models.Model):
     """One reviewer reviewing one application, for the reviewer's department."""
 
+    # The moves of `status` (portal.transitions): a proposal is confirmed (or deleted), the reviewer declares no
+    # conflict (active) or a conflict (recused); the admin may recuse an active reviewer.
+    TRANSITIONS = {
+        AssignmentStatus.PROPOSED: {AssignmentStatus.AWAITING_DECLARATION},
+        AssignmentStatus.AWAITING_DECLARATION: {AssignmentStatus.ACTIVE, AssignmentStatus.RECUSED},
+        AssignmentStatus.ACTIVE: {AssignmentStatus.RECUSED},
+        AssignmentStatus.RECUSED: set(),
+    }
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_assignments")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="review_assignments")
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT)
@@ -149,6 +158,13 @@ class ConflictDeclaration(models.Model):
 
 
 class ScoreSheet(models.Model):
+    # The moves of `status` (portal.transitions): submitted locks the sheet; only the admin reopens it.
+    TRANSITIONS = {
+        SheetStatus.DRAFT: {SheetStatus.SUBMITTED},
+        SheetStatus.SUBMITTED: {SheetStatus.REOPENED},
+        SheetStatus.REOPENED: {SheetStatus.SUBMITTED},
+    }
+
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="sheet")
     status = models.CharField(_("状态"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     total = models.DecimalField(_("得分"), null=True, blank=True, **POINTS)

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 
 from applications import selectors, services
 from applications.forms import ApplicationForm, AttachmentUploadForm, ConditionAnswerForm, PriorityItemFormSet
-from applications.services import AlreadyExists, TransitionError
 from applications.uploads import UploadLimits, human_size
 from portal.enums import Role
 from portal.models import Round
 from portal.permissions import role_required
+from portal.transitions import AlreadyExists, Refused
 
 
 def _owned_application(request, pk: int):
@@ -60,7 +60,7 @@ def start(request, round_pk: int):
         messages.info(request, str(error))
         existing = error.existing
         return redirect("applications:edit", pk=existing.pk) if existing.is_editable else redirect(existing)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
         return redirect("applications:call", pk=round.pk)
     messages.success(request, _("已创建申报草稿。可随时保存，提交前请完整填写。"))
@@ -93,7 +93,7 @@ def edit(request, pk: int):
                     services.application_submit(application=application, actor=request.user)
                     messages.success(request, _("申报已提交。管理员受理前您可以撤回；提交后表单已锁定。"))
                     return redirect(application)
-            except TransitionError as error:
+            except Refused as error:
                 messages.error(request, str(error))
                 return redirect("applications:edit", pk=application.pk)
             messages.success(request, _("草稿已保存。"))
@@ -136,7 +136,7 @@ def upload(request, pk: int):
             stored += 1
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     if stored:
         messages.success(request, _("已上传%(count)d个文件。") % {"count": stored})
@@ -151,7 +151,7 @@ def attachment_delete(request, pk: int, attachment_pk: int):
     try:
         services.attachment_delete(attachment=attachment, actor=request.user)
         messages.success(request, _("已删除附件“%(name)s”。") % {"name": attachment.original_name})
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect(f"{application.get_absolute_url()}edit/#attachments")
 
@@ -163,6 +163,6 @@ def withdraw(request, pk: int):
     try:
         services.application_withdraw(application=application, actor=request.user)
         messages.success(request, _("申报已撤回。"))
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect(application)

@@ -23,7 +23,6 @@ from applications.forms import (
     ReturnForm,
     RoundFilterForm,
 )
-from applications.services import TransitionError
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.audit import AuditEvent, audit
@@ -31,6 +30,7 @@ from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Institution, Region, User
 from portal.pagination import paginate
 from portal.permissions import role_required
+from portal.transitions import Refused
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 
@@ -118,7 +118,7 @@ def _decide(request, pk: int, form_class, act):
         return redirect(application)
     try:
         act(application, form.cleaned_data)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect(application)
 

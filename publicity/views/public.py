@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from applications.services import TransitionError
 from portal.pagination import paginate
 from portal.public_cache import public_cache
 from portal.ratelimit import rate_limited
+from portal.transitions import Refused
 from publicity import services
 from publicity.forms import PRIVACY_NOTICE, ObjectionForm, ReceiptLookupForm
 from publicity.models import PublicityNotice
@@ -96,7 +96,7 @@ def objection_new(request, pk: int):
                     seal=form.cleaned_data.get("seal"),
                     request=request,
                 )
-            except (TransitionError, ValidationError) as error:
+            except (Refused, ValidationError) as error:
                 form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
             else:
                 # Post/redirect/get: a reload cannot file it twice; the status page is the receipt (?new=1).

@@ -11,13 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.selectors import managed_programmes, managed_round_or_404
-from applications.services import AlreadyExists, TransitionError
 from portal.enums import Role
 from portal.models import Region
 from portal.pagination import paginate
 from portal.permissions import role_required
 from portal.public_cache import public_cache
 from portal.selectors import regions_in_jurisdictions
+from portal.transitions import AlreadyExists, Refused
 from publicity import awards as award_services
 from publicity import batches
 from publicity.enums import AnnouncementStatus
@@ -135,7 +135,7 @@ def round_announcement(request, round_pk: int):
                 announcement = award_services.announcement_draft_save(round=round, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("草稿已保存：%(number)s。") % {"number": announcement.document_number})
                 return redirect("publicity:announcement", round_pk=round.pk)
-            except TransitionError as error:
+            except Refused as error:
                 form.add_error(None, str(error))
     elif request.method == "POST":  # issued meanwhile
         raise PermissionDenied(_("本批次的公布文件已发布，不能再修改。"))
@@ -173,7 +173,7 @@ def announcement_issue(request, pk: int):
         award_services.announcement_issue(announcement=announcement, actor=request.user, request=request)
         messages.success(request, _("已发布%(number)s，授牌%(count)d家。") % {
             "number": announcement.document_number, "count": announcement.awards.count()})
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("publicity:announcement", round_pk=announcement.round_id)
 
@@ -187,7 +187,7 @@ def batch_start(request, pk: int):
     except AlreadyExists as error:
         messages.info(request, str(error))
         return redirect("publicity:batch", pk=error.existing.pk)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
         return redirect("publicity:announcement", round_pk=announcement.round_id)
     return redirect("publicity:batch", pk=batch.pk)
@@ -212,7 +212,7 @@ def batch_region(request):
         except AlreadyExists as error:
             messages.info(request, str(error))
             return redirect("publicity:batch", pk=error.existing.pk)
-        except TransitionError as error:
+        except Refused as error:
             form.add_error(None, str(error))
     recent = PlaqueBatch.objects.select_related("announcement", "region")
     if not _is_system_admin(request.user):
@@ -279,6 +279,6 @@ def award_revoke(request, pk: int):
             revocation = award_services.award_revoke(award=award, actor=request.user, request=request, **form.cleaned_data)
             messages.success(request, _("已撤销并公布：%(name)s。") % {"name": award.institution_name})
             return redirect(revocation.get_absolute_url())
-        except (TransitionError, ValidationError) as error:
+        except (Refused, ValidationError) as error:
             form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
     return render(request, "publicity/revoke.html", {"award": award, "form": form})

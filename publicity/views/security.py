@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from applications.services import TransitionError
 from portal.pagination import paginate
+from portal.transitions import Refused
 from publicity import identity_access
 from publicity.enums import IdentityAccessStatus
 from publicity.forms import IdentityDecisionForm, IdentityRevokeForm
@@ -49,7 +49,7 @@ def _act(request, pk: int, form_class, act, done: str):
         try:
             act(access, form.cleaned_data)
             messages.success(request, done)
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

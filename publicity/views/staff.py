@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.selectors import managed_round_or_404
-from applications.services import TransitionError
 from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.exports import xlsx_response
 from portal.models import Programme
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, role_required
+from portal.transitions import Refused
 from portal.validators import mask_id_number, mask_phone
 from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
@@ -44,7 +44,7 @@ def round_publicity(request, round_pk: int):
                 notice = services.notice_publish(
                     round=round, actor=request.user, replaces=latest if adjusting else None, request=request, **form.cleaned_data
                 )
-            except TransitionError as error:
+            except Refused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("公示已发布：%(period)s。") % {"period": notice.period_label})
@@ -62,7 +62,7 @@ def round_publicity(request, round_pk: int):
         preview["count"] = len(preview["kept"]) + len(preview["replacements"])
         try:
             preview["period"] = services.publicity_period(timezone.localdate(), round.programme.publicity_days)
-        except TransitionError as error:
+        except Refused as error:
             preview["period_error"] = str(error)
     context = {
         "round": round,
@@ -181,7 +181,7 @@ def _administer(request, pk: int, form_class, act, done: str):
         try:
             act(objection, form.cleaned_data)
             messages.success(request, done)
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -226,7 +226,7 @@ def objection_decide(request, pk: int):
                 request=request,
             )
             messages.success(request, _("异议已办结。答复将通知异议人，异议人也可通过回执链接查看。"))
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
         return _redirect_detail(objection)
     return render(request, "publicity/objection_detail.html", _detail_context(request, objection, form), status=400)
@@ -288,7 +288,7 @@ def programme_settings(request, pk: int):
             services.programme_templates_save(
                 programme=Programme.objects.get(pk=programme.pk), actor=request.user, **form.cleaned_data
             )
-        except TransitionError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("已保存公示与公布设置。"))

@@ -14,10 +14,10 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
-from applications.services import TransitionError
 from portal.enums import Role
 from portal.models import Round, User
 from portal.services import notify
+from portal.transitions import Refused, TransitionError, transition
 from review.enums import AssignmentStatus, ConflictKind
 from review.models import ConflictDeclaration, ReviewAssignment, ScoreSheet
 
@@ -121,7 +121,7 @@ def assignment_create(*, application: Application, reviewer: User, actor: User, 
 def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
     """Remove a proposed assignment (only before it is confirmed)."""
     if assignment.status != AssignmentStatus.PROPOSED:
-        raise TransitionError(_("已确认的分配不能删除；如需更换，请对该专家执行回避。"))
+        raise Refused(_("已确认的分配不能删除；如需更换，请对该专家执行回避。"))
     assignment.delete()
 
 
@@ -137,10 +137,10 @@ def assignments_confirm(*, round: Round, actor: User) -> int:
     )
     now = timezone.now()
     for assignment in proposed:
-        assignment.status = AssignmentStatus.AWAITING_DECLARATION
-        assignment.confirmed_at = now
-        assignment._change_reason = _("确认分配")
-        assignment.save(update_fields=["status", "confirmed_at"])
+        transition(
+            assignment, AssignmentStatus.AWAITING_DECLARATION, table=ReviewAssignment.TRANSITIONS, actor=actor,
+            note=_("确认分配"), fields={"confirmed_at": now},
+        )
     per_reviewer = Counter(a.reviewer_id for a in proposed)
     for reviewer in User.objects.filter(pk__in=per_reviewer):
         notify(
@@ -157,20 +157,22 @@ def conflict_declare(*, assignment: ReviewAssignment, actor: User, kind: str, de
     """The reviewer's declaration. No conflict opens the material and the score sheet; a conflict recuses at once."""
     locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.reviewer_id != actor.pk:
-        raise TransitionError(_("只能由被分配的评审专家本人声明。"))
+        raise Refused(_("只能由被分配的评审专家本人声明。"))
     if locked.status != AssignmentStatus.AWAITING_DECLARATION:
         raise TransitionError(_("该评审任务当前不需要声明。"))
     if kind != ConflictKind.NONE and not detail.strip():
-        raise TransitionError(_("声明存在利益冲突时，请简要说明情况。"))
+        raise Refused(_("声明存在利益冲突时，请简要说明情况。"))
     ConflictDeclaration.objects.create(assignment=locked, kind=kind, detail=detail)
     if kind == ConflictKind.NONE:
-        locked.status = AssignmentStatus.ACTIVE
-        locked._change_reason = _("声明无利益冲突")
-        locked.save(update_fields=["status"])
+        locked = transition(
+            locked, AssignmentStatus.ACTIVE, table=ReviewAssignment.TRANSITIONS, actor=actor, note=_("声明无利益冲突")
+        )
         assign_perm(REVIEW_PERM, locked.reviewer, locked.application)
         ScoreSheet.objects.get_or_create(assignment=locked)
     else:
-        _recuse(locked, reason=_("本人声明：%(kind)s。%(detail)s") % {"kind": ConflictKind(kind).label, "detail": detail})
+        locked = _recuse(
+            locked, actor=actor, reason=_("本人声明：%(kind)s。%(detail)s") % {"kind": ConflictKind(kind).label, "detail": detail}
+        )
     return locked
 
 
@@ -180,17 +182,15 @@ def assignment_recuse(*, assignment: ReviewAssignment, actor: User, reason: str)
     locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.status == AssignmentStatus.RECUSED:
         raise TransitionError(_("该专家已回避。"))
-    _recuse(locked, reason=_("管理员决定回避：%(reason)s") % {"reason": reason})
-    return locked
+    return _recuse(locked, actor=actor, reason=_("管理员决定回避：%(reason)s") % {"reason": reason})
 
 
-def _recuse(assignment: ReviewAssignment, *, reason: str) -> None:
+def _recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewAssignment:
     """Recusal: no access from now on (material and files), the sheet stays for the record, the admin reassigns."""
-    assignment.status = AssignmentStatus.RECUSED
-    assignment.recused_at = timezone.now()
-    assignment.recusal_reason = reason
-    assignment._change_reason = reason
-    assignment.save(update_fields=["status", "recused_at", "recusal_reason"])
+    assignment = transition(
+        assignment, AssignmentStatus.RECUSED, table=ReviewAssignment.TRANSITIONS, actor=actor, note=reason,
+        fields={"recused_at": timezone.now(), "recusal_reason": reason},
+    )
     remove_perm(REVIEW_PERM, assignment.reviewer, assignment.application)
     notify(
         users=programme_admins(assignment.application.round.programme),
@@ -198,6 +198,7 @@ def _recuse(assignment: ReviewAssignment, *, reason: str) -> None:
         % {"reviewer": assignment.reviewer, "institution": assignment.application.institution_name},
         link=f"/review/rounds/{assignment.application.round_id}/assignments/",
     )
+    return assignment
 
 
 def programme_admins(programme) -> list[User]:

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
-from applications.services import TransitionError
 from portal.enums import Role
 from portal.models import Round, User
 from portal.titles import period_remaining, quota_remaining
+from portal.transitions import TransitionError
 from review import scoring
 from review.enums import AssignmentStatus, CriterionKind, SheetStatus
 from review.models import (

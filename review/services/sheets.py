@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services import TransitionError
 from portal.models import User
+from portal.transitions import Refused, TransitionError, transition
 from review import scoring
 from review.enums import AssignmentStatus, CriterionKind, SheetStatus
 from review.models import ReviewPlan, Score, ScoreSheet
@@ -106,22 +106,20 @@ def sheet_submit(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
     try:
         total, missing = sheet_total(locked)
     except ValueError as error:
-        raise TransitionError(_("评分超出该指标满分，请检查。")) from error
+        raise Refused(_("评分超出该指标满分，请检查。")) from error
     if missing:
-        raise TransitionError(_("以下指标尚未评分：%(codes)s。") % {"codes": "、".join(missing)})
+        raise Refused(_("以下指标尚未评分：%(codes)s。") % {"codes": "、".join(missing)})
     programme = locked.assignment.application.round.programme
     threshold = programme.review_outlier_threshold
     if scoring.needs_justification(total, _other_totals(locked), threshold=threshold) and not locked.justification.strip():
-        raise TransitionError(
+        raise Refused(
             _("您的总分（%(total)s）与其他评审专家的平均分相差超过%(threshold)s分，请在“偏离说明”中写明理由后再提交。")
             % {"total": scoring.fmt2(total), "threshold": scoring.fmt2(threshold)}
         )
-    locked.total = total
-    locked.status = SheetStatus.SUBMITTED
-    locked.submitted_at = timezone.now()
-    locked._change_reason = _("提交评分")
-    locked.save(update_fields=["total", "status", "submitted_at", "updated_at"])
-    return locked
+    return transition(
+        locked, SheetStatus.SUBMITTED, table=ScoreSheet.TRANSITIONS, actor=actor, note=_("提交评分"),
+        fields={"total": total, "submitted_at": timezone.now()},
+    )
 
 
 @transaction.atomic
@@ -131,13 +129,12 @@ def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
     if locked.status != SheetStatus.SUBMITTED:
         raise TransitionError(_("只有已提交的评分表可以退回修改。"))
     if not reason.strip():
-        raise TransitionError(_("请填写退回修改的原因。"))
-    locked.status = SheetStatus.REOPENED
-    locked.reopen_reason = reason
-    locked.total = None  # the old total lives on in the history; it no longer counts
-    locked._change_reason = _("退回修改：%(reason)s") % {"reason": reason}
-    locked.save(update_fields=["status", "reopen_reason", "total", "updated_at"])
-    return locked
+        raise Refused(_("请填写退回修改的原因。"))
+    # The old total lives on in the history; it no longer counts.
+    return transition(
+        locked, SheetStatus.REOPENED, table=ScoreSheet.TRANSITIONS, actor=actor,
+        note=_("退回修改：%(reason)s") % {"reason": reason}, fields={"reopen_reason": reason, "total": None},
+    )
 
 
 @transaction.atomic

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.selectors import managed_round_or_404
-from applications.services import TransitionError
 from portal.enums import Role
 from portal.permissions import role_required
 from portal.titles import period_remaining, quota_remaining
+from portal.transitions import Refused
 from review.enums import AssignmentStatus, ReviewMethod
 from review.forms import AssignmentAddForm, ReasonForm, ReviewPlanForm
 from review.models import ReviewAssignment, ReviewPlan, ScoreSheet
@@ -112,7 +112,7 @@ def assignment_add(request, round_pk: int):
                 override=form.cleaned_data["override"],
             )
             messages.success(request, _("已添加分配（待确认）。"))
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     else:
         messages.error(request, _("请选择申报和评审专家。"))
@@ -132,7 +132,7 @@ def assignment_remove(request, pk: int):
     try:
         assignment_services.assignment_remove(assignment=assignment, actor=request.user)
         messages.success(request, _("已删除该分配建议。"))
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("review:assignments", round_pk=assignment.application.round_id)
 
@@ -148,7 +148,7 @@ def assignment_recuse(request, pk: int):
         try:
             assignment_services.assignment_recuse(assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("%(name)s 已回避，请为该申报重新分配评审专家。") % {"name": assignment.reviewer})
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     return redirect("review:assignments", round_pk=assignment.application.round_id)
 
@@ -162,7 +162,7 @@ def sheet_reopen(request, pk: int):
     try:
         sheets.sheet_reopen(sheet=sheet, actor=request.user, reason=form.data.get("reason", ""))
         messages.success(request, _("评分表已退回该专家修改。"))
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("review:ranking", round_pk=sheet.assignment.application.round_id)
 
@@ -175,7 +175,7 @@ def close_scoring(request, round_pk: int):
     try:
         sheets.plan_close_scoring(plan=review_plan, actor=request.user)
         messages.success(request, _("评分阶段已关闭。"))
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("review:ranking", round_pk=round.pk)
 
@@ -234,7 +234,7 @@ def tie_break(request, round_pk: int):
     try:
         results.tie_break_record(round=round, order=order, reason=request.POST.get("reason", ""), actor=request.user)
         messages.success(request, _("并列排序已记录。"))
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("review:ranking", round_pk=round.pk)
 
@@ -248,6 +248,6 @@ def shortlist(request, round_pk: int):
     try:
         saved = results.shortlist_save(round=round, application_ids=chosen, skip_reasons=reasons, actor=request.user)
         messages.success(request, _("拟评定名单已保存（%(count)d家）。") % {"count": saved.entries.count()})
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
     return redirect("review:ranking", round_pk=round.pk)

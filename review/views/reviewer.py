@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.selectors import get_application_for_user_or_404
-from applications.services import TransitionError
 from portal.enums import Role
 from portal.permissions import role_required
+from portal.transitions import Refused
 from review.enums import AssignmentStatus, SheetStatus
 from review.forms import DeclarationForm, OpinionForm, ScoreSheetForm
 from review.models import DepartmentOpinion, ReviewAssignment, ScoreSheet
@@ -53,7 +53,7 @@ def assignment(request, pk: int):
                 else:
                     messages.success(request, _("评分草稿已保存。"))
                 return redirect("review:assignment", pk=assignment.pk)
-            except TransitionError as error:
+            except Refused as error:
                 messages.error(request, str(error))
         else:
             messages.error(request, _("评分未保存：请按提示修改标出的内容。"))
@@ -94,7 +94,7 @@ def declare(request, pk: int):
         assignment_services.conflict_declare(
             assignment=assignment, actor=request.user, kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"]
         )
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, str(error))
         return redirect("review:assignment", pk=assignment.pk)
     assignment.refresh_from_db()
@@ -119,7 +119,7 @@ def opinion(request, application_pk: int):
             results.opinion_sign(application=application, actor=request.user, **form.cleaned_data)
             messages.success(request, _("部门意见已签署，并已填入申报表。"))
             return redirect("review:opinion", application_pk=application.pk)
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
     department_sheets = ScoreSheet.objects.filter(
         assignment__application=application,

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.selectors import managed_round_or_404, user_manages
-from applications.services import AlreadyExists, TransitionError
 from portal.enums import Role
 from portal.permissions import role_required
+from portal.transitions import AlreadyExists, Refused
 from review.enums import AssignmentStatus, ReviewMethod
 from review.forms_stages import DefenseMinutesForm, DefenseSessionForm, FieldInspectionForm
 from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto, ReviewAssignment, ReviewPlan
@@ -55,7 +55,7 @@ def defense(request, round_pk: int):
         except AlreadyExists as error:  # the same form sent twice
             messages.info(request, str(error))
             return redirect("review:defense", round_pk=round.pk)
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -152,7 +152,7 @@ def inspections(request, round_pk: int):
             inspection = field_inspection_record(actor=request.user, **data)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        except TransitionError as error:
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(

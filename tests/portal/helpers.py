@@ -40,11 +40,12 @@ def queued_messages(response) -> list[str]:
 
 
 def refusal(call) -> str:
-    """The message of the TransitionError that `call()` raises (the test fails if it raises none)."""
+    """The message of the refusal (portal.transitions.Refused, TransitionError included) that `call()` raises (the
+    test fails if it raises none)."""
     import pytest
 
-    from applications.services import TransitionError
+    from portal.transitions import Refused
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         call()
     return str(refused.value)

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus as S
-from applications.services import TransitionError, application_transition
+from applications.services import application_transition
 from portal import services
 from portal.audit import GENESIS, audit, record_hash
 from portal.checks import audit_settings_check
 from portal.enums import AuditEvent
 from portal.models import AuditRecord
+from portal.transitions import TransitionError
 from tests.applications.factories import ApplicationFactory
 from tests.factories import ProgrammeFactory, RoundFactory, UserFactory
 

@@ -4,9 +4,9 @@ item 3; SECURITY.md 7, 18): a programme admin can no longer grant itself, every 
 import pytest
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
+from portal.transitions import TransitionError
 from publicity import services
 from publicity.identity_access import identity_access_decide, identity_access_request, identity_access_revoke
 from tests.factories import AuditAdminFactory, SecurityAdminFactory, SystemAdminFactory, UserFactory

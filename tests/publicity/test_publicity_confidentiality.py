@@ -13,10 +13,10 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.crypto import decrypt
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
+from portal.transitions import TransitionError
 from publicity import services
 from publicity.identity_access import identity_access_request
 from publicity.models import IDENTITY_FIELDS, Objection

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applications.services import TransitionError
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
+from portal.transitions import TransitionError
 from publicity import services
 from publicity.enums import ObjectionStatus
 from publicity.identity_access import identity_access_decide

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.services import TransitionError
+from portal.transitions import TransitionError
 from publicity import services
 from publicity.enums import ObjectionStatus, ObjectorType
 from publicity.models import Objection

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import chinese_calendar
 import pytest
 
-from applications.services import TransitionError
+from portal.transitions import TransitionError
 from publicity.models import PublicityNotice
 from publicity.services import SHANGHAI, publicity_period
 from tests.publicity.publicity_builders import at, listed_round, publish

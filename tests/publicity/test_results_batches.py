@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from applications.services import AlreadyExists, TransitionError
 from portal.enums import AuditEvent, Level, RegionLevel
 from portal.models import AuditRecord
 from portal.services import programme_admin_grant
+from portal.transitions import AlreadyExists, TransitionError
 from publicity import awards as award_services
 from publicity import batches, tasks
 from publicity.batches import batch_awards, batch_start, chunk_render

@@ -5,10 +5,10 @@ from collections import Counter
 import pytest
 
 from applications.selectors import application_list_for_user
-from applications.services import TransitionError
 from portal import services as portal_services
 from portal.enums import RegionLevel
 from portal.models import Notification, User
+from portal.transitions import Refused, TransitionError
 from review.enums import AssignmentStatus, ConflictKind, SheetStatus
 from review.models import ConflictDeclaration, ReviewAssignment, ScoreSheet
 from review.services import assignments as services
@@ -219,7 +219,7 @@ def test_assignment_remove_only_before_confirmation():
     kept = confirmed(review, review.application("甲"), review.reviewers[DRC][0])
 
     services.assignment_remove(assignment=proposed, actor=review.admin)
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_remove(assignment=kept, actor=review.admin)
 
     assert str(refused.value) == "已确认的分配不能删除；如需更换，请对该专家执行回避。"
@@ -302,7 +302,7 @@ def test_declaring_a_conflict_needs_a_detail():
     reviewer = review.reviewers[HR][0]
     assignment = confirmed(review, review.application("甲"), reviewer)
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.conflict_declare(assignment=assignment, actor=reviewer, kind=ConflictKind.OTHER, detail="  ")
 
     assert str(refused.value) == "声明存在利益冲突时，请简要说明情况。"
@@ -323,7 +323,7 @@ def test_declaring_is_refused(case):
     else:
         assignment, actor = activate(review, review.application("甲"), reviewer), reviewer
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.conflict_declare(assignment=assignment, actor=actor, kind=ConflictKind.NONE)
 
     assert str(refused.value) == expected
