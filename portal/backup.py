@@ -2,9 +2,10 @@
 
 One archive, `backup-YYYYmmdd-HHMMSS.tar.gz` (Beijing time), holds `data.json` (a `dumpdata` fixture), `media/…`
 (every file of the uploads' storage, read through the storage API: MEDIA_ROOT or the object store's bucket) and
-`manifest.json` (format, time, migration state, rows per model, the SHA-256 of every other member). A restore goes only into an empty database migrated to the same state: it never merges into or
-overwrites live data. The checksums catch a damaged or altered member, not a forger who also rewrites the manifest:
-keep archives where only operators can read them (they hold every applicant's data and password hashes).
+`manifest.json` (format, time, migration state, rows per model, the SHA-256 of every other member). A restore goes
+only into an empty database migrated to the same state: it never merges into or overwrites live data. The checksums
+catch a damaged or altered member, not a forger who also rewrites the manifest: keep archives where only operators
+can read them (they hold every applicant's data and password hashes).
 
 No key is in an archive: back up the field key (FIELD_ENCRYPTION_KEYS or var/field_key) and the audit key
 (AUDIT_HMAC_KEY or var/audit_key) apart from it, together. A restored audit log verifies only with the audit key its
