@@ -35,8 +35,11 @@ REAL_TASK = tasks.render_plaque_chunk
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    """A media folder of this test alone: the batch folders are named by the batch's (reused) primary key."""
+    """A media folder of this test alone: the batch folders are named by the batch's (reused) primary key; and a
+    VAR_DIR of its own for the claims' lock files (SQLite)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
     return settings.MEDIA_ROOT
 
 
