@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.enums import AttachmentPurpose
+from portal import files
 from portal.settings import s3_storage
 from publicity import awards as award_services
 from publicity import batches, services, tasks
@@ -183,6 +184,27 @@ def test_a_stored_file_has_no_address_the_store_would_serve(store):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(address, timeout=5)
     assert refused.value.code == 403
+
+
+def test_local_copies_of_stored_files_are_kept_per_process_and_the_oldest_forgotten(store, settings, monkeypatch):
+    monkeypatch.setattr(files, "KEPT_COPIES", 2)
+    monkeypatch.setattr(files, "_copies", None)  # a folder of this test's own
+    fonts = [PlaqueFont(role=FontRole.WEIBEI, name=str(n)) for n in range(3)]
+    for font in fonts:
+        font.file.save("font.ttf", ContentFile(f"font {font.name}".encode()), save=False)
+
+    first = files.local_copy(fonts[0].file)
+    store.client.delete_object(Bucket=store.name, Key=fonts[0].file.name)
+    again = files.local_copy(fonts[0].file)  # from the copy: the store is not asked again
+    copied = again.read_bytes()
+    later = [files.local_copy(font.file) for font in fonts[1:]]
+    missing = PlaqueFont(file="fonts/none.ttf").file
+
+    assert first == again and first.parent == files.copies_folder() and copied == b"font 0"
+    assert [path.read_bytes() for path in later] == [b"font 1", b"font 2"]
+    assert not first.exists()  # the least recently used of three, with two kept
+    assert files.local_copy(missing) is None
+    assert written_under_media_root(settings) == []
 
 
 def test_objection_evidence_and_seal_are_in_the_bucket_and_the_seal_goes_at_the_purge(
