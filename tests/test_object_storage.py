@@ -35,7 +35,9 @@ from publicity import awards as award_services
 from publicity import batches, services, tasks
 from publicity.enums import BatchStatus, FontRole, ObjectorType
 from publicity.models import PlaqueBatch, PlaqueFont
-from tests.applications.factories import PDF, PNG, ApplicationFactory, png_bytes
+from review.enums import OpinionVerdict
+from review.services import results
+from tests.applications.factories import PDF, PNG, ApplicationFactory, AttachmentFactory, png_bytes
 from tests.factories import ApplicantFactory
 from tests.publicity.publicity_builders import CONTACT_PERSON, at, file, listed_round, pdf, png, publish
 from tests.publicity.results_builders import (
@@ -48,6 +50,7 @@ from tests.publicity.results_builders import (
     issue,
 )
 from tests.publicity.test_plaque import SERIF_BOLD, subset_families
+from tests.review.builders import DRC, build_review
 
 pytestmark = [pytest.mark.object_storage, pytest.mark.django_db]
 
@@ -267,6 +270,29 @@ def test_the_announcement_pdf_stamps_the_departments_seal_from_the_bucket(client
     ).stdout.splitlines()[2:]
     assert store.keys() == [department.seal_image.name]
     assert [line.split()[2:5] for line in listing] == [["image", "120", "120"]]  # the seal
+    assert written_under_media_root(settings) == []
+
+
+def test_the_application_form_stamps_the_applicants_and_the_departments_seals_from_the_bucket(
+    login, store, settings, tmp_path
+):
+    review = build_review(labels=("甲",), reviewers_each=1)
+    application = review.application("甲")
+    AttachmentFactory(application=application, purpose=AttachmentPurpose.SEAL)  # an 8 × 6 PNG
+    review.departments[DRC].seal_image.save("drc-seal.png", ContentFile(png_bytes((60, 60))))
+    opinion = results.opinion_sign(
+        application=application, actor=review.leads[DRC], verdict=OpinionVerdict.AGREE, text="同意推荐。"
+    )
+
+    response = login(application.created_by).get(reverse("applications:pdf", args=[application.pk]))
+
+    (tmp_path / "form.pdf").write_bytes(response.content)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "form.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert opinion.seal.name.startswith("opinion-seals/") and opinion.seal.name in store.keys()  # copied in the store
+    assert store.read(opinion.seal.name) == store.read(review.departments[DRC].seal_image.name)
+    assert [line.split()[2:5] for line in listing] == [["image", "8", "6"], ["image", "60", "60"]]
     assert written_under_media_root(settings) == []
 
 
