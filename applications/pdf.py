@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.enums import AttachmentPurpose, ConditionSection
 from applications.models import COMMITMENT_TEXT, Application
 from portal.enums import DepartmentKind, Level
+from portal.files import local_copy
 from portal.pdf import render_pdf
 from portal.validators import format_phone
 
@@ -41,12 +42,12 @@ def opinion_box_title(programme, department) -> str:
 
 
 def _seal_path(application: Application) -> Path | None:
-    """The uploaded seal image, if it is a PNG or JPEG on disk; a scanned PDF page cannot be stamped on the form."""
+    """The uploaded seal image as a local file, if it is a PNG or JPEG that is stored; a scanned PDF page cannot be
+    stamped on the form."""
     seal = application.seal
     if seal is None or seal.content_type not in SEAL_IMAGE_TYPES:
         return None
-    path = Path(seal.file.path)
-    return path if path.is_file() else None
+    return local_copy(seal.file)
 
 
 def _principal_line(application: Application) -> str:
@@ -95,8 +96,8 @@ def _opinion_seal_uri(opinion) -> str | None:
     """The department's seal as it was when the opinion was signed (a copy kept with the opinion)."""
     if opinion is None or not getattr(opinion, "seal", None):
         return None
-    path = Path(opinion.seal.path)
-    return path.as_uri() if path.is_file() else None
+    path = local_copy(opinion.seal)
+    return path.as_uri() if path else None
 
 
 def application_pdf_context(application: Application) -> dict:

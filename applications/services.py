@@ -249,7 +249,8 @@ def attachment_add(*, application: Application, uploaded, purpose: str, actor: U
 
     The file is inspected (type, content, archive, antivirus) before any lock is taken; then the application row
     is locked and the count and size limits are checked again, so two uploads at once cannot pass them together.
-    Side effects: the file under a random name in MEDIA_ROOT, one Attachment row (history).
+    Side effects: the file under a random name in the storage (MEDIA_ROOT or the object store), one Attachment row
+    (history).
     """
     limits = UploadLimits.for_round(application.round)
     allowed = {"allowed": IMAGE_TYPES} if purpose == AttachmentPurpose.SEAL else {}

@@ -1,10 +1,11 @@
 """Backup and restore of the database and the uploaded files (SECURITY.md 22).
 
 One archive, `backup-YYYYmmdd-HHMMSS.tar.gz` (Beijing time), holds `data.json` (a `dumpdata` fixture), `media/…`
-(every file under MEDIA_ROOT) and `manifest.json` (format, time, migration state, rows per model, the SHA-256 of
-every other member). A restore goes only into an empty database migrated to the same state: it never merges into or
-overwrites live data. The checksums catch a damaged or altered member, not a forger who also rewrites the manifest:
-keep archives where only operators can read them (they hold every applicant's data and password hashes).
+(every file of the uploads' storage, read through the storage API: MEDIA_ROOT or the object store's bucket) and
+`manifest.json` (format, time, migration state, rows per model, the SHA-256 of every other member). A restore goes
+only into an empty database migrated to the same state: it never merges into or overwrites live data. The checksums
+catch a damaged or altered member, not a forger who also rewrites the manifest: keep archives where only operators
+can read them (they hold every applicant's data and password hashes).
 
 No key is in an archive: back up the field key (FIELD_ENCRYPTION_KEYS or var/field_key) and the audit key
 (AUDIT_HMAC_KEY or var/audit_key) apart from it, together. A restored audit log verifies only with the audit key its
@@ -22,6 +23,7 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -31,12 +33,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers import json as json_serializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from portal import files
 from portal.services import ADMIN_ROLES, role_group_name, role_groups_ensure
 
 FORMAT_VERSION = 1
@@ -102,12 +108,13 @@ Deserializer = json_serializer.Deserializer  # register_serializer() wants both 
 
 
 def backup_create(*, output_dir: Path | None = None, now: dt.datetime | None = None) -> BackupResult:
-    """Write one archive of the database and MEDIA_ROOT into `output_dir` (default VAR_DIR/backups, mode 0700).
+    """Write one archive of the database and the stored files into `output_dir` (default VAR_DIR/backups, mode 0700).
 
-    Side effects: the archive file (mode 0600), written under a temporary name and renamed when complete.
+    The files are read through the storage API, from the local disk or the object store alike. Side effects: the
+    archive file (mode 0600), written under a temporary name and renamed when complete.
     """
     output_dir = Path(output_dir or settings.VAR_DIR / "backups")
-    if output_dir.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+    if files.is_local(default_storage) and output_dir.resolve().is_relative_to(Path(default_storage.path("")).resolve()):
         raise BackupError("备份目录不能在 MEDIA_ROOT 之内：备份会把自己和以前的备份也装进去。")
     if not output_dir.exists():
         output_dir.mkdir(parents=True)
@@ -124,8 +131,8 @@ def backup_create(*, output_dir: Path | None = None, now: dt.datetime | None = N
             counts = _count_records(data)
             with tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 checksums = {DATA: _add_file(tar, DATA, data)}
-                for name, source in _media_files():
-                    checksums[name] = _add_file(tar, name, source)
+                for name in files.walk(default_storage):
+                    checksums[f"{MEDIA}/{name}"] = _add_stored(tar, f"{MEDIA}/{name}", name)
                 manifest = {
                     "format": FORMAT_VERSION,
                     "created_at": now.isoformat(timespec="seconds"),
@@ -147,7 +154,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
 
     Checks every member's checksum first, then loads data.json and verifies the rows per model, then writes the media
     files, all in one transaction: any failure leaves the database empty. Side effects: every row of the archive, and
-    its files under MEDIA_ROOT (a file already there under the same name is replaced).
+    its files in the storage (MEDIA_ROOT or the object store; a file already there under the same name is replaced).
     """
     ContentType.objects.clear_cache()  # natural keys must resolve to this database's ids
     try:
@@ -219,17 +226,6 @@ def _count_records(path: Path) -> dict[str, int]:
     return {label: count for label, count in sorted(counts.items()) if count}
 
 
-def _media_files():
-    """(member name, path) of every regular file under MEDIA_ROOT, in a stable order; symbolic links are skipped."""
-    root = Path(settings.MEDIA_ROOT)
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for filename in sorted(filenames):
-            source = Path(folder) / filename
-            if source.is_file() and not source.is_symlink():
-                yield f"{MEDIA}/{source.relative_to(root).as_posix()}", source
-
-
 class _HashingReader:
     """A file object that hashes what tarfile reads from it, so a file is read once and its checksum fits its bytes."""
 
@@ -249,6 +245,21 @@ def _add_file(tar: tarfile.TarFile, name: str, source: Path) -> str:
         reader = _HashingReader(raw)
         tar.addfile(_tar_info(name, stat.st_size, stat.st_mtime), reader)
     return reader.digest.hexdigest()
+
+
+def _add_stored(tar: tarfile.TarFile, member: str, name: str) -> str:
+    """Add one file of the storage (size taken when opened; tarfile reads exactly that much) and return its SHA-256."""
+    with default_storage.open(name, "rb") as stored:
+        reader = _HashingReader(stored)
+        tar.addfile(_tar_info(member, stored.size, _modified(name)), reader)
+    return reader.digest.hexdigest()
+
+
+def _modified(name: str) -> float:
+    try:
+        return default_storage.get_modified_time(name).timestamp()
+    except NotImplementedError:
+        return time.time()
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, content: bytes) -> None:
@@ -306,9 +317,10 @@ def _verify_archive(tar: tarfile.TarFile, data: Path) -> dict:
     return manifest
 
 
-def _copy_hashed(source, target: Path | None) -> str:
+def _copy_hashed(source, target) -> str:
+    """Copy `source` to `target` (a path, an open file, or None for nowhere) and return the SHA-256 of what was read."""
     digest = hashlib.sha256()
-    with target.open("wb") if target else open(os.devnull, "wb") as sink:
+    with nullcontext(target) if hasattr(target, "write") else Path(target or os.devnull).open("wb") as sink:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             sink.write(chunk)
@@ -366,27 +378,18 @@ def _check_counts(expected: dict[str, int]) -> None:
 
 
 def _restore_media(tar: tarfile.TarFile, checksums: dict[str, str]) -> int:
-    """Write every media member under MEDIA_ROOT, checking its checksum again as it is written."""
-    root = Path(settings.MEDIA_ROOT)
-    mode = settings.FILE_UPLOAD_PERMISSIONS or 0o640
+    """Write every media member into the storage, checking its checksum again as it is read."""
     count = 0
     for member in tar:
         name = _member_name(member)
         if not name.startswith(f"{MEDIA}/"):
             continue
-        target = root.joinpath(*PurePosixPath(name).parts[1:])
-        if not target.parent.resolve().is_relative_to(root.resolve()):  # through a symbolic link inside MEDIA_ROOT
-            raise BackupError(f"{name!r} 会写到 MEDIA_ROOT 之外，已撤销恢复。")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
-        os.close(fd)
-        try:
-            if _copy_hashed(tar.extractfile(member), Path(partial)) != checksums[name]:
+        with tempfile.TemporaryFile(prefix="portal-restore-") as copy:
+            if _copy_hashed(tar.extractfile(member), copy) != checksums[name]:
                 raise BackupError(f"备份文件校验失败（{name}）：读取时内容已改变，已撤销恢复。")
-            os.chmod(partial, mode)
-            os.replace(partial, target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+            try:
+                files.save_whole(default_storage, name.removeprefix(f"{MEDIA}/"), File(copy, name=name))
+            except SuspiciousFileOperation:  # through a symbolic link inside MEDIA_ROOT
+                raise BackupError(f"{name!r} 会写到 MEDIA_ROOT 之外，已撤销恢复。")
         count += 1
     return count

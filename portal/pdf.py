@@ -17,6 +17,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.files import copies_folder
+
 SYSTEM_FONT_DIR = Path("/usr/share/fonts")
 
 # Defaults every portal PDF shares; a template's own <style> comes later in the cascade and wins.
@@ -42,8 +44,9 @@ def _font_configuration() -> FontConfiguration:
 
 
 def _allowed_roots() -> list[Path]:
-    # Read at call time: tests override MEDIA_ROOT.
-    roots = (Path(settings.BASE_DIR) / "static", Path(settings.MEDIA_ROOT), SYSTEM_FONT_DIR)
+    # Read at call time: tests override MEDIA_ROOT. Uploads are read from MEDIA_ROOT, or from this process's local
+    # copies of files in an object store (portal.files.local_copy).
+    roots = (Path(settings.BASE_DIR) / "static", Path(settings.MEDIA_ROOT), copies_folder(), SYSTEM_FONT_DIR)
     return [root.resolve() for root in roots]
 
 

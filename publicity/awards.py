@@ -357,15 +357,13 @@ def award_revoke(
 
 def announcement_pdf(announcement: Announcement) -> bytes:
     """The joint document laid out as GB/T 9704-2012 prescribes, with the departments' seals over the date."""
-    from pathlib import Path
-
+    from portal.files import local_copy
     from portal.pdf import render_pdf
 
     seals = []
     for pd in announcement.programme.programme_departments.select_related("department"):
-        seal = pd.department.seal_image
-        if seal and Path(seal.path).is_file():
-            seals.append(Path(seal.path).as_uri())
+        if path := local_copy(pd.department.seal_image):
+            seals.append(path.as_uri())
     if announcement.is_issued:
         rows = [{"name": a.institution_name, "number": a.plaque_number} for a in announcement.awards.order_by("plaque_number")]
     else:

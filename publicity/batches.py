@@ -1,16 +1,18 @@
 """Batch rendering of plaques (issue 7, 4): a Celery job per chunk, progress in the database, one ZIP at the end.
 
-The awards are split into chunks so that every worker process renders at once (2 cores, 2 processes). Each plaque
-is written to the batch's folder as it is done; the progress is the number of files there plus the failures, so a
-chunk that runs twice (a killed worker, acks_late) counts nothing twice. A chunk is rendered by one process at a
-time: two copies of it run together after a worker was down for over an hour (the broker gives the killed delivery
-back when the sweep has queued the chunk again), and the second one leaves it to the first. A plaque that fails is
-reported with the institution's name and the others go on. The chunk that finishes last writes the ZIP.
+The awards are split into chunks so that every worker process renders at once (2 cores, 2 processes), on one
+machine or several. Each plaque is written to the batch's folder in the storage (the local disk or the object store)
+as it is done; the progress is the number of files there plus the failures, so a chunk that runs twice (a killed
+worker, acks_late) counts nothing twice. A chunk is rendered by one process at a time: two copies of it run together
+after a worker was down for over an hour (the broker gives the killed delivery back when the sweep has queued the
+chunk again), and the second one leaves it to the first (`_chunk_claimed`). A plaque that fails is reported with the
+institution's name and the others go on. The chunk that finishes last writes the ZIP.
 """
 
 import fcntl
 import logging
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +21,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import files
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
 from portal.transitions import AlreadyExists, TransitionError
@@ -109,21 +114,45 @@ def batches_resume(now=None) -> int:
     return queued
 
 
-def _folder(batch: PlaqueBatch) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "plaque-batches" / f"batch-{batch.pk}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _folder(batch_id: int) -> str:
+    """The batch's folder in the storage, where each plaque is kept as it is done until the ZIP holds them all."""
+    return f"plaque-batches/batch-{batch_id}"
+
+
+def _plaques(batch_id: int) -> list[str]:
+    """The names of the plaques written so far, in order."""
+    return [name for name in files.walk(default_storage, _folder(batch_id)) if name.endswith(".pdf")]
 
 
 def _settled(batch: PlaqueBatch, index: int) -> bool:
     return index in batch.chunks_done or batch.status in (BatchStatus.DONE, BatchStatus.FAILED)
 
 
+# PostgreSQL advisory lock keys of chunks: "PL" in the top bits, then the batch (32 bits) and the chunk (16 bits).
+# Clear of portal.audit.CHAIN_LOCK_KEY, the only other key of the one-number kind.
+CLAIM_KEY_BASE = 0x504C << 48
+
+
+def claim_key(batch_id: int, index: int) -> int:
+    return CLAIM_KEY_BASE | (batch_id & 0xFFFFFFFF) << 16 | index & 0xFFFF
+
+
 @contextmanager
-def _chunk_claimed(folder: Path, index: int) -> Iterator[bool]:
-    """Whether this process holds the chunk, until the block ends. The kernel's lock on a file (flock), not a row: a
-    worker killed while rendering leaves no claim behind, its lock goes with it."""
-    with (folder / f".chunk-{index}.lock").open("w") as handle:
+def _chunk_claimed(batch_id: int, index: int) -> Iterator[bool]:
+    """Whether this process holds the chunk, until the block ends. A lock of the process's own session, not a row: a
+    worker killed while rendering leaves no claim behind, its lock goes with it.
+
+    PostgreSQL (several machines): a session advisory lock, which the server drops when the worker's connection ends
+    (the kernel closes it when the process is killed; keepalives find a machine that vanished within two minutes).
+    SQLite (one machine): the kernel's lock on a file in VAR_DIR, which goes with the killed process.
+    """
+    if connection.vendor == "postgresql":
+        with _advisory_lock(claim_key(batch_id, index)) as claimed:
+            yield claimed
+        return
+    folder = Path(settings.VAR_DIR) / "plaque-claims"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"batch-{batch_id}-chunk-{index}.lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -132,29 +161,50 @@ def _chunk_claimed(folder: Path, index: int) -> Iterator[bool]:
             yield True
 
 
+@contextmanager
+def _advisory_lock(key: int) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        # Session-level settings: the server notices a vanished client after about 60 + 3 × 10 seconds of silence.
+        cursor.execute(
+            "SELECT set_config('tcp_keepalives_idle', '60', false), set_config('tcp_keepalives_interval', '10', false),"
+            " set_config('tcp_keepalives_count', '3', false), pg_try_advisory_lock(%s)",
+            [key],
+        )
+        claimed = cursor.fetchone()[-1]
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:  # the session is gone, and its lock with it
+                logger.warning("chunk claim %s not released: the database connection was lost", key)
+
+
 def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
     batch = PlaqueBatch.objects.get(pk=batch_id)
     if _settled(batch, index):
         return
     PlaqueBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(status=BatchStatus.RUNNING)
-    folder = _folder(batch)
-    with _chunk_claimed(folder, index) as claimed:
+    with _chunk_claimed(batch_id, index) as claimed:
         if not claimed:
             logger.info("chunk %s of batch %s is being rendered by another process", index, batch_id)
             return
         batch.refresh_from_db()
         if _settled(batch, index):  # finished while this copy waited in the queue
             return
-        _render_awards(batch_id, folder, award_ids)
+        _render_awards(batch_id, award_ids)
         _chunk_finished(batch_id, index)
 
 
-def _render_awards(batch_id: int, folder: Path, award_ids: list[int]) -> None:
+def _render_awards(batch_id: int, award_ids: list[int]) -> None:
     from publicity.awards import award_plaque_pdf
 
+    folder = _folder(batch_id)
     for award in Award.objects.filter(pk__in=award_ids).select_related("programme__region", "announcement", "institution"):
-        target = folder / f"{award.plaque_number}.pdf"
-        if target.exists():
+        name = f"{folder}/{award.plaque_number}.pdf"
+        if default_storage.exists(name):
             continue
         try:
             pdf = award_plaque_pdf(award)
@@ -162,14 +212,10 @@ def _render_awards(batch_id: int, folder: Path, award_ids: list[int]) -> None:
             logger.exception("plaque %s failed", award.plaque_number)
             _record_failure(batch_id, award, error)
             continue
-        partial = target.with_suffix(".part")
-        partial.write_bytes(pdf)
-        partial.rename(target)  # a file is either whole or absent
+        files.save_whole(default_storage, name, ContentFile(pdf))  # a file is either whole or absent
         logger.info("plaque %s rendered into batch %s", award.plaque_number, batch_id)
         _clear_failure(batch_id, award)
-        PlaqueBatch.objects.filter(pk=batch_id).update(
-            done=sum(1 for _ in folder.glob("*.pdf")), progressed_at=timezone.now()
-        )
+        PlaqueBatch.objects.filter(pk=batch_id).update(done=len(_plaques(batch_id)), progressed_at=timezone.now())
 
 
 def _record_failure(batch_id: int, award: Award, error: Exception) -> None:
@@ -204,18 +250,21 @@ def _chunk_finished(batch_id: int, index: int) -> None:
 
 
 def _write_archive(batch: PlaqueBatch) -> None:
-    folder = _folder(batch)
-    files = sorted(folder.glob("*.pdf"))
-    archive_path = folder.with_suffix(".zip")
-    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for path in files:
-            archive.write(path, arcname=path.name)
-    with archive_path.open("rb") as handle:
-        batch.archive.save(f"plaques-{batch.pk}.zip", File(handle), save=False)
-    batch.done = len(files)
-    batch.status = BatchStatus.DONE if files else BatchStatus.FAILED
+    plaques = _plaques(batch.pk)
+    with tempfile.TemporaryFile() as raw:
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+            for name in plaques:
+                with default_storage.open(name, "rb") as plaque:
+                    archive.writestr(name.rsplit("/", 1)[-1], plaque.read())
+        batch.archive.save(f"plaques-{batch.pk}.zip", File(raw, name="plaques.zip"), save=False)
+    batch.done = len(plaques)
+    batch.status = BatchStatus.DONE if plaques else BatchStatus.FAILED
     batch.finished_at = timezone.now()
     batch.save(update_fields=["archive", "done", "status", "finished_at"])
     # Only now: a writer killed before this line leaves the plaques for the sweep to write the ZIP again.
-    archive_path.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    for name in files.walk(default_storage, _folder(batch.pk)):
+        default_storage.delete(name)
+    if files.is_local(default_storage):
+        shutil.rmtree(default_storage.path(_folder(batch.pk)), ignore_errors=True)  # the folder, and partial files
+    for claim in (Path(settings.VAR_DIR) / "plaque-claims").glob(f"batch-{batch.pk}-chunk-*.lock"):
+        claim.unlink(missing_ok=True)

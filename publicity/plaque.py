@@ -42,6 +42,7 @@ from weasyprint.text.ffi import ffi, pangoft2
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from portal.files import local_copy
 from portal.pdf import LocalFileFetcher, _render_lock  # one WeasyPrint render at a time per process, all PDFs
 from publicity.enums import FontRole
 from publicity.models import PlaqueFont
@@ -93,7 +94,8 @@ class FaceInfo:
 
 
 def plaque_fonts() -> dict[str, Path]:
-    """The font file of each role: the newest active upload whose file exists, else the Debian stand-in.
+    """The font file of each role: the newest active upload whose file exists (a local copy of it when the uploads
+    are in an object store), else the Debian stand-in.
 
     Raises ImproperlyConfigured when a role has neither (the stand-in packages are in the Makefile's RUNTIME_PACKAGES).
     """
@@ -101,12 +103,12 @@ def plaque_fonts() -> dict[str, Path]:
     for font in PlaqueFont.objects.filter(active=True).order_by("-uploaded_at", "-pk"):
         if font.role in fonts:
             continue
-        path = Path(font.file.path)
-        if path.is_file():
+        path = local_copy(font.file)  # HarfBuzz and fontTools read a file on the local disk
+        if path is not None:
             fonts[font.role] = path
         else:
             logger.warning(
-                "Plaque font %s (%s) has no file at %s; using an older one or the stand-in", font.pk, font, path
+                "Plaque font %s (%s) has no file %s; using an older one or the stand-in", font.pk, font, font.file.name
             )
     for role in FontRole.values:
         if role not in fonts:

@@ -157,9 +157,8 @@ def opinion_sign(*, application: Application, actor: User, verdict: str, text: s
     opinion.signed_on = signed_on or timezone.localdate()
     if department.seal_image:
         # Seal the opinion with a copy of today's seal image, so a later change of the seal does not alter it.
-        department.seal_image.open("rb")
-        opinion.seal.save(department.seal_image.name.rsplit("/", 1)[-1], department.seal_image.file, save=False)
-        department.seal_image.close()
+        with department.seal_image.open("rb") as seal:  # from the storage, wherever it is
+            opinion.seal.save(seal.name.rsplit("/", 1)[-1], seal.file, save=False)
     opinion._change_reason = _("签署部门意见")
     opinion.save()
     return opinion

@@ -366,7 +366,7 @@ def test_fetcher_refuses_network_and_files_outside_allowed_folders(url):
 
 
 def test_fetcher_refuses_climbing_out_of_static_folder():
-    url = (settings.BASE_DIR / "static").as_uri() + "/../portal/settings.py"
+    url = (settings.BASE_DIR / "static").as_uri() + "/../config/settings.py"
 
     with pytest.raises(ValueError):
         LocalFileFetcher().fetch(url)

@@ -2,14 +2,16 @@
 are run in this process, and the plaque renderer is a stand-in. Progress, failures, reruns, the ZIP, the pages and
 the jurisdiction's year."""
 
-import fcntl
 import io
 import json
+import threading
 import zipfile
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from portal.enums import AuditEvent, Level, RegionLevel
@@ -33,8 +35,11 @@ REAL_TASK = tasks.render_plaque_chunk
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    """A media folder of this test alone: the batch folders are named by the batch's (reused) primary key."""
+    """A media folder of this test alone: the batch folders are named by the batch's (reused) primary key; and a
+    VAR_DIR of its own for the claims' lock files (SQLite)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
     return settings.MEDIA_ROOT
 
 
@@ -238,27 +243,81 @@ def test_a_plaque_that_succeeds_on_a_redelivered_chunk_is_no_longer_a_failure(
     assert (batch.done, batch.failures, batch.percent) == (3, [], 100)
 
 
+@contextmanager
+def claimed_elsewhere(batch_id: int, index: int):
+    """The chunk claimed by another process while the block runs: a thread of this one, with a database session (and
+    on SQLite an open lock file) of its own, through the same claim a worker takes."""
+    claimed, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with batches._chunk_claimed(batch_id, index) as got:
+                assert got
+                claimed.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert claimed.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(10)
+
+
 def test_a_copy_of_a_chunk_another_process_is_rendering_leaves_it_to_that_process(
-    listed, queue, media, monkeypatch, django_capture_on_commit_callbacks
+    listed, queue, monkeypatch, django_capture_on_commit_callbacks
 ):
     render = failing_for("none")
     monkeypatch.setattr(award_services, "award_plaque_pdf", render)
     batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
     first, second = queue.calls
-    lock = Path(media) / "plaque-batches" / f"batch-{batch.pk}" / ".chunk-0.lock"
-    lock.parent.mkdir(parents=True)
 
-    with lock.open("w") as other_process:  # flock conflicts between two opens of the file, as between two processes
-        fcntl.flock(other_process, fcntl.LOCK_EX)
+    with claimed_elsewhere(batch.pk, 0):
         chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the broker's copy, back after an hour
     left = PlaqueBatch.objects.get(pk=batch.pk)
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the holder died: its lock went with it
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the holder is gone, its claim with it
     chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
 
     assert (left.done, left.chunks_done) == (0, [])
     assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
     batch.refresh_from_db()
     assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the claim of several machines is PostgreSQL's")
+def test_a_killed_workers_claim_goes_with_its_database_session(
+    listed, queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    render = failing_for("none")
+    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+    first = queue.calls[0]
+    claimed, killed = threading.Event(), threading.Event()
+
+    def worker_killed_while_rendering():  # takes the claim, then its connection ends with no unlock, as on SIGKILL
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [batches.claim_key(batch.pk, 0)])
+            assert cursor.fetchone() == (True,)
+        claimed.set()
+        killed.wait(10)
+        connections.close_all()
+
+    holder = threading.Thread(target=worker_killed_while_rendering)
+    holder.start()
+    assert claimed.wait(10)
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+    calls_while_held = list(render.calls)
+    killed.set()
+    holder.join(10)
+    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+
+    assert calls_while_held == []
+    assert render.calls == ["申报机构甲", "申报机构乙"]
+    assert PlaqueBatch.objects.get(pk=batch.pk).chunks_done == [0]
 
 
 def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(

@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from portal.backup import BackupError, backup_restore
+from portal.files import is_local
 
 
 class Command(BaseCommand):
@@ -19,7 +21,8 @@ class Command(BaseCommand):
         if not yes:
             database = connection.settings_dict["NAME"]
             try:
-                answer = input(f"将把 {archive} 恢复到数据库 {database}，上传文件写入 MEDIA_ROOT。输入 yes 继续：")
+                files = "MEDIA_ROOT" if is_local(default_storage) else f"对象存储桶 {default_storage.bucket_name}"
+                answer = input(f"将把 {archive} 恢复到数据库 {database}，上传文件写入 {files}。输入 yes 继续：")
             except EOFError:  # no terminal: only --yes goes on
                 answer = ""
             if answer.strip().lower() != "yes":
