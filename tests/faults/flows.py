@@ -48,9 +48,9 @@ def signed_in(stack: Stack, username: str) -> Browser:
     browser = stack.browser()
     reply = browser.sign_in(username, stack.seed["password"])
     assert reply.status == 302, f"sign-in of {username}: {reply.status} {reply.error}"
-    key = stack.seed.get("totp_keys", {}).get(username)
-    if key is not None:  # staff give the code of their authenticator app after the password
-        reply = browser.second_factor(key)
+    keys = stack.seed.get("totp_keys", {}).get(username)
+    if keys:  # staff give the code of their authenticator app after the password; each app once
+        reply = browser.second_factor(keys.pop(0))
         assert reply.status == 302, f"second factor of {username}: {reply.status} {reply.error}"
     return browser
 

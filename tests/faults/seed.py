@@ -44,8 +44,9 @@ def seed(applicants: int, awards: int) -> dict:
     programme = ProgrammeFactory()
     batch_admin = UserFactory(username="fault-batch-admin")
     portal_services.programme_admin_grant(programme=programme, user=batch_admin)
-    # A programme admin signs in with a second factor: an authenticator app whose key the test holds.
-    totp = TOTPDevice.objects.create(user=batch_admin, name="totp", confirmed=True)
+    # A programme admin signs in with a second factor: authenticator apps whose keys the test holds, one for each
+    # sign-in (a code is good once: two sign-ins within the same 30 seconds need two apps).
+    totp_keys = [TOTPDevice.objects.create(user=batch_admin, name=f"totp-{n}", confirmed=True).key for n in range(6)]
     plaques = [AwardFactory(programme=programme, plaque_number=f"FT-2026-{n:03d}").plaque_number for n in range(awards)]
     User.objects.update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"), password_changed_at=now)
     return {
@@ -55,7 +56,7 @@ def seed(applicants: int, awards: int) -> dict:
         "notice_admins": len(programme_admins(listed.programme)),  # each is told of every objection
         "entries": list(notice.entries.order_by("rank").values_list("pk", flat=True)),
         "batch_admin": batch_admin.username,
-        "totp_keys": {batch_admin.username: totp.key},
+        "totp_keys": {batch_admin.username: totp_keys},
         "region": programme.region_id,
         "year": 2026,
         "plaques": plaques,
