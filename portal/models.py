@@ -293,6 +293,14 @@ class Round(models.Model):
 class Institution(models.Model):
     """申报机构: an institution that applies, registered by its own staff or by the admin."""
 
+    # The moves of `status` (portal.transitions): the admin verifies or refuses a registration, and may correct
+    # either decision later.
+    TRANSITIONS = {
+        InstitutionStatus.PENDING: {InstitutionStatus.VERIFIED, InstitutionStatus.REJECTED},
+        InstitutionStatus.VERIFIED: {InstitutionStatus.REJECTED},
+        InstitutionStatus.REJECTED: {InstitutionStatus.VERIFIED},
+    }
+
     name = models.CharField(_("机构名称"), max_length=100)
     uscc = models.CharField(
         _("统一社会信用代码"),

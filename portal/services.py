@@ -21,6 +21,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, get_users_with_perms
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import USERNAME_TAKEN, Institution, Notification, Programme, User
+from portal.transitions import transition
 
 logger = logging.getLogger(__name__)
 
@@ -300,11 +301,10 @@ def institution_decide(*, institution, actor: User, verified: bool, note: str = 
     """Verify an institution (it may then apply) or refuse it, and tell its staff."""
 
     with transaction.atomic():
-        institution.status = InstitutionStatus.VERIFIED if verified else InstitutionStatus.REJECTED
-        institution.verified_at = timezone.now() if verified else None
-        institution._change_reason = note or institution.get_status_display()
-        institution._history_user = actor
-        institution.save(update_fields=["status", "verified_at"])
+        institution = transition(
+            institution, InstitutionStatus.VERIFIED if verified else InstitutionStatus.REJECTED,
+            table=Institution.TRANSITIONS, actor=actor, note=note, fields={"verified_at": timezone.now() if verified else None},
+        )
         text = _("机构“%(name)s”已通过核验，可以申报。") if verified else _("机构“%(name)s”未通过核验。")
         text = text % {"name": institution.name}
         if note:

@@ -27,9 +27,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from config.settings import s3_storage
 
 from applications.enums import AttachmentPurpose
+from config.settings import s3_storage
 from portal import files
 from publicity import awards as award_services
 from publicity import batches, services, tasks

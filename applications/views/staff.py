@@ -211,10 +211,14 @@ def institution_decide(request, pk: int):
         messages.error(request, _("请选择“核验通过”或“核验不通过”。"))
         return redirect("applications:institution", pk=institution.pk)
     verified = decision == "verify"
-    portal_services.institution_decide(
-        institution=institution, actor=request.user, verified=verified, note=form.cleaned_data.get("note", "")
-    )
-    messages.success(request, _("已核验通过。") if verified else _("已标记为未通过核验。"))
+    try:
+        portal_services.institution_decide(
+            institution=institution, actor=request.user, verified=verified, note=form.cleaned_data.get("note", "")
+        )
+    except Refused as error:  # decided already (a second click, a colleague at the same time)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已核验通过。") if verified else _("已标记为未通过核验。"))
     return redirect("applications:institution", pk=institution.pk)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.models import Round, User
 from portal.titles import period_remaining, quota_remaining
@@ -91,6 +92,7 @@ def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User
             application_id=application_id,
             defaults={"position": position, "reason": reason, "decided_by": actor},
         )
+    audit(AuditEvent.TRANSITION, user=actor, obj=round, detail=f"tie-break {order}: {reason.strip()}"[:500])
 
 
 @transaction.atomic
@@ -133,6 +135,7 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     )
     shortlist._change_reason = _("保存拟评定名单：%(count)d家") % {"count": len(application_ids)}
     shortlist.save()
+    audit(AuditEvent.TRANSITION, user=actor, obj=shortlist, detail=f"shortlist {application_ids}")
     return shortlist
 
 
@@ -161,4 +164,5 @@ def opinion_sign(*, application: Application, actor: User, verdict: str, text: s
             opinion.seal.save(seal.name.rsplit("/", 1)[-1], seal.file, save=False)
     opinion._change_reason = _("签署部门意见")
     opinion.save()
+    audit(AuditEvent.TRANSITION, user=actor, obj=opinion, detail=f"opinion {verdict} on application {application.pk}")
     return opinion

@@ -245,3 +245,20 @@ def test_shortlist_listing_an_application_twice_lists_it_once(scored):
     shortlist(scored, "丙", "丙")
 
     assert entries(scored) == [("丙", 1, Decimal(81))]
+
+
+def test_shortlist_and_tie_break_are_audited(scored):
+    from portal.enums import AuditEvent
+    from portal.models import AuditRecord
+
+    results.tie_break_record(round=scored.round, order=[scored.ids["戊"], scored.ids["丁"]], reason="服务人次更多",
+                             actor=scored.admin)
+    saved = shortlist(scored, "丙")
+
+    details = list(AuditRecord.objects.filter(event=AuditEvent.TRANSITION, user_id=scored.admin.pk)
+                   .order_by("id").values_list("object_type", "detail"))
+    assert details[-2:] == [
+        ("portal.round", f"tie-break {[scored.ids['戊'], scored.ids['丁']]}: 服务人次更多"),
+        ("review.shortlist", f"shortlist {[scored.ids['丙']]}"),
+    ]
+    assert AuditRecord.objects.order_by("-id").values_list("object_id", flat=True).first() == str(saved.pk)

@@ -59,6 +59,22 @@ def test_submit_adds_the_bonus_and_locks(panel):
     assert not sheet.is_editable
 
 
+def test_submit_and_reopen_are_audited_transitions(panel):
+    from portal.enums import AuditEvent
+    from portal.models import AuditRecord
+
+    assignment = panel.active[HR]
+    sheet = submit(assignment, 80)
+
+    sheets.sheet_reopen(sheet=sheet, actor=panel.admin, reason="分值录错")
+
+    moves = AuditRecord.objects.filter(event=AuditEvent.TRANSITION, object_type="review.scoresheet", object_id=str(sheet.pk))
+    assert list(moves.order_by("id").values_list("username", "detail")) == [
+        (assignment.reviewer.username, "draft→submitted 提交评分"),
+        (panel.admin.username, "submitted→reopened 退回修改：分值录错"),
+    ]
+
+
 def test_submit_refuses_missing_criteria(panel):
     assignment = panel.active[HR]
     values = score_values(sheets.sheet_criteria(assignment.sheet), 80)
