@@ -1,4 +1,4 @@
-"""Inspection of an uploaded evidence file before it is stored (SECURITY.md item 13, ASVS L2 uploads).
+"""Inspection of an uploaded evidence file before it is stored (docs/security.md item 13, ASVS L2 uploads).
 
 ``inspect_upload`` runs every check in a fixed order and raises the first failure as a
 :class:`~django.core.exceptions.ValidationError` with a Chinese message and a ``code``

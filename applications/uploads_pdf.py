@@ -1,4 +1,4 @@
-"""Active content in an uploaded PDF (SECURITY.md 13): JavaScript and launch actions, found without a PDF library.
+"""Active content in an uploaded PDF (docs/security.md 13): JavaScript and launch actions, found without a PDF library.
 
 A PDF runs script through an action whose type is /JavaScript (the code under /JS), reached from the catalog's
 /OpenAction, an /AA (additional actions) entry, a link, a form field or the /Names /JavaScript tree; /Launch starts

@@ -168,11 +168,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-guardian: no shared anonymous account row (SECURITY.md 1: no default accounts ship).
+# django-guardian: no shared anonymous account row (docs/security.md 1: no default accounts ship).
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-axes: lock by username and, separately, by IP address (SECURITY.md 3).
+# django-axes: lock by username and, separately, by IP address (docs/security.md 3).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "30")) / 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -193,7 +193,7 @@ FORWARDED_FOR_HEADER = "HTTP_" + os.environ.get("FORWARDED_FOR_HEADER", "X-Forwa
 PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_RATE_PER_HOUR", "5"))
 PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR", "3"))
 
-# Second factor (SECURITY.md 5): TOTP (django-otp) for programme admins, department leads, the three administrators
+# Second factor (docs/security.md 5): TOTP (django-otp) for programme admins, department leads, the three administrators
 # and superusers, and for reviewers where the programme says so; enrolment by QR code at the first login, ten
 # recovery codes shown once. Off only where a test says so.
 SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=True)
@@ -202,7 +202,7 @@ OTP_TOTP_ISSUER = "标杆评定"
 # refuses them anywhere else, DEBUG off).
 DEMO_MODE = env_bool("PORTAL_DEMO")
 
-# Sessions: 30 minutes idle (SECURITY.md 4); requests renew the deadline, but the session is saved (a database
+# Sessions: 30 minutes idle (docs/security.md 4); requests renew the deadline, but the session is saved (a database
 # write) at most once per SESSION_REFRESH_SECONDS rather than on every request
 # (portal.middleware.SessionIdleRefreshMiddleware).
 # Sessions are read from the cache (Redis in production) and written through to the database, so a signed-in
@@ -340,7 +340,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-notification-emails": {"task": "portal.tasks.send_pending_notification_emails", "schedule": 5 * 60},
     # Closes ended notices, reminds handlers and admins, purges old identities; idempotent, so it catches up.
     "publicity-sweep": {"task": "publicity.tasks.publicity_sweep", "schedule": 5 * 60},
-    # The audit chain's head, outside the database (SECURITY.md 9); no new line while the head has not moved.
+    # The audit chain's head, outside the database (docs/security.md 9); no new line while the head has not moved.
     "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
 }
 
@@ -376,7 +376,7 @@ if env_bool("BEHIND_PROXY"):
 # a text column, not simple-history's default varchar(100), which PostgreSQL refused (found by the fuzz test).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# --- Audit (SECURITY.md 8–9) -----------------------------------------------------------------------
+# --- Audit (docs/security.md 8–9) -----------------------------------------------------------------------
 # Days an audit record is kept; at least 183 (网络安全法 article 21), which a system check enforces.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "183"))
 # The hash of the audit chain, by hashlib name: "sm3" where the bureau needs 密评 and OpenSSL provides it.
@@ -390,7 +390,7 @@ AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 # Append-only file of the chain's anchors (one JSON line per head; portal/audit_anchors.py). Production puts it on
 # another volume than the database's, and ships each line off the machine (the "portal.audit_anchors" log lines).
 AUDIT_ANCHOR_PATH = Path(os.environ.get("AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.jsonl"))
-# The digest printed on published notices, announcements, revocations and plaques (SECURITY.md 21); "sm3" where
+# The digest printed on published notices, announcements, revocations and plaques (docs/security.md 21); "sm3" where
 # the bureau needs 密评 and OpenSSL provides it. Changing it makes earlier digests read as "不一致".
 PUBLICATION_HASH = os.environ.get("PUBLICATION_HASH", "sha256")
 
@@ -403,7 +403,7 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rst
 CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS") or None
 CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "10"))
 
-# --- Personal data (SECURITY.md 17–20) -------------------------------------------------------------
+# --- Personal data (docs/security.md 17–20) -------------------------------------------------------------
 # Fernet keys that encrypt objectors' identities at rest, newest first (comma-separated, for rotation).
 # Unset: a per-machine key in var/field_key. Keep it outside the database and back it up separately:
 # without it the identities in a restored database cannot be read.

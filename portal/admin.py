@@ -163,7 +163,7 @@ class ReadOnlyAdminMixin:
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only for everyone, superusers included (SECURITY.md 7, 9): records are written only by portal.audit."""
+    """Read-only for everyone, superusers included (docs/security.md 7, 9): records are written only by portal.audit."""
 
     list_display = ["created_at", "event", "username", "source_ip", "object_type", "object_id", "success"]
     list_filter = ["event", "success"]

@@ -1,4 +1,4 @@
-"""The admin site: the system administrator's tool, and nobody else's (issue 11, SECURITY.md 7–8).
+"""The admin site: the system administrator's tool, and nobody else's (issue 11, docs/security.md 7–8).
 
 Programme admins, department leads and reviewers do all their work in the portal's own pages, which narrow every
 object to the user's remit; the admin site does not, so it admits only an active system administrator (and a

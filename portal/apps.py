@@ -26,7 +26,7 @@ class PortalConfig(AppConfig):
         checks.register(audit_key_deploy_check, checks.Tags.security, deploy=True)
         checks.register(encryption_keys_check, checks.Tags.security)
         checks.register(demo_second_factor_check, checks.Tags.security)
-        # Audit of sign-ins (SECURITY.md 8); dispatch_uid keeps a second ready() from connecting twice.
+        # Audit of sign-ins (docs/security.md 8); dispatch_uid keeps a second ready() from connecting twice.
         user_logged_in.connect(signals.logged_in, dispatch_uid="portal.audit.login")
         user_logged_out.connect(signals.logged_out, dispatch_uid="portal.audit.logout")
         user_login_failed.connect(signals.login_failed, dispatch_uid="portal.audit.login_failed")

@@ -1,4 +1,4 @@
-"""The audit log (SECURITY.md 8–9): one hash-chained, append-only record per audited event.
+"""The audit log (docs/security.md 8–9): one hash-chained, append-only record per audited event.
 
 Callers write one line: `audit(AuditEvent.EXPORT, request=request, obj=round, detail="ranking")`.
 Each record's hash covers the previous record's hash and the record's own fields, so changing or removing any record

@@ -1,4 +1,4 @@
-"""Anchors of the audit chain (SECURITY.md 9): the chain's head, written where the database cannot reach.
+"""Anchors of the audit chain (docs/security.md 9): the chain's head, written where the database cannot reach.
 
 An anchor is one JSON line appended to settings.AUDIT_ANCHOR_PATH (opened with O_APPEND, created mode 0600):
 

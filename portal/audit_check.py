@@ -1,4 +1,4 @@
-"""Verification of the audit log (SECURITY.md 9): the chain, and the chain against every anchor.
+"""Verification of the audit log (docs/security.md 9): the chain, and the chain against every anchor.
 
 `audit_log_verify()` walks the records in id order once and compares the anchored ones with the anchor file. Each
 fault names where it is (position in the chain, id, time, event) and its kind; `first_fault` is the earliest one.

@@ -1,4 +1,4 @@
-"""The audit key (SECURITY.md 9): what keys the audit chain's HMAC and signs its anchors, kept outside the database.
+"""The audit key (docs/security.md 9): what keys the audit chain's HMAC and signs its anchors, kept outside the database.
 
 `AUDIT_HMAC_KEY` (at least 32 characters), or a per-machine file `var/audit_key` (mode 0600) created on first use,
 as the field-encryption key is (`portal/crypto.py`). It is never written to the database nor into a backup archive:

@@ -1,4 +1,4 @@
-"""The audit administrator's pages (SECURITY.md 7–9): read, search, export and verify the audit log.
+"""The audit administrator's pages (docs/security.md 7–9): read, search, export and verify the audit log.
 
 Nobody changes audit records here or anywhere: the pages only read, and each export and each verification writes a
 record of its own.
@@ -27,7 +27,7 @@ EXPORT_MAX_ROWS = 50_000
 
 
 def _clean_text(value: str) -> str:
-    """PostgreSQL refuses NUL; no search needs more than 100 characters (SECURITY.md 12)."""
+    """PostgreSQL refuses NUL; no search needs more than 100 characters (docs/security.md 12)."""
     return value.replace("\x00", "").strip()[:100]
 
 

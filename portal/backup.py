@@ -1,4 +1,4 @@
-"""Backup and restore of the database and the uploaded files (SECURITY.md 22).
+"""Backup and restore of the database and the uploaded files (docs/security.md 22).
 
 One archive, `backup-YYYYmmdd-HHMMSS.tar.gz` (Beijing time), holds `data.json` (a `dumpdata` fixture), `media/…`
 (every file of the uploads' storage, read through the storage API: MEDIA_ROOT or the object store's bucket) and

@@ -7,7 +7,7 @@ from django.core import checks
 
 from portal.audit_keys import MIN_KEY_LENGTH
 
-# 网络安全法 article 21: network logs are kept for at least six months (SECURITY.md 9).
+# 网络安全法 article 21: network logs are kept for at least six months (docs/security.md 9).
 AUDIT_RETENTION_MIN_DAYS = 183
 KEY_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 

@@ -1,4 +1,4 @@
-"""The client's address, read through the reverse proxies the deployment trusts (SECURITY.md 3, 8).
+"""The client's address, read through the reverse proxies the deployment trusts (docs/security.md 3, 8).
 
 Behind a proxy REMOTE_ADDR is the proxy's address, the same for everybody: one person's five bad passwords would
 lock the whole county out, a rate limit would be county-wide and audit addresses would say nothing. The proxy puts

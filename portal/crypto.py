@@ -1,4 +1,4 @@
-"""Encryption of personal data at rest (SECURITY.md 18): Fernet (AES-128-CBC + HMAC-SHA256) from `cryptography`.
+"""Encryption of personal data at rest (docs/security.md 18): Fernet (AES-128-CBC + HMAC-SHA256) from `cryptography`.
 
 The keys live outside the database: `FIELD_ENCRYPTION_KEYS` (newest first, so a key can be rotated), or a
 per-machine key file in var/. A database dump alone reveals no identity.

@@ -1,4 +1,4 @@
-"""The PostgreSQL role the portal runs as (SECURITY.md 9): one that does not own the tables.
+"""The PostgreSQL role the portal runs as (docs/security.md 9): one that does not own the tables.
 
 The append-only trigger binds everyone but a table's owner: the owner can TRUNCATE (which a row trigger never sees),
 ALTER TABLE … DISABLE TRIGGER, or drop the table. So migrations run as the owner, and web, worker and beat connect as

@@ -48,7 +48,7 @@ class DepartmentKind(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """What a user does in the portal (DOMAIN.md, 'Who uses the portal')."""
+    """What a user does in the portal (docs/domain.md, 'Who uses the portal')."""
 
     APPLICANT = "applicant", _("申报机构经办人")
     REVIEWER = "reviewer", _("评审专家")
@@ -69,7 +69,7 @@ class GroupPosition(models.TextChoices):
 
 
 class AuditEvent(models.TextChoices):
-    """What an audit record is about (SECURITY.md 8)."""
+    """What an audit record is about (docs/security.md 8)."""
 
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")

@@ -1,4 +1,4 @@
-"""Excel exports (SECURITY.md 16): identifiers as text cells, formula injection neutralised."""
+"""Excel exports (docs/security.md 16): identifiers as text cells, formula injection neutralised."""
 
 from collections.abc import Iterable, Sequence
 from io import BytesIO

@@ -68,7 +68,7 @@ SESSION_SAVED_AT = "_saved_at"
 
 
 class SessionIdleRefreshMiddleware:
-    """Keep SESSION_COOKIE_AGE an idle timeout (SECURITY.md 4) without writing the session on every request.
+    """Keep SESSION_COOKIE_AGE an idle timeout (docs/security.md 4) without writing the session on every request.
 
     Saving a session sets its expiry to SESSION_COOKIE_AGE from now. Rather than save it on every request
     (SESSION_SAVE_EVERY_REQUEST), a session is saved when more than SESSION_REFRESH_SECONDS passed since its last

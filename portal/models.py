@@ -380,7 +380,7 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
-        # The security administrators' (SECURITY.md 7); held through their group, globally.
+        # The security administrators' (docs/security.md 7); held through their group, globally.
         permissions = [
             ("unlock_account", _("解锁被锁定的账号")),
             ("reset_second_factor", _("重置二次验证")),
@@ -512,7 +512,7 @@ class AuditRecordQuerySet(models.QuerySet):
 
 
 class AuditRecord(models.Model):
-    """One audited event (SECURITY.md 8), hash-chained to the record before it (SECURITY.md 9).
+    """One audited event (docs/security.md 8), hash-chained to the record before it (docs/security.md 9).
 
     Write through `portal.audit.audit()`, which takes the chain lock. The user is kept as a plain id and name, not a
     foreign key, so that deleting an account never needs to touch these rows (a trigger refuses UPDATE and DELETE).
@@ -540,7 +540,7 @@ class AuditRecord(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-id"]
-        # No add/change/delete permissions exist to be granted (SECURITY.md 7: nobody edits audit records).
+        # No add/change/delete permissions exist to be granted (docs/security.md 7: nobody edits audit records).
         default_permissions = ("view",)
         permissions = [("export_auditrecord", _("导出审计记录")), ("verify_auditrecord", _("校验审计链"))]
 

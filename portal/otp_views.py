@@ -1,5 +1,5 @@
 """The second factor at login: enrolment with a QR code, the code at each login, new recovery codes, and the
-security administrator's list and reset (SECURITY.md 5). The rules live in portal.second_factor."""
+security administrator's list and reset (docs/security.md 5). The rules live in portal.second_factor."""
 
 from django import forms
 from django.contrib import messages

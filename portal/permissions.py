@@ -1,6 +1,6 @@
 """Object-access helpers: every view that takes an id fetches its object through these.
 
-A user who holds no permission on an object gets a 404, never the object (SECURITY.md 6).
+A user who holds no permission on an object gets a 404, never the object (docs/security.md 6).
 """
 
 from functools import wraps

@@ -1,4 +1,4 @@
-"""The second factor of staff logins (SECURITY.md 5): TOTP through django-otp, recovery codes, resets.
+"""The second factor of staff logins (docs/security.md 5): TOTP through django-otp, recovery codes, resets.
 
 Who needs it: programme admins, department leads, the three administrators and superusers always; reviewers when a
 programme their department takes part in says so (`Programme.reviewers_second_factor`). A user who needs it and has

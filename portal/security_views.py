@@ -1,4 +1,4 @@
-"""The security administrator's pages (SECURITY.md 3, 7): lockouts, programme administration, second factors.
+"""The security administrator's pages (docs/security.md 3, 7): lockouts, programme administration, second factors.
 
 Each page asks for the permission of the security administrators' group, not for a role name: the permission is
 what the three administrator groups hold disjointly (portal.services.ADMIN_GROUP_PERMISSIONS).

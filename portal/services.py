@@ -25,7 +25,7 @@ from portal.transitions import transition
 
 logger = logging.getLogger(__name__)
 
-# What each of the three administrator groups may do (SECURITY.md 7, 三权分立): disjoint sets, checked by a test.
+# What each of the three administrator groups may do (docs/security.md 7, 三权分立): disjoint sets, checked by a test.
 # 系统管理员 keeps the system (accounts, organisations, calendars, conditions, rubrics, fonts) in the admin site;
 # 安全管理员 unlocks accounts, resets second factors, grants programme administration and approves access to
 # objectors' identities, in the portal's security pages; 审计管理员 reads, exports and verifies the audit log there.
@@ -144,7 +144,7 @@ def round_save(*, round, actor: User, changed: list[str]):
 
 
 def account_unlock(*, actor: User, username: str = "", ip_address: str = "", request=None) -> int:
-    """Lift a lockout (SECURITY.md 3): the failures counted against a username, an address, or both together.
+    """Lift a lockout (docs/security.md 3): the failures counted against a username, an address, or both together.
 
     Returns the failure records removed. Side effects: django-axes' records deleted; one audit record.
     """
@@ -161,7 +161,7 @@ def account_unlock(*, actor: User, username: str = "", ip_address: str = "", req
 
 
 def users_flag_inactive(*, days: int, now=None) -> int:
-    """Flag active accounts that have not logged in for `days` days (SECURITY.md 1). Returns the count.
+    """Flag active accounts that have not logged in for `days` days (docs/security.md 1). Returns the count.
 
     Idempotent: an account already flagged keeps its first flag time.
     """

@@ -1,4 +1,4 @@
-"""Audit of sign-ins (SECURITY.md 3, 8). Django and django-axes announce these only by signal, so the receivers live
+"""Audit of sign-ins (docs/security.md 3, 8). Django and django-axes announce these only by signal, so the receivers live
 here, one line each; PortalConfig.ready() connects them. The password never reaches a record: Django hands
 receivers the credentials with the password masked, and only the username is read."""
 

@@ -55,7 +55,7 @@ def server_error(request):
 @role_required(*PROGRAMME_VIEWERS)
 def programme_list(request):
     programmes = selectors.programme_list_for_user(request.user)
-    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12);
+    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (docs/security.md 12);
     # and SQLite a LIKE pattern over 50,000 bytes ("pattern too complex"): a search needs no more than 100 characters.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
@@ -123,7 +123,7 @@ def notifications(request):
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Django's form accepts the current password as the new one, which would let an initial or expired password
-    survive the forced change (SECURITY.md 2)."""
+    survive the forced change (docs/security.md 2)."""
 
     def clean(self):
         cleaned = super().clean()

@@ -174,7 +174,7 @@ def _plaque_number(programme, year: int) -> str:
 
 
 def award_digest(award: Award) -> str:
-    """SHA-256 over what the plaque shows (SECURITY.md 21); the verification page recomputes it."""
+    """SHA-256 over what the plaque shows (docs/security.md 21); the verification page recomputes it."""
     algorithm = getattr(settings, "PUBLICATION_HASH", "sha256")
     spec = plaque_spec(award)
     payload = json.dumps([spec.plaque_number, spec.institution_name, spec.title, list(spec.issuers), spec.year_month],

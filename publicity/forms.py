@@ -18,7 +18,7 @@ from publicity.enums import ObjectorType, RevocationGround
 from publicity.services import OBJECTION_UPLOAD_LIMITS, Identity, handler_choices
 
 FACTS_MAX_CHARS = 2000
-# Shown on the form (SECURITY.md 17): why the identity is asked for and how long it is kept.
+# Shown on the form (docs/security.md 17): why the identity is asked for and how long it is kept.
 PRIVACY_NOTICE = _(
     "根据评定工作规定，异议须署真实姓名（单位须加盖公章）并留联系电话，以便核实情况和答复；匿名异议不予受理。"
     "您的身份信息加密保存，仅经授权的核查人员可以查看，每次查看均有记录，不会公开，也不会告知被异议机构。"

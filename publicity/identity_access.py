@@ -1,6 +1,6 @@
 """Who may see an objector's identity: asked by a programme admin, decided by a security administrator.
 
-PIPL and 三权分立 (SECURITY.md 7, 18): the programme admin who runs the evaluation must not be able to open the
+PIPL and 三权分立 (docs/security.md 7, 18): the programme admin who runs the evaluation must not be able to open the
 identities of the people who object to its results on its own say. It asks, with a reason, for itself or for the
 handler it assigned; a security administrator, who is neither the one asking nor the one to be granted, approves
 (the object permission `publicity.view_objector_identity` is granted then) or refuses; an approved access can be
@@ -22,7 +22,7 @@ from portal.transitions import TransitionError
 from publicity.enums import IdentityAccessStatus as S
 from publicity.models import IdentityAccessRequest, Objection
 
-# The moves of a request's status (STYLE.md: allowed moves as data beside the model's status field).
+# The moves of a request's status (allowed moves as data beside the model, portal.transitions).
 TRANSITIONS = {
     S.PENDING: {S.APPROVED, S.REFUSED, S.REVOKED},
     S.APPROVED: {S.REVOKED},

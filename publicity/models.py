@@ -98,7 +98,7 @@ class PublicityNotice(models.Model):
         return closes_text(self.ends_on)
 
     def content_digest(self) -> str:
-        """SHA-256 over what the public reads (SECURITY.md 21); the public page shows and checks it."""
+        """SHA-256 over what the public reads (docs/security.md 21); the public page shows and checks it."""
         algorithm = getattr(settings, "PUBLICATION_HASH", "sha256")
         entries = [[e.rank, e.institution_name, e.institution_kind, e.region_name] for e in self.entries.all()]
         payload = json.dumps(
@@ -162,7 +162,7 @@ class NoticeEntry(models.Model):
         return self.institution_name
 
 
-# The objector's identity: encrypted, never in the field history, purged after retention (SECURITY.md 18–20).
+# The objector's identity: encrypted, never in the field history, purged after retention (docs/security.md 18–20).
 IDENTITY_FIELDS = ("name", "contact_person", "phone", "id_number", "email", "seal")
 
 
@@ -235,7 +235,7 @@ class Objection(models.Model):
 
 
 class IdentityAccessRequest(models.Model):
-    """A request that `grantee` may see this objector's identity (PIPL: a second person decides, SECURITY.md 7, 18).
+    """A request that `grantee` may see this objector's identity (PIPL: a second person decides, docs/security.md 7, 18).
 
     A programme admin asks, with a reason; a security administrator, who is neither the one asking nor the grantee,
     approves (the object permission is granted then) or refuses; an approved access can be withdrawn.

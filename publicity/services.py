@@ -61,7 +61,7 @@ class Period:
 
 
 def publicity_period(published_on: date, working_days: int) -> Period:
-    """Day 1 is the publication day when it is a working day, otherwise the next working day (DOMAIN.md 4).
+    """Day 1 is the publication day when it is a working day, otherwise the next working day (docs/domain.md 4).
 
     Raises TransitionError, with the reason, when a day of the period falls in a year the calendar does not know.
     """
@@ -371,7 +371,7 @@ def _receipt_number(now: datetime) -> str:
 
 @dataclass(frozen=True)
 class Identity:
-    """What the form collected about the objector (only what the rules require, SECURITY.md 17)."""
+    """What the form collected about the objector (only what the rules require, docs/security.md 17)."""
 
     objector_type: str
     name: str
@@ -580,7 +580,7 @@ def may_see_identity(user: User, objection: Objection) -> bool:
 
 
 def identity_reveal(*, objection: Objection, user: User, request=None) -> dict[str, str]:
-    """The objector's identity in clear, for a holder of the permission; each view is audited (SECURITY.md 18)."""
+    """The objector's identity in clear, for a holder of the permission; each view is audited (docs/security.md 18)."""
     if not may_see_identity(user, objection):
         audit(AuditEvent.PERSONAL_DATA_VIEW, user=user, request=request, obj=objection, success=False, detail="denied")
         raise PermissionError

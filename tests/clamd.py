@@ -1,4 +1,4 @@
-"""A real clamd for the antivirus tests (SECURITY.md 13), and the figure line CI shows (a pytest plugin).
+"""A real clamd for the antivirus tests (docs/security.md 13), and the figure line CI shows (a pytest plugin).
 
 Each clamd started here is a process of its own: Debian's ``clamd`` (package clamav-daemon, in the Makefile's
 TEST_PACKAGES) with a config file and a signature database written into a temporary directory, listening on a free

@@ -117,7 +117,7 @@ class ViewerFactory(UserFactory):
 
 
 class _AdminGroupFactory(UserFactory):
-    """An administrator of one of the three groups (SECURITY.md 7): its role's group, no superuser rights."""
+    """An administrator of one of the three groups (docs/security.md 7): its role's group, no superuser rights."""
 
     @factory.post_generation
     def group(self, create, extracted, **kwargs):

@@ -1,4 +1,4 @@
-"""No input makes a 500 (SECURITY.md 12): property-based fuzzing of every form and public endpoint.
+"""No input makes a 500 (docs/security.md 12): property-based fuzzing of every form and public endpoint.
 
 Each test builds its data once (outside `@given`); every example then runs in a savepoint that is rolled back, so a
 request that happens to succeed (a valid reason accepts the application, a valid shortlist is saved) does not change

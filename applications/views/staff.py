@@ -168,7 +168,7 @@ def institution_list(request):
     status = request.GET.get("status", "")
     if status in InstitutionStatus.values:
         institutions = institutions.filter(status=status)
-    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (SECURITY.md 12);
+    # PostgreSQL refuses NUL in text parameters: drop it rather than answer ?q=%00 with a 500 (docs/security.md 12);
     # and SQLite a LIKE pattern over 50,000 bytes ("pattern too complex"): a search needs no more than 100 characters.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:

@@ -1,4 +1,4 @@
-"""Audit records are append-only (SECURITY.md 9): a trigger refuses every UPDATE and DELETE of a row.
+"""Audit records are append-only (docs/security.md 9): a trigger refuses every UPDATE and DELETE of a row.
 
 The trigger guards the application's own database role; a role that owns the table can still drop it, so production
 runs the portal under a role that does not own its tables' DDL (see the README's security section).

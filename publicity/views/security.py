@@ -1,4 +1,4 @@
-"""The security administrator's pages of publicity: requests to see objectors' identities (SECURITY.md 7, 18)."""
+"""The security administrator's pages of publicity: requests to see objectors' identities (docs/security.md 7, 18)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required

@@ -216,7 +216,7 @@ def ranking(request, round_pk: int):
 
 def _form_int(text: str) -> int | None:
     """A position or id typed in a form, or None: "²" passes isdigit() but not int(), and a 5,000-digit number
-    neither int() nor the database takes (SECURITY.md 12)."""
+    neither int() nor the database takes (docs/security.md 12)."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 

@@ -1,4 +1,4 @@
-"""SECURITY.md 6: every URL of the `applications` namespace refuses whoever neither owns the object nor manages it.
+"""docs/security.md 6: every URL of the `applications` namespace refuses whoever neither owns the object nor manages it.
 
 The sweep builds each URL from `applications.urls.urlpatterns` with real ids, so a new URL is swept as soon as it
 is added (and the sweep fails loudly if it takes an id it does not know how to fill).

@@ -1,4 +1,4 @@
-"""Upload inspection (SECURITY.md item 13): limits, allow-list, magic bytes, archives, images, clamd."""
+"""Upload inspection (docs/security.md item 13): limits, allow-list, magic bytes, archives, images, clamd."""
 
 import hashlib
 import io

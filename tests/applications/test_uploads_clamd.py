@@ -1,4 +1,4 @@
-"""The antivirus hook against a real clamd (SECURITY.md 13): EICAR refused, clean files accepted, a clamd that is down
+"""The antivirus hook against a real clamd (docs/security.md 13): EICAR refused, clean files accepted, a clamd that is down
 or refuses the stream fails closed, through inspect_upload, the applicant's and the public pages, and every service
 that takes an upload. The clamd processes and the summary line are in tests/clamd.py."""
 

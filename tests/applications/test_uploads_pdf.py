@@ -1,4 +1,4 @@
-"""PDFs with JavaScript or launch actions are refused (SECURITY.md 13; applications/uploads_pdf.py).
+"""PDFs with JavaScript or launch actions are refused (docs/security.md 13; applications/uploads_pdf.py).
 
 The crafted files are real PDFs: poppler's pdfinfo reads every one of them (and finds the script where it looks).
 """

@@ -684,7 +684,7 @@ def test_detail_shows_the_owner_the_history_and_the_return_reason(login):
     assert "受理意见（可选）" not in page  # the decision forms are the admin's
 
 
-# --- no input makes a 500 (SECURITY.md 12) ------------------------------------------------------------
+# --- no input makes a 500 (docs/security.md 12) ------------------------------------------------------------
 
 REGISTRATION_FIELDS = [
     "name", "uscc", "kind", "region", "address", "principal_name", "contact_name", "contact_phone",

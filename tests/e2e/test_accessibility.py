@@ -1,4 +1,4 @@
-"""Public pages for everyone (SECURITY.md 24, GB/T 37668-2019 适老化): axe-core finds no serious or critical
+"""Public pages for everyone (docs/security.md 24, GB/T 37668-2019 适老化): axe-core finds no serious or critical
 violation, the objection form works by keyboard alone, and the pages read at 200 % zoom without sideways scrolling."""
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """Accounts: login and lockout (django-axes), logout, idle timeout, forced and expired password change,
-password reset and the language switch (SECURITY.md 2–4)."""
+password reset and the language switch (docs/security.md 2–4)."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The admin site is the system administrator's (issue 11 item 1, SECURITY.md 6–8): every other role, programme
+"""The admin site is the system administrator's (issue 11 item 1, docs/security.md 6–8): every other role, programme
 admins included, is kept out of every admin URL; every change made there is audited; the three administrator
 groups hold disjoint permissions, and the system administrator cannot reach the other two's accounts."""
 

@@ -1,4 +1,4 @@
-"""The audit log (SECURITY.md 8–9): what writes a record, the hash chain and its check, append-only, retention."""
+"""The audit log (docs/security.md 8–9): what writes a record, the hash chain and its check, append-only, retention."""
 
 import io
 

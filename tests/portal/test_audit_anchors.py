@@ -1,4 +1,4 @@
-"""Anchors of the audit chain and the audit key (SECURITY.md 9): the head written outside the database, to the audit
+"""Anchors of the audit chain and the audit key (docs/security.md 9): the head written outside the database, to the audit
 administrators, and checked by audit_verify; the key kept outside the database and checked by `manage.py check`."""
 
 import io

@@ -1,4 +1,4 @@
-"""Tampering with the audit log (SECURITY.md 9) as an insider who owns the table: each case is caught by
+"""Tampering with the audit log (docs/security.md 9) as an insider who owns the table: each case is caught by
 `audit_verify`, which names the first bad record and the kind of fault. The append-only trigger is lifted for the
 tampering statement itself, as the table's owner could."""
 

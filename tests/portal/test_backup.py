@@ -1,4 +1,4 @@
-"""Backup and restore (SECURITY.md 22): one archive of database and media; a restore into an empty database finds
+"""Backup and restore (docs/security.md 22): one archive of database and media; a restore into an empty database finds
 every record, and refuses live data, a changed archive, an unsafe member path and another migration state."""
 
 import hashlib

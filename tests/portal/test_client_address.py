@@ -1,5 +1,5 @@
 """The client's address behind the reverse proxy, lockout that a login cannot reset for others, limits on password
-resets and `no-store` on signed-in pages (issue 11 items 5, 6 and 9; SECURITY.md 3, 4, 8)."""
+resets and `no-store` on signed-in pages (issue 11 items 5, 6 and 9; docs/security.md 3, 4, 8)."""
 
 import pytest
 from django.core import mail

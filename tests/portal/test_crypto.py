@@ -1,4 +1,4 @@
-"""Personal data encrypted at rest (SECURITY.md 18): portal.crypto and its settings check."""
+"""Personal data encrypted at rest (docs/security.md 18): portal.crypto and its settings check."""
 
 import pytest
 from cryptography.fernet import Fernet

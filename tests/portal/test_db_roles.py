@@ -1,4 +1,4 @@
-"""The application's PostgreSQL role (SECURITY.md 9, portal/db_roles.py): it appends audit records and does its
+"""The application's PostgreSQL role (docs/security.md 9, portal/db_roles.py): it appends audit records and does its
 ordinary work, but cannot change, delete or truncate audit records, nor lift or drop the append-only trigger."""
 
 import io

@@ -1,4 +1,4 @@
-"""Health check, public landing page and the security headers of every page (SECURITY.md 15)."""
+"""Health check, public landing page and the security headers of every page (docs/security.md 15)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The second factor of staff logins (issue 11 item 2, SECURITY.md 5): who needs it, enrolment by QR code, recovery
+"""The second factor of staff logins (issue 11 item 2, docs/security.md 5): who needs it, enrolment by QR code, recovery
 codes shown once, a reused code refused, throttling, the security administrator's reset, the demo tokens."""
 
 import re

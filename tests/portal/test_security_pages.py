@@ -1,4 +1,4 @@
-"""The security and audit administrators' pages (issue 11 item 3; SECURITY.md 3, 7–9): each open to its own group
+"""The security and audit administrators' pages (issue 11 item 3; docs/security.md 3, 7–9): each open to its own group
 only, each action audited; the audit log is read, searched, exported and verified, never changed."""
 
 import io
@@ -182,7 +182,7 @@ def test_auditor_exports_the_log_and_the_export_is_audited(login):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [cell.value for row in sheet.iter_rows() for cell in row]
     assert response["Content-Disposition"].startswith("attachment")
-    assert "'=HYPERLINK(\"http://evil\")" in cells  # formula neutralised (SECURITY.md 16)
+    assert "'=HYPERLINK(\"http://evil\")" in cells  # formula neutralised (docs/security.md 16)
     record = AuditRecord.objects.order_by("id").last()
     assert (record.event, record.username) == (AuditEvent.EXPORT, "aud")
     assert record.detail.startswith("audit log xlsx: 1 rows")

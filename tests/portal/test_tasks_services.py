@@ -277,7 +277,7 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     assert len(usccs) == 8
     for uscc in usccs:
         validate_uscc(uscc)  # raises ValidationError on a bad code
-    assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (SECURITY.md 11)
+    assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (docs/security.md 11)
     assert Department.objects.count() == 6  # the county's three and the city's three
     assert Programme.objects.count() == 4  # the county's two periods and the city's two
     assert Round.objects.count() == 6

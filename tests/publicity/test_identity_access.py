@@ -1,5 +1,5 @@
 """Access to an objector's identity: asked by a programme admin, decided by a security administrator (issue 11
-item 3; SECURITY.md 7, 18): a programme admin can no longer grant itself, every step is audited."""
+item 3; docs/security.md 7, 18): a programme admin can no longer grant itself, every step is audited."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Who may open the staff pages of publicity and the objection files (SECURITY.md 6, 14, 18)."""
+"""Who may open the staff pages of publicity and the objection files (docs/security.md 6, 14, 18)."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""The objector's identity (SECURITY.md 17–19; the issue's "Done when"): the name, ID number and phone appear in no
+"""The objector's identity (docs/security.md 17–19; the issue's "Done when"): the name, ID number and phone appear in no
 page, export, e-mail or log line visible to anyone without the explicit permission on the objection.
 
 The raw values are searched for (the phone also as +86…, national and dashed forms) in what each user sees; the
@@ -303,5 +303,5 @@ def test_export_cells_of_identity_are_text_not_formulas(listed, login):
 
     cells = xlsx_cells(login(listed.admin).get(reverse("publicity:objections"), {"format": "xlsx", "identities": "1"}))
 
-    assert f"'{PHONE_E164}" in cells  # a leading + would be read as a formula: quoted (SECURITY.md 16)
+    assert f"'{PHONE_E164}" in cells  # a leading + would be read as a formula: quoted (docs/security.md 16)
     assert ID_NUMBER in cells

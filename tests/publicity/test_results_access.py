@@ -1,4 +1,4 @@
-"""Who may open every URL of the result, plaques, verification, revocation and batches (issue 7; SECURITY.md 6):
+"""Who may open every URL of the result, plaques, verification, revocation and batches (issue 7; docs/security.md 6):
 the public pages for everyone without login, the plaque for its institution and the admins, the staff pages for
 the programme's admins (a login redirect for visitors, 403 for other roles, 404 for another programme's admin)."""
 

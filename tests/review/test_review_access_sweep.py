@@ -1,4 +1,4 @@
-"""SECURITY.md 6 and issue 5: nobody outside a review gets any page or file of it, before or after the scoring.
+"""docs/security.md 6 and issue 5: nobody outside a review gets any page or file of it, before or after the scoring.
 
 The sweep builds every URL of `review.urls.urlpatterns` (plus the application's detail, PDF and attachment) with real
 ids, so a new review URL is swept as soon as it is added; it fails loudly on an id it does not know how to fill. A

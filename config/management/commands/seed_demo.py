@@ -343,7 +343,7 @@ class Command(BaseCommand):
                     "institution": institutions.get(institution_body),
                     "department": Department.objects.get(name=department_name) if department_name else None,
                     "region": regions["370300"] if role == Role.VIEWER else None,
-                    # Daily work never needs a superuser (SECURITY.md 7): the three administrators are groups.
+                    # Daily work never needs a superuser (docs/security.md 7): the three administrators are groups.
                     "is_superuser": False,
                     # Demo accounts skip the first-login password change so a newcomer lands on the home page.
                     "must_change_password": False,

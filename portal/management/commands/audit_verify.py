@@ -1,4 +1,4 @@
-"""Verify the audit log (SECURITY.md 9): every record's keyed hash and link, and the chain against every anchor.
+"""Verify the audit log (docs/security.md 9): every record's keyed hash and link, and the chain against every anchor.
 
 Prints each fault (where: position, id, time, event; and what kind) and ends with the first one, exit code 1.
 `--anchor` writes an anchor of the head after a clean check (the deploy runs it so).

@@ -1,4 +1,4 @@
-"""Back up the database and the uploaded files into one archive (SECURITY.md 22); the logic is in portal/backup.py."""
+"""Back up the database and the uploaded files into one archive (docs/security.md 22); the logic is in portal/backup.py."""
 
 from pathlib import Path
 

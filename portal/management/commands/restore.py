@@ -1,4 +1,4 @@
-"""Restore an archive of `manage.py backup` into an empty, migrated database (SECURITY.md 22)."""
+"""Restore an archive of `manage.py backup` into an empty, migrated database (docs/security.md 22)."""
 
 from pathlib import Path
 
