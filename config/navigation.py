@@ -15,7 +15,7 @@ NAVIGATION = {
         (_("评定项目"), "programme_list"),
         (_("机构核验"), "applications:institutions"),
         (_("异议办理"), "publicity:objections"),
-        (_("批量奖牌"), "publicity:batch_region"),
+        (_("批量奖牌"), "awards:batch_region"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
@@ -32,7 +32,7 @@ NAVIGATION = {
         (_("评定项目"), "programme_list"),
         (_("机构核验"), "applications:institutions"),
         (_("异议办理"), "publicity:objections"),
-        (_("批量奖牌"), "publicity:batch_region"),
+        (_("批量奖牌"), "awards:batch_region"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

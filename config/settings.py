@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    "awards",
     "config",
 ]
 
@@ -340,6 +341,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-notification-emails": {"task": "portal.tasks.send_pending_notification_emails", "schedule": 5 * 60},
     # Closes ended notices, reminds handlers and admins, purges old identities; idempotent, so it catches up.
     "publicity-sweep": {"task": "publicity.tasks.publicity_sweep", "schedule": 5 * 60},
+    # Queues again the chunks of plaque batches that wrote nothing for a while (a worker died, Redis lost them).
+    "awards-sweep": {"task": "awards.tasks.awards_sweep", "schedule": 5 * 60},
     # The audit chain's head, outside the database (docs/security.md 9); no new line while the head has not moved.
     "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
 }

@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("review/", include("review.urls")),
     path("", include("publicity.urls")),
+    path("", include("awards.urls")),
     path("captcha/", include("captcha.urls")),
     path("accounts/", include(account_patterns)),
     path("i18n/lang/", views.language_switch, name="language_switch"),

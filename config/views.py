@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from applications.selectors import application_list_for_user
+from awards import selectors as award_selectors
+from awards.models import Award
 from portal import selectors
 from portal.enums import Role
 from portal.security_views import lockout_rows
 from publicity import selectors as publicity_selectors
 from publicity.identity_access import pending_count
-from publicity.models import Award, PublicityNotice
+from publicity.models import PublicityNotice
 from review.services.assignments import reviewer_tasks
 
 
@@ -31,7 +33,7 @@ def _administrator(user) -> dict:
         "next_deadline": selectors.next_round_deadline(programmes),
         "pending_institutions": selectors.institutions_pending_count(programmes),
         "objection_counts": publicity_selectors.objection_counts(publicity_selectors.objections_for_user(user)),
-        "publicity_steps": publicity_selectors.publicity_steps(programmes),
+        "publicity_steps": award_selectors.publicity_steps(programmes),
     }
 
 

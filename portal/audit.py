@@ -110,7 +110,7 @@ def _lock_chain() -> None:
     """Make concurrent writers append one at a time, so two cannot chain onto the same prev_hash.
 
     Held until the transaction ends, so it is the last lock a transaction takes (the order is written down at
-    publicity.services.numbering_lock): after audit(), take no row lock that a transaction waiting here may hold.
+    portal.documents.numbering_lock): after audit(), take no row lock that a transaction waiting here may hold.
     SQLite needs nothing more: the settings open every transaction with BEGIN IMMEDIATE, which takes the write lock.
     """
     if connection.vendor == "postgresql":

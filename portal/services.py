@@ -51,9 +51,9 @@ ADMIN_GROUP_PERMISSIONS = {
         "review.add_criterion", "review.change_criterion", "review.delete_criterion", "review.view_criterion",
         "review.view_reviewplan", "review.view_reviewassignment", "review.view_scoresheet",
         "review.view_departmentopinion", "review.view_shortlist",
-        "publicity.add_plaquefont", "publicity.change_plaquefont", "publicity.view_plaquefont",
-        "publicity.view_publicitynotice", "publicity.view_announcement", "publicity.view_award",
-        "publicity.view_revocation",
+        "awards.add_plaquefont", "awards.change_plaquefont", "awards.view_plaquefont",
+        "publicity.view_publicitynotice", "awards.view_announcement", "awards.view_award",
+        "awards.view_revocation",
     ],
     Role.SECURITY_ADMIN: [
         "portal.unlock_account",

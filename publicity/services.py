@@ -5,7 +5,6 @@ notification, an e-mail to staff or a log line: those name the receipt number on
 """
 
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,12 +16,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
-from portal.models import Region, Round, User
+from portal.documents import (
+    ANNOUNCEMENT_PLACEHOLDERS,
+    NOTICE_PLACEHOLDERS,
+    NOTICE_TEMPLATE,
+    next_index_number,
+    placeholder_pattern,
+    template_unknown_placeholders,
+)
+from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import quota_remaining
@@ -77,21 +83,8 @@ def publicity_period(published_on: date, working_days: int) -> Period:
 
 # --- Publishing ------------------------------------------------------------------------------------
 
-DEFAULT_TEMPLATE = gettext_noop(  # translated where it is used; the placeholders stay as they are
-    "根据{项目}评定工作安排，经机构申报、部门联合评审，拟将以下{名单数}家机构评定为标杆机构，现予以公示。\n"
-    "{公示时间}。公示期间，如对公示对象有异议，可通过本网站“提出异议”或以书面形式向评定工作办公室反映。"
-    "反映情况应实事求是，并提供真实姓名和联系方式（单位须加盖公章），匿名异议不予受理。"
-    "异议受理截止时间为{截止时间}。\n"
-    "联系方式：{联系方式}"
-)
-NOTICE_PLACEHOLDERS = ("项目", "批次", "名单数", "公示时间", "截止时间", "联系方式")
-PLACEHOLDER = re.compile(r"\{(" + "|".join(NOTICE_PLACEHOLDERS) + r")\}")
-ANY_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def template_unknown_placeholders(template: str, known) -> list[str]:
-    """The {…} of `template` that filling it in would leave as they are (a typo, or one of another template)."""
-    return sorted({name for name in ANY_PLACEHOLDER.findall(template) if name not in known})
+DEFAULT_TEMPLATE = NOTICE_TEMPLATE
+PLACEHOLDER = placeholder_pattern(NOTICE_PLACEHOLDERS)
 
 
 def programme_templates_save(*, programme, actor: User, **fields) -> None:
@@ -99,8 +92,6 @@ def programme_templates_save(*, programme, actor: User, **fields) -> None:
 
     Refused when a template names a placeholder that would not be filled in.
     """
-    from publicity.awards import ANNOUNCEMENT_PLACEHOLDERS
-
     for field, known in (("publicity_template", NOTICE_PLACEHOLDERS), ("announcement_template", ANNOUNCEMENT_PLACEHOLDERS)):
         unknown = template_unknown_placeholders(fields.get(field, ""), known)
         if unknown:
@@ -178,29 +169,8 @@ def latest_notice(round: Round) -> PublicityNotice | None:
     return round.notices.order_by("-published_at", "-pk").first()
 
 
-def numbering_lock(region_id: int) -> None:
-    """Take turns drawing the next number of a jurisdiction's sequences (索引号, plaque numbers): each is the highest
-    taken plus one, so two transactions must not read it at once. Held until the transaction ends.
-
-    Lock order, everywhere: the round first; then the row the action is about (an announcement, an objection, an
-    application, a shortlist); then the programme; then the region; the audit chain (portal.audit) last. A transaction
-    that holds a later lock never waits for an earlier one, so none deadlock.
-    """
-    Region.objects.select_for_update(no_key=True).get(pk=region_id)
-
-
 def _index_number(round: Round, year: int) -> str:
-    """索引号: the jurisdiction's code, the year and a sequence, e.g. 370322-2026-0003."""
-    from publicity.models import Announcement
-
-    numbering_lock(round.programme.region_id)
-    prefix = f"{round.programme.region.code}-{year}-"
-    taken = [
-        *PublicityNotice.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True),
-        *Announcement.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True),
-    ]
-    serials = [int(number.removeprefix(prefix)) for number in taken if number.removeprefix(prefix).isdigit()]
-    return f"{prefix}{max(serials, default=0) + 1:04d}"
+    return next_index_number(round.programme.region, year)
 
 
 def _entry_from(application, *, rank: int, replacement: bool = False) -> NoticeEntry:

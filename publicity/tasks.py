@@ -15,13 +15,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="publicity.tasks.publicity_sweep")
 def publicity_sweep() -> dict[str, int]:
-    from publicity.batches import batches_resume
-
     done = {
         "notices_ended": services.notices_close_ended(),
         "reminders": services.objections_remind_due(),
         "replies": services.objection_replies_send_pending(),
-        "batches_resumed": batches_resume(),
         "purged": services.objections_purge(),
     }
     logger.info("publicity sweep: %s", done)
@@ -42,10 +39,3 @@ def send_objection_reply(objection_id: int) -> bool:
         logger.warning("objection %s is gone; no reply sent", objection_id)
         return False
     return services.objection_reply_send(objection=objection)
-
-
-@shared_task(name="publicity.tasks.render_plaque_chunk", acks_late=True)
-def render_plaque_chunk(batch_id: int, index: int, award_ids: list[int]) -> None:
-    from publicity.batches import chunk_render
-
-    chunk_render(batch_id=batch_id, index=index, award_ids=award_ids)

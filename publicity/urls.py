@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publicity.views import public, results, security, staff
+from publicity.views import public, security, staff
 
 app_name = "publicity"
 
@@ -23,18 +23,4 @@ urlpatterns = [
     path("staff/objections/<int:pk>/identity/", staff.objection_identity, name="objection_identity"),
     path("staff/objections/<int:pk>/files/<int:file_pk>/", staff.objection_file, name="objection_file"),
     path("staff/objections/<int:pk>/seal/", staff.objection_seal, name="objection_seal"),
-    path("results/", results.result_list, name="results"),
-    path("results/<int:pk>/", results.result_detail, name="result"),
-    path("results/<int:pk>/pdf/", results.result_pdf, name="result_pdf"),
-    path("revocations/<int:pk>/", results.revocation_detail, name="revocation"),
-    path("verify/<slug:code>/", results.verify, name="verify"),
-    path("awards/<int:pk>/plaque/", results.award_plaque, name="plaque"),
-    path("staff/rounds/<int:round_pk>/announcement/", results.round_announcement, name="announcement"),
-    path("staff/announcements/<int:pk>/issue/", results.announcement_issue, name="announcement_issue"),
-    path("staff/announcements/<int:pk>/plaques/", results.batch_start, name="batch_start"),
-    path("staff/plaque-batches/", results.batch_region, name="batch_region"),
-    path("staff/plaque-batches/<int:pk>/", results.batch_detail, name="batch"),
-    path("staff/plaque-batches/<int:pk>/status/", results.batch_status, name="batch_status"),
-    path("staff/plaque-batches/<int:pk>/download/", results.batch_download, name="batch_download"),
-    path("staff/awards/<int:pk>/revoke/", results.award_revoke, name="award_revoke"),
 ]

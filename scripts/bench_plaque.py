@@ -40,7 +40,7 @@ def setup_django() -> None:
 
 
 def sample_spec(number: int):
-    from publicity.plaque import PlaqueSpec
+    from awards.plaque import PlaqueSpec
 
     return PlaqueSpec(
         institution_name=NAMES[number % len(NAMES)],
@@ -59,7 +59,7 @@ def report(figure: str, value: str, target: str, ok: bool) -> None:
 def _worker_start(ready) -> None:
     """Set up Django and render once (fonts, caches), then wait until every worker is warm."""
     setup_django()
-    from publicity.plaque import render_plaque
+    from awards.plaque import render_plaque
 
     render_plaque(sample_spec(0))
     ready.wait()
@@ -67,7 +67,7 @@ def _worker_start(ready) -> None:
 
 def _worker_render(number: int) -> tuple[int, float]:
     """The PDF's size and the CPU seconds its render took in this worker."""
-    from publicity.plaque import render_plaque
+    from awards.plaque import render_plaque
 
     started = time.process_time()
     size = len(render_plaque(sample_spec(number)))
@@ -79,7 +79,7 @@ def bench_single() -> tuple[int, float]:
     the bare render's median in ms."""
     import weasyprint
 
-    from publicity.plaque import plaque_html, render_plaque
+    from awards.plaque import plaque_html, render_plaque
 
     for number in range(3):
         render_plaque(sample_spec(number))

@@ -117,9 +117,9 @@ def _stopped_then_started(client, queue):
 def test_a_real_worker_renders_a_plaque_batch_into_a_zip(celery_worker):  # noqa: F811
     import zipfile
 
-    from publicity.batches import batch_start
-    from publicity.enums import BatchStatus
-    from publicity.models import Award, PlaqueBatch
+    from awards.batches import batch_start
+    from awards.enums import BatchStatus
+    from awards.models import Award, PlaqueBatch
     from tests.factories import InstitutionFactory
 
     application = ApplicationFactory()

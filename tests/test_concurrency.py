@@ -21,17 +21,10 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from applications.models import Application
+from awards.models import Announcement, Award, PlaqueBatch, Revocation
 from portal.models import Institution, Notification, User
 from publicity.identity_access import identity_access_request
-from publicity.models import (
-    Announcement,
-    Award,
-    IdentityAccessRequest,
-    NoticeEntry,
-    PlaqueBatch,
-    PublicityNotice,
-    Revocation,
-)
+from publicity.models import IdentityAccessRequest, NoticeEntry, PublicityNotice
 from review.enums import AssignmentStatus
 from review.models import (
     ConflictDeclaration,
@@ -48,6 +41,7 @@ from review.models import (
 )
 from review.services import assignments as assignment_services
 from review.services.assignments import REVIEW_PERM
+from tests.awards.results_builders import announced, award_of, closed_round, draft
 from tests.burst import Browser, browsers, burst, record
 from tests.factories import (
     ApplicantFactory,
@@ -59,7 +53,6 @@ from tests.factories import (
     next_uscc,
 )
 from tests.publicity.publicity_builders import TITLE, at, file, listed_round, publish
-from tests.publicity.results_builders import announced, award_of, closed_round, draft
 from tests.review.builders import DRC, HR, build_review, confirmed, submitted_sheet
 
 N = int(os.environ.get("CONCURRENCY_REQUESTS", "20"))
@@ -391,7 +384,7 @@ def announcement_data() -> dict:
 def test_save_announcement_draft(live_server, request):
     listed = closed_round()
 
-    result = burst("announcement-draft", post_all(live_server, [listed.admin] * N, reverse("publicity:announcement", args=[listed.round.pk]), announcement_data()))
+    result = burst("announcement-draft", post_all(live_server, [listed.admin] * N, reverse("awards:announcement", args=[listed.round.pk]), announcement_data()))
 
     rows = Announcement.objects.filter(round=listed.round).count()
     record(request, result, rows=rows)
@@ -403,7 +396,7 @@ def test_issue_announcement(live_server, request):
     listed = closed_round()
     announcement = draft(listed)
 
-    result = burst("issue-announcement", post_all(live_server, [listed.admin] * N, reverse("publicity:announcement_issue", args=[announcement.pk])))
+    result = burst("issue-announcement", post_all(live_server, [listed.admin] * N, reverse("awards:announcement_issue", args=[announcement.pk])))
 
     awards = Award.objects.filter(announcement=announcement).count()
     issued = Announcement.objects.filter(pk=announcement.pk, status="issued").count()
@@ -415,7 +408,7 @@ def test_issue_announcement(live_server, request):
 def test_issue_announcements_of_many_programmes_numbers_each_once(live_server, request):
     rounds = [closed_round(names=("甲",)) for _ in range(N)]
     requests = [
-        (Browser(live_server.url, user=listed.admin), "POST", reverse("publicity:announcement_issue", args=[draft(listed).pk]), None)
+        (Browser(live_server.url, user=listed.admin), "POST", reverse("awards:announcement_issue", args=[draft(listed).pk]), None)
         for listed in rounds
     ]
 
@@ -435,13 +428,13 @@ def test_start_plaque_batch(live_server, request, queued):
     listed = announced()
     announcement = listed.extra["announcement"]
 
-    result = burst("plaque-batch", post_all(live_server, [listed.admin] * N, reverse("publicity:batch_start", args=[announcement.pk])))
+    result = burst("plaque-batch", post_all(live_server, [listed.admin] * N, reverse("awards:batch_start", args=[announcement.pk])))
 
     rows = PlaqueBatch.objects.filter(announcement=announcement).count()
     chunks = sum(name.endswith("render_plaque_chunk") for name, _args in queued)
     record(request, result, rows=rows, detail=f" ({chunks} chunk queued)")
     assert (rows, chunks, result.errors) == (1, 1, 0)
-    batch_page = reverse("publicity:batch", args=[PlaqueBatch.objects.get().pk])
+    batch_page = reverse("awards:batch", args=[PlaqueBatch.objects.get().pk])
     assert {answer.location for answer in result.answers} == {batch_page}  # every request opens the one batch
     assert result.unexplained("这些奖牌正在批量生成，已为您打开其进度。", existing=batch_page) == []
 
@@ -451,12 +444,12 @@ def test_start_region_plaque_batch(live_server, request):
     region = listed.programme.region
     data = {"region": region.pk, "year": "2026"}
 
-    result = burst("region-plaque-batch", post_all(live_server, [listed.admin] * N, reverse("publicity:batch_region"), data))
+    result = burst("region-plaque-batch", post_all(live_server, [listed.admin] * N, reverse("awards:batch_region"), data))
 
     rows = PlaqueBatch.objects.filter(region=region, year=2026).count()
     record(request, result, rows=rows)
     assert (rows, result.errors) == (1, 0)
-    batch_page = reverse("publicity:batch", args=[PlaqueBatch.objects.get().pk])
+    batch_page = reverse("awards:batch", args=[PlaqueBatch.objects.get().pk])
     assert {answer.location for answer in result.answers} == {batch_page}
     assert result.unexplained("这些奖牌正在批量生成，已为您打开其进度。", existing=batch_page) == []
 
@@ -466,7 +459,7 @@ def test_revoke_award(live_server, request):
     award = award_of(listed)
     data = {"ground": "violation", "ground_text": "经查实，该机构存在违法违纪行为。", "document_number": "县人社局字〔2026〕31号", "decided_on": "2026-10-19"}
 
-    result = burst("revoke-award", post_all(live_server, [listed.admin] * N, reverse("publicity:award_revoke", args=[award.pk]), data))
+    result = burst("revoke-award", post_all(live_server, [listed.admin] * N, reverse("awards:award_revoke", args=[award.pk]), data))
 
     rows = Revocation.objects.filter(award=award).count()
     record(request, result, rows=rows)

@@ -815,7 +815,7 @@ def test_public_result_pages_with_any_id(client, code, path):
 
 @pytest.fixture
 def awarded(open_notice):
-    from publicity.models import Award
+    from awards.models import Award
 
     notice, entry, admin = open_notice
     award = Award.objects.create(

@@ -29,18 +29,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.enums import AttachmentPurpose
+from awards import batches, tasks
+from awards import services as award_services
+from awards.enums import BatchStatus, FontRole
+from awards.models import PlaqueBatch, PlaqueFont
 from config.settings import s3_storage
 from portal import files
-from publicity import awards as award_services
-from publicity import batches, services, tasks
-from publicity.enums import BatchStatus, FontRole, ObjectorType
-from publicity.models import PlaqueBatch, PlaqueFont
+from publicity import services
+from publicity.enums import ObjectorType
 from review.enums import OpinionVerdict
 from review.services import results
 from tests.applications.factories import PDF, PNG, ApplicationFactory, AttachmentFactory, png_bytes
-from tests.factories import ApplicantFactory
-from tests.publicity.publicity_builders import CONTACT_PERSON, at, file, listed_round, pdf, png, publish
-from tests.publicity.results_builders import (
+from tests.awards.results_builders import (
     ISSUED_AT,
     announced,
     applicant_of,
@@ -49,7 +49,9 @@ from tests.publicity.results_builders import (
     fake_plaque,
     issue,
 )
-from tests.publicity.test_plaque import SERIF_BOLD, subset_families
+from tests.awards.test_plaque import SERIF_BOLD, subset_families
+from tests.factories import ApplicantFactory
+from tests.publicity.publicity_builders import CONTACT_PERSON, at, file, listed_round, pdf, png, publish
 from tests.review.builders import DRC, build_review
 
 pytestmark = [pytest.mark.object_storage, pytest.mark.django_db]
@@ -246,7 +248,7 @@ def test_a_plaque_is_rendered_with_a_font_uploaded_to_the_bucket(login, store, s
     with SERIF_BOLD.open("rb") as upload:
         font.file.save(SERIF_BOLD.name, File(upload), save=True)
 
-    response = login(applicant_of(listed)).get(reverse("publicity:plaque", args=[award_of(listed).pk]))
+    response = login(applicant_of(listed)).get(reverse("awards:plaque", args=[award_of(listed).pk]))
 
     assert store.keys() == [font.file.name] and font.file.name.startswith("fonts/")
     assert response.status_code == 200
@@ -262,7 +264,7 @@ def test_the_announcement_pdf_stamps_the_departments_seal_from_the_bucket(client
     department.seal_image.save("seal.png", ContentFile(png_bytes((120, 120))), save=True)
     announcement = issue(listed)
 
-    response = client.get(reverse("publicity:result_pdf", args=[announcement.pk]))
+    response = client.get(reverse("awards:result_pdf", args=[announcement.pk]))
 
     (tmp_path / "announcement.pdf").write_bytes(response.content)
     listing = subprocess.run(
@@ -313,7 +315,7 @@ def test_a_plaque_batch_keeps_its_plaques_and_then_its_zip_in_the_bucket(
     halfway = store.keys()
     batches.chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
     batch.refresh_from_db()
-    response = login(listed.admin).get(reverse("publicity:batch_download", args=[batch.pk]))
+    response = login(listed.admin).get(reverse("awards:batch_download", args=[batch.pk]))
 
     folder = f"plaque-batches/batch-{batch.pk}"
     assert halfway == [f"{folder}/370322X-2026-001.pdf", f"{folder}/370322X-2026-002.pdf"]

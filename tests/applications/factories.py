@@ -11,8 +11,8 @@ from PIL import Image
 from applications.conditions import conditions_install_default
 from applications.enums import AttachmentPurpose, SelfCheck
 from applications.models import Application, Attachment, Condition, ConditionAnswer
+from awards.models import Award
 from portal.models import Title
-from publicity.models import Award
 from tests.factories import ApplicantFactory, InstitutionFactory, ProgrammeFactory, RoundFactory
 
 
@@ -68,7 +68,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
     plaque_number = factory.Sequence(lambda n: f"GQ-2026-{n:03d}")
     awarded_on = date(2026, 3, 1)
     revoked_at = None
-    # The award's title in the core's ledger, as publicity.awards.announcement_issue enters it.
+    # The award's title in the core's ledger, as awards.services.announcement_issue enters it.
     title = factory.LazyAttribute(
         lambda award: Title.objects.create(
             programme=award.programme, institution=award.institution,

@@ -20,10 +20,12 @@ from applications import services as application_services
 from applications.enums import AttachmentPurpose
 from applications.models import Attachment
 from applications.uploads import MB, UploadLimits, inspect_upload
-from publicity import awards
+from awards import services as awards
+from awards.enums import RevocationGround
+from awards.models import Revocation
 from publicity import services as publicity_services
-from publicity.enums import ObjectorType, RevocationGround
-from publicity.models import Objection, ObjectionEvidence, Revocation
+from publicity.enums import ObjectorType
+from publicity.models import Objection, ObjectionEvidence
 from review.models import DefenseSession, FieldInspection
 from review.services.stages import defense_minutes_upload, field_inspection_record
 from tests.applications.factories import ApplicationFactory, AwardFactory

@@ -9,11 +9,12 @@ from captcha.models import CaptchaStore
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.models import Award
 from publicity import services
-from publicity.models import Award, Objection
+from publicity.models import Objection
+from tests.awards.results_builders import announced, revoke
 from tests.e2e.pages import PHONE, open_page
 from tests.publicity.publicity_builders import identity, listed_round, publish
-from tests.publicity.results_builders import announced, revoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

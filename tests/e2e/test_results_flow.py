@@ -11,14 +11,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from awards import services as awards
+from awards.batches import batch_awards
+from awards.models import Award, PlaqueBatch
 from portal.enums import Role
-from publicity import awards, services
-from publicity.batches import batch_awards
-from publicity.models import Award, PlaqueBatch
+from publicity import services
+from tests.awards.results_builders import announced
 from tests.e2e.pages import PHONE, open_page, sign_in
 from tests.e2e.test_publicity_flow import shortlisted_round, staff_page
 from tests.factories import UserFactory
-from tests.publicity.results_builders import announced
 from tests.test_celery_worker import own_queue, running_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -129,7 +129,7 @@ def test_worker_killed_and_restarted_at_once_finishes_the_batch_after_the_sweep(
     time.sleep(1)  # the killed chunk waits for the visibility timeout: nothing moves
     stalled, still = _status(admin, batch), _written(folder)
     _clock_moves(stack, batch, minutes=11)
-    stack.send_task("publicity.tasks.publicity_sweep")  # beat, 10 minutes later
+    stack.send_task("awards.tasks.awards_sweep")  # beat, 10 minutes later
     status = _finished(admin, batch)
     renders, names = _renders(stack, batch), _zip_names(admin, batch)
 
@@ -148,7 +148,7 @@ def test_worker_down_for_over_an_hour_finishes_the_batch_once_when_it_starts(sta
 
     at_kill, killed = _kill_midway(stack, folder)
     for _ in range(3):
-        stack.send_task("publicity.tasks.publicity_sweep")  # beat goes on while the worker is down
+        stack.send_task("awards.tasks.awards_sweep")  # beat goes on while the worker is down
     _clock_moves(stack, batch, minutes=70)
     _broker_clock_moves(stack, seconds=70 * 60)
     stack.restart_worker()

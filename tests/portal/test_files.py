@@ -7,8 +7,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from awards.models import PlaqueFont
 from portal import files
-from publicity.models import PlaqueFont
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ def back_to_the_latest_schema():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_awards_become_titles_and_nothing_is_lost(back_to_the_latest_schema):
     old = _migrate(BEFORE)

@@ -16,14 +16,15 @@ from kombu.exceptions import OperationalError
 from applications import services as application_services
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from awards import batches
+from awards.enums import BatchStatus
+from awards.models import PlaqueBatch
 from portal import services
 from portal.models import Notification
 from portal.queue import enqueue
 from portal.tasks import send_notification_email
-from publicity import batches
 from publicity import services as publicity
-from publicity.enums import BatchStatus
-from publicity.models import Objection, PlaqueBatch
+from publicity.models import Objection
 from tests.applications.factories import ApplicationFactory, AwardFactory, make_complete
 from tests.factories import ProgrammeFactory, UserFactory
 from tests.portal.helpers import visible_text

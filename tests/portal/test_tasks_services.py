@@ -13,14 +13,15 @@ from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from awards.models import Announcement, Award, Revocation
+from awards.services import announcement_blockers as award_blockers
 from config.management.commands import seed_demo
 from portal import services, tasks
 from portal.enums import Role
 from portal.models import Department, Institution, Programme, Round, User
 from portal.validators import validate_uscc
-from publicity.awards import announcement_blockers as award_blockers
 from publicity.enums import ObjectionStatus
-from publicity.models import Announcement, Award, NoticeEntry, Objection, PublicityNotice, Revocation
+from publicity.models import NoticeEntry, Objection, PublicityNotice
 from review.enums import AssignmentStatus
 from review.models import ReviewAssignment, Shortlist
 from tests.factories import ApplicantFactory, ProgrammeFactory, UserFactory

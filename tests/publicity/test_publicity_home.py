@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 import time_machine
 
+from awards.selectors import publicity_steps
 from publicity import services
-from publicity.selectors import objection_counts, objections_for_user, publicity_steps
+from publicity.selectors import objection_counts, objections_for_user
+from tests.awards.results_builders import issue
 from tests.portal.helpers import visible_text
 from tests.publicity.publicity_builders import at, file, listed_round, publish
-from tests.publicity.results_builders import issue
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from awards.services import announcement_defaults
+from portal import documents
 from portal.models import Programme, Round
 from publicity import services
-from publicity.awards import announcement_defaults
 from tests.factories import ApplicantFactory, UserFactory
 from tests.portal.helpers import messages_of, visible_text
 from tests.publicity.publicity_builders import listed_round
@@ -92,10 +93,10 @@ def test_anonymous_is_sent_to_login(client, listed):
 
 
 def test_template_unknown_placeholders():
-    known = services.NOTICE_PLACEHOLDERS
+    known = documents.NOTICE_PLACEHOLDERS
 
-    assert services.template_unknown_placeholders("{项目}{公示时间}", known) == []
-    assert services.template_unknown_placeholders("{项目}{牌匾}{ 批次}{}", known) == ["", " 批次", "牌匾"]
+    assert documents.template_unknown_placeholders("{项目}{公示时间}", known) == []
+    assert documents.template_unknown_placeholders("{项目}{牌匾}{ 批次}{}", known) == ["", " 批次", "牌匾"]
 
 
 def test_an_empty_template_shows_the_default_and_saved_unchanged_stays_the_default(login, listed):

@@ -192,5 +192,5 @@ def test_sweep_task_runs_each_step_once(decided, time_machine):
     time_machine.move_to(at(2026, 11, 2), tick=False)
 
     # The reply of the decision (its task was never queued here) goes out before the identity is erased.
-    assert publicity_sweep() == {"notices_ended": 1, "reminders": 0, "replies": 1, "batches_resumed": 0, "purged": 1}
-    assert publicity_sweep() == {"notices_ended": 0, "reminders": 0, "replies": 0, "batches_resumed": 0, "purged": 0}
+    assert publicity_sweep() == {"notices_ended": 1, "reminders": 0, "replies": 1, "purged": 1}
+    assert publicity_sweep() == {"notices_ended": 0, "reminders": 0, "replies": 0, "purged": 0}

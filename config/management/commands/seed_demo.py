@@ -21,6 +21,7 @@ from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
+from awards.demo import seed_results
 from portal import services
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
 from portal.models import (
@@ -33,7 +34,7 @@ from portal.models import (
     Round,
     User,
 )
-from publicity.demo import seed_publicity, seed_results
+from publicity.demo import seed_publicity
 from review.demo import seed_review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

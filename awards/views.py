@@ -11,6 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.selectors import managed_programmes, managed_round_or_404
+from awards import batches
+from awards import services as award_services
+from awards.enums import AnnouncementStatus
+from awards.forms import AnnouncementForm, BatchScopeForm, RevokeForm
+from awards.models import Announcement, Award, PlaqueBatch, Revocation
 from portal.enums import Role
 from portal.models import Region
 from portal.pagination import paginate
@@ -18,11 +23,6 @@ from portal.permissions import role_required
 from portal.public_cache import public_cache
 from portal.selectors import regions_in_jurisdictions
 from portal.transitions import AlreadyExists, Refused
-from publicity import awards as award_services
-from publicity import batches
-from publicity.enums import AnnouncementStatus
-from publicity.forms import AnnouncementForm, BatchScopeForm, RevokeForm
-from publicity.models import Announcement, Award, PlaqueBatch, Revocation
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 
@@ -43,7 +43,7 @@ def _issued():
 def result_list(request):
     page, querystring = paginate(request, _issued().order_by("-published_at"))
     revocations = Revocation.objects.select_related("award__programme").order_by("-decided_on")[:20]
-    return render(request, "publicity/result_list.html", {"page": page, "querystring": querystring, "revocations": revocations})
+    return render(request, "awards/result_list.html", {"page": page, "querystring": querystring, "revocations": revocations})
 
 
 @require_safe
@@ -52,7 +52,7 @@ def result_detail(request, pk: int):
     announcement = get_object_or_404(_issued(), pk=pk)
     awards = announcement.awards.select_related("revocation").order_by("plaque_number")
     context = {"a": announcement, "awards": awards, "digest_ok": announcement.digest == announcement.content_digest()}
-    return render(request, "publicity/result_detail.html", context)
+    return render(request, "awards/result_detail.html", context)
 
 
 @require_safe
@@ -74,7 +74,7 @@ def result_pdf(request, pk: int):
 @public_cache
 def revocation_detail(request, pk: int):
     revocation = get_object_or_404(Revocation.objects.select_related("award__programme", "award__announcement"), pk=pk)
-    return render(request, "publicity/revocation_detail.html", {"r": revocation, "award": revocation.award})
+    return render(request, "awards/revocation_detail.html", {"r": revocation, "award": revocation.award})
 
 
 @require_safe
@@ -82,13 +82,13 @@ def verify(request, code: str):
     """What a scanned plaque's QR code opens: valid, or revoked and when. An unknown code says only that."""
     award = Award.objects.select_related("programme", "announcement", "revocation").filter(verify_code=code[:40]).first()
     if award is None:
-        response = render(request, "publicity/verify.html", {"award": None}, status=404)
+        response = render(request, "awards/verify.html", {"award": None}, status=404)
     else:
         spec = award_services.plaque_spec(award)
         # An award made before digests were recorded has none: "not recorded", not "changed".
         digest_ok = None if not award.digest else award.digest == award_services.award_digest(award)
         context = {"award": award, "digest_ok": digest_ok, "issuers": spec.issuers}
-        response = render(request, "publicity/verify.html", context)
+        response = render(request, "awards/verify.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -134,7 +134,7 @@ def round_announcement(request, round_pk: int):
             try:
                 announcement = award_services.announcement_draft_save(round=round, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("草稿已保存：%(number)s。") % {"number": announcement.document_number})
-                return redirect("publicity:announcement", round_pk=round.pk)
+                return redirect("awards:announcement", round_pk=round.pk)
             except Refused as error:
                 form.add_error(None, str(error))
     elif request.method == "POST":  # issued meanwhile
@@ -148,7 +148,7 @@ def round_announcement(request, round_pk: int):
         "awards": announcement.awards.select_related("revocation").order_by("plaque_number") if announcement else [],
         "batches": announcement.batches.all()[:5] if announcement else [],
     }
-    return render(request, "publicity/round_announcement.html", context)
+    return render(request, "awards/round_announcement.html", context)
 
 
 def _blockers(round, announcement) -> list[str]:
@@ -175,7 +175,7 @@ def announcement_issue(request, pk: int):
             "number": announcement.document_number, "count": announcement.awards.count()})
     except Refused as error:
         messages.error(request, str(error))
-    return redirect("publicity:announcement", round_pk=announcement.round_id)
+    return redirect("awards:announcement", round_pk=announcement.round_id)
 
 
 @role_required(*ADMINS)
@@ -186,11 +186,11 @@ def batch_start(request, pk: int):
         batch = batches.batch_start(actor=request.user, announcement=announcement)
     except AlreadyExists as error:
         messages.info(request, str(error))
-        return redirect("publicity:batch", pk=error.existing.pk)
+        return redirect("awards:batch", pk=error.existing.pk)
     except Refused as error:
         messages.error(request, str(error))
-        return redirect("publicity:announcement", round_pk=announcement.round_id)
-    return redirect("publicity:batch", pk=batch.pk)
+        return redirect("awards:announcement", round_pk=announcement.round_id)
+    return redirect("awards:batch", pk=batch.pk)
 
 
 def _batch_regions(user):
@@ -208,16 +208,16 @@ def batch_region(request):
     if request.method == "POST" and form.is_valid():
         try:
             batch = batches.batch_start(actor=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"])
-            return redirect("publicity:batch", pk=batch.pk)
+            return redirect("awards:batch", pk=batch.pk)
         except AlreadyExists as error:
             messages.info(request, str(error))
-            return redirect("publicity:batch", pk=error.existing.pk)
+            return redirect("awards:batch", pk=error.existing.pk)
         except Refused as error:
             form.add_error(None, str(error))
     recent = PlaqueBatch.objects.select_related("announcement", "region")
     if not _is_system_admin(request.user):
         recent = recent.filter(created_by=request.user)
-    return render(request, "publicity/batch_region.html", {"form": form, "recent": recent[:10]})
+    return render(request, "awards/batch_region.html", {"form": form, "recent": recent[:10]})
 
 
 def _batch_for(user, pk: int) -> PlaqueBatch:
@@ -232,7 +232,7 @@ def _batch_for(user, pk: int) -> PlaqueBatch:
 @role_required(*ADMINS)
 @require_safe
 def batch_detail(request, pk: int):
-    return render(request, "publicity/batch.html", {"batch": _batch_for(request.user, pk)})
+    return render(request, "awards/batch.html", {"batch": _batch_for(request.user, pk)})
 
 
 @never_cache
@@ -281,4 +281,4 @@ def award_revoke(request, pk: int):
             return redirect(revocation.get_absolute_url())
         except (Refused, ValidationError) as error:
             form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
-    return render(request, "publicity/revoke.html", {"award": award, "form": form})
+    return render(request, "awards/revoke.html", {"award": award, "form": form})

@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 from django.core.files.base import ContentFile
 
+from awards import services as award_services
+from awards.enums import RevocationGround
+from awards.models import Announcement, Award, PlaqueBatch, Revocation
 from portal.models import Institution
-from publicity import awards as award_services
-from publicity.enums import RevocationGround
-from publicity.models import Announcement, Award, PlaqueBatch, Revocation
 from tests.publicity.publicity_builders import Listed, at, listed_round, publish
 
 PUBLISHED_AT = at(2026, 9, 1, 9)  # the notice: 1–7 September 2026, objections until 8 September 00:00

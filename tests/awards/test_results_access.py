@@ -5,11 +5,10 @@ the programme's admins (a login redirect for visitors, 403 for other roles, 404 
 import pytest
 from django.urls import reverse
 
-from publicity import awards as award_services
-from publicity import urls as publicity_urls
-from publicity.models import PlaqueBatch
-from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
-from tests.publicity.results_builders import (
+from awards import services as award_services
+from awards import urls as award_urls
+from awards.models import PlaqueBatch
+from tests.awards.results_builders import (
     ISSUED_AT,
     announced,
     award_of,
@@ -17,6 +16,7 @@ from tests.publicity.results_builders import (
     revoke,
     with_archive,
 )
+from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,20 +55,20 @@ def urls(listed) -> dict[str, tuple[str, str]]:
     award = award_of(listed)
     batch = listed.extra["batch"]
     return {
-        "results": ("get", reverse("publicity:results")),
-        "result": ("get", reverse("publicity:result", args=[announcement.pk])),
-        "result_pdf": ("get", reverse("publicity:result_pdf", args=[announcement.pk])),
-        "revocation": ("get", reverse("publicity:revocation", args=[listed.extra["revocation"].pk])),
-        "verify": ("get", reverse("publicity:verify", args=[award.verify_code])),
-        "plaque": ("get", reverse("publicity:plaque", args=[award.pk])),
-        "announcement": ("get", reverse("publicity:announcement", args=[listed.round.pk])),
-        "announcement_issue": ("post", reverse("publicity:announcement_issue", args=[announcement.pk])),
-        "batch_start": ("post", reverse("publicity:batch_start", args=[announcement.pk])),
-        "batch_region": ("get", reverse("publicity:batch_region")),
-        "batch": ("get", reverse("publicity:batch", args=[batch.pk])),
-        "batch_status": ("get", reverse("publicity:batch_status", args=[batch.pk])),
-        "batch_download": ("get", reverse("publicity:batch_download", args=[batch.pk])),
-        "award_revoke": ("get", reverse("publicity:award_revoke", args=[award.pk])),
+        "results": ("get", reverse("awards:results")),
+        "result": ("get", reverse("awards:result", args=[announcement.pk])),
+        "result_pdf": ("get", reverse("awards:result_pdf", args=[announcement.pk])),
+        "revocation": ("get", reverse("awards:revocation", args=[listed.extra["revocation"].pk])),
+        "verify": ("get", reverse("awards:verify", args=[award.verify_code])),
+        "plaque": ("get", reverse("awards:plaque", args=[award.pk])),
+        "announcement": ("get", reverse("awards:announcement", args=[listed.round.pk])),
+        "announcement_issue": ("post", reverse("awards:announcement_issue", args=[announcement.pk])),
+        "batch_start": ("post", reverse("awards:batch_start", args=[announcement.pk])),
+        "batch_region": ("get", reverse("awards:batch_region")),
+        "batch": ("get", reverse("awards:batch", args=[batch.pk])),
+        "batch_status": ("get", reverse("awards:batch_status", args=[batch.pk])),
+        "batch_download": ("get", reverse("awards:batch_download", args=[batch.pk])),
+        "award_revoke": ("get", reverse("awards:award_revoke", args=[award.pk])),
     }
 
 
@@ -78,7 +78,7 @@ def status_of(client, listed, name) -> int:
 
 
 def test_the_sweep_covers_every_url_of_issue_7():
-    names = [pattern.name for pattern in publicity_urls.urlpatterns]
+    names = [pattern.name for pattern in award_urls.urlpatterns]
 
     assert set(names[names.index("results") :]) == ISSUE_7
 

@@ -1,4 +1,4 @@
-"""The 540 × 380 mm plaque PDF (publicity.plaque): page, text, fonts, size, long names, uploaded fonts, font checks."""
+"""The 540 × 380 mm plaque PDF (awards.plaque): page, text, fonts, size, long names, uploaded fonts, font checks."""
 
 import dataclasses
 import io
@@ -15,10 +15,10 @@ from django.utils import timezone
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from publicity import plaque
-from publicity.enums import FontRole
-from publicity.models import PlaqueFont
-from publicity.plaque import (
+from awards import plaque
+from awards.enums import FontRole
+from awards.models import PlaqueFont
+from awards.plaque import (
     PROBE_CHARS,
     STAND_INS,
     PlaqueSpec,

@@ -14,19 +14,19 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from awards import batches, tasks
+from awards import services as award_services
+from awards.batches import batch_awards, batch_start, chunk_render
+from awards.enums import BatchStatus
+from awards.models import Award, PlaqueBatch
 from portal.enums import AuditEvent, Level, RegionLevel
 from portal.models import AuditRecord
 from portal.services import programme_admin_grant
 from portal.transitions import AlreadyExists, TransitionError
-from publicity import awards as award_services
-from publicity import batches, tasks
-from publicity.batches import batch_awards, batch_start, chunk_render
-from publicity.enums import BatchStatus
-from publicity.models import Award, PlaqueBatch
 from tests.applications.factories import AwardFactory
+from tests.awards.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 from tests.factories import ApplicantFactory, ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
 from tests.portal.helpers import messages_of, text, visible_text
-from tests.publicity.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ def test_batch_start_queues_one_task_per_chunk_after_the_commit(listed, queue, d
         0,
         0,
     )
-    record = AuditRecord.objects.get(event=AuditEvent.EXPORT, object_type="publicity.plaquebatch")
+    record = AuditRecord.objects.get(event=AuditEvent.EXPORT, object_type="awards.plaquebatch")
     assert (record.user_id, record.detail) == (listed.admin.pk, "plaque batch of 3")
 
 
@@ -345,7 +345,7 @@ def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(
 
 
 def status(client, batch) -> dict:
-    response = client.get(reverse("publicity:batch_status", args=[batch.pk]))
+    response = client.get(reverse("awards:batch_status", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     assert "no-store" in response["Cache-Control"]
     return json.loads(response.content)
@@ -379,19 +379,19 @@ def test_batch_page_lists_the_failures_by_institution(
     monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙"))
     batch = start(listed, queue, django_capture_on_commit_callbacks)
 
-    response = login(listed.admin).get(reverse("publicity:batch", args=[batch.pk]))
+    response = login(listed.admin).get(reverse("awards:batch", args=[batch.pk]))
 
     page = visible_text(response)
     assert "县人社局字〔2026〕1号 · 已完成" in page
     assert "2 / 3 已生成， 1 失败" in page
     assert "申报机构乙：字体文件损坏" in page
-    assert reverse("publicity:batch_status", args=[batch.pk]) in text(response)
+    assert reverse("awards:batch_status", args=[batch.pk]) in text(response)
 
 
 def test_download_is_404_until_the_zip_exists(login, listed, queue, django_capture_on_commit_callbacks):
     batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
     client = login(listed.admin)
-    url = reverse("publicity:batch_download", args=[batch.pk])
+    url = reverse("awards:batch_download", args=[batch.pk])
 
     before = client.get(url)
     for batch_id, index, ids in queue.calls:
@@ -411,22 +411,22 @@ def test_download_is_404_until_the_zip_exists(login, listed, queue, django_captu
 
 
 def test_admin_starts_a_batch_from_the_round_page(login, listed, queue):
-    response = login(listed.admin).post(reverse("publicity:batch_start", args=[listed.extra["announcement"].pk]))
+    response = login(listed.admin).post(reverse("awards:batch_start", args=[listed.extra["announcement"].pk]))
 
     batch = PlaqueBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("publicity:batch", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
     assert (batch.announcement, batch.total, batch.created_by) == (listed.extra["announcement"], 3, listed.admin)
 
 
 def test_starting_again_from_the_round_page_opens_the_queued_batch(login, listed, queue):
     client = login(listed.admin)
-    url = reverse("publicity:batch_start", args=[listed.extra["announcement"].pk])
+    url = reverse("awards:batch_start", args=[listed.extra["announcement"].pk])
     client.post(url)
 
     response = client.post(url)
 
     batch = PlaqueBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("publicity:batch", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
     assert messages_of(response) == ["这些奖牌正在批量生成，已为您打开其进度。"]
 
 
@@ -440,7 +440,7 @@ def test_batch_pages_are_404_for_another_programmes_admin(login, listed, queue, 
     for user, expected in ((other.admin, 404), (colleague, 200), (SystemAdminFactory(), 200)):
         client = login(user)
         for name in names:
-            assert client.get(reverse(f"publicity:{name}", args=[batch.pk])).status_code == expected, (user, name)
+            assert client.get(reverse(f"awards:{name}", args=[batch.pk])).status_code == expected, (user, name)
 
 
 # --- a jurisdiction's year ------------------------------------------------------------------------------------
@@ -468,11 +468,11 @@ def test_system_admin_batches_a_jurisdictions_year(login, jurisdiction, queue):
     admin = SystemAdminFactory()
     client = login(admin)
 
-    response = client.post(reverse("publicity:batch_region"), {"region": jurisdiction["province"].pk, "year": "2026"})
+    response = client.post(reverse("awards:batch_region"), {"region": jurisdiction["province"].pk, "year": "2026"})
 
     batch = PlaqueBatch.objects.get()
     awards = jurisdiction["awards"]
-    assert response.status_code == 302 and response["Location"] == reverse("publicity:batch", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
     assert (batch.region, batch.year, batch.announcement, batch.total) == (jurisdiction["province"], 2026, None, 3)
     assert set(batch_awards(batch)) == {awards["gaoqing"], awards["zichuan"], awards["zibo"]}
     assert "山东省 · 2026" in visible_text(client.get(response["Location"]))
@@ -495,8 +495,8 @@ def test_provincial_programme_admin_batches_its_provinces_year(login, jurisdicti
     )
     client = login(admin)
 
-    page = client.get(reverse("publicity:batch_region"))
-    response = client.post(reverse("publicity:batch_region"), {"region": jurisdiction["city"].pk, "year": "2026"})
+    page = client.get(reverse("awards:batch_region"))
+    response = client.post(reverse("awards:batch_region"), {"region": jurisdiction["city"].pk, "year": "2026"})
 
     offered = [region.code for region in page.context["form"].fields["region"].queryset]
     assert offered == ["370000", "370300", "370302", "370322"]  # the province and below, not Beijing
@@ -507,7 +507,7 @@ def test_provincial_programme_admin_batches_its_provinces_year(login, jurisdicti
 def test_region_batch_page_refuses_regions_outside_the_admins_programmes_and_an_empty_scope(
     login, jurisdiction, listed, queue
 ):
-    url = reverse("publicity:batch_region")
+    url = reverse("awards:batch_region")
     data = {"region": jurisdiction["province"].pk, "year": "2026"}
 
     programme_admin = login(listed.admin).post(url, data)
@@ -519,3 +519,9 @@ def test_region_batch_page_refuses_regions_outside_the_admins_programmes_and_an_
     assert applicant.status_code == 403
     assert empty.status_code == 200 and "没有可生成的奖牌。" in visible_text(empty)
     assert not PlaqueBatch.objects.exists()
+
+
+def test_the_awards_sweep_resumes_nothing_when_nothing_stalled():
+    from awards.tasks import awards_sweep
+
+    assert awards_sweep() == {"batches_resumed": 0}

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from awards import services as award_services
 from portal.models import Department, ProgrammeDepartment
-from publicity import awards as award_services
-from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
-from tests.portal.helpers import text
-from tests.publicity.results_builders import (
+from tests.awards.results_builders import (
     ISSUED_AT,
     PLAQUE_TITLE,
     announced,
@@ -22,6 +20,8 @@ from tests.publicity.results_builders import (
     fake_plaque,
     issue,
 )
+from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
+from tests.portal.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def squeezed(value: str) -> str:
 
 
 def plaque_url(award) -> str:
-    return reverse("publicity:plaque", args=[award.pk])
+    return reverse("awards:plaque", args=[award.pk])
 
 
 # --- who gets the plaque ------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def test_nobody_else_gets_the_plaque_nor_learns_about_it(client, login, listed, 
 
 
 def test_an_unknown_award_is_404(login, listed):
-    assert login(listed.admin).get(reverse("publicity:plaque", args=[9999])).status_code == 404
+    assert login(listed.admin).get(reverse("awards:plaque", args=[9999])).status_code == 404
 
 
 # --- the real renders ---------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_the_announcement_pdf_is_the_a4_document_with_subset_fonts(client, time_
     ProgrammeDepartment.objects.create(programme=listed.programme, department=second, order=1)
     announcement = issue(listed, doc_year=2026, doc_serial=12)
 
-    response = client.get(reverse("publicity:result_pdf", args=[announcement.pk]))
+    response = client.get(reverse("awards:result_pdf", args=[announcement.pk]))
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("inline;")

@@ -8,7 +8,6 @@ gives it back with a reason.
 
 import hashlib
 import json
-import re
 import secrets
 from datetime import date, datetime
 
@@ -17,10 +16,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from applications.uploads import inspect_upload
+from awards.enums import AnnouncementStatus, RevocationGround
+from awards.models import Announcement, Award, Revocation, RevocationEvidence
 from portal.audit import AuditEvent, audit
+from portal.documents import (
+    ANNOUNCEMENT_PLACEHOLDERS,
+    ANNOUNCEMENT_TEMPLATE,
+    next_index_number,
+    numbering_lock,
+    placeholder_pattern,
+)
 from portal.enums import Level
 from portal.models import Round, User
 from portal.public_cache import public_pages_changed
@@ -29,19 +36,11 @@ from portal.titles import has_held_title, quota_remaining, title_grant, title_re
 from portal.transitions import TransitionError
 from portal.validators import cn_date
 from publicity import services as publicity
-from publicity.enums import AnnouncementStatus, RevocationGround
-from publicity.models import Announcement, Award, NoticeEntry, Revocation, RevocationEvidence
+from publicity.models import NoticeEntry
 
 LEVEL_LETTER = {Level.COUNTY: "X", Level.CITY: "S", Level.PROVINCE: "P"}
-DEFAULT_BODY = gettext_noop(  # translated where it is used; the placeholders stay as they are
-    "根据{项目}评定工作安排，经机构申报、部门联合评审、社会公示，{公示结果}，"
-    "现将{批次}{层级}就业服务质量标杆机构名单予以公布，并授予“{牌匾}”牌匾。\n"
-    "希望被评定的机构珍惜荣誉，发挥示范引领作用，持续提升就业服务质量。"
-    "各级各部门要加强对标杆机构的跟踪管理，对存在申报材料弄虚作假、违法违纪、经查实服务质量不达标等情形的，撤销其称号。\n"
-    "附件：{批次}{层级}就业服务质量标杆机构名单"
-)
-ANNOUNCEMENT_PLACEHOLDERS = ("项目", "批次", "层级", "牌匾", "公示结果")
-PLACEHOLDER = re.compile(r"\{(" + "|".join(ANNOUNCEMENT_PLACEHOLDERS) + r")\}")
+DEFAULT_BODY = ANNOUNCEMENT_TEMPLATE
+PLACEHOLDER = placeholder_pattern(ANNOUNCEMENT_PLACEHOLDERS)
 
 
 def announced_entries(round: Round) -> list[NoticeEntry]:
@@ -200,7 +199,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         raise TransitionError(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
     programme = locked.round.programme
     entries = announced_entries(locked.round)
-    publicity.numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
+    numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
     awards = []
     for entry in entries:
         if has_held_title(programme=programme, institution=entry.institution_id):
@@ -228,7 +227,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         awards.append(award)
     locked.status = AnnouncementStatus.ISSUED
     locked.published_at = now
-    locked.index_number = publicity._index_number(locked.round, timezone.localtime(now).year)
+    locked.index_number = next_index_number(locked.round.programme.region, timezone.localtime(now).year)
     locked._history_user = actor
     locked._history_date = now
     locked.save()
@@ -261,7 +260,7 @@ def plaque_spec(award: Award):
 
 
 def _plaque_spec(award: Award):
-    from publicity.plaque import PlaqueSpec
+    from awards.plaque import PlaqueSpec
 
     announcement = award.announcement
     issuers = tuple(announcement.issuers) if announcement else tuple(publicity.programme_issuers(award.programme))
@@ -276,7 +275,7 @@ def _plaque_spec(award: Award):
 
 
 def award_plaque_pdf(award: Award) -> bytes:
-    from publicity.plaque import render_plaque
+    from awards.plaque import render_plaque
 
     return render_plaque(plaque_spec(award))
 
@@ -377,4 +376,4 @@ def announcement_pdf(announcement: Announcement) -> bytes:
         "annex_title": _("%(round)s%(level)s就业服务质量标杆机构名单")
         % {"round": announcement.round.name, "level": announcement.programme.get_level_display()},
     }
-    return render_pdf("publicity/pdf/announcement.html", context)
+    return render_pdf("awards/pdf/announcement.html", context)

@@ -6,13 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from publicity import awards as award_services
-from publicity.models import Award
+from awards import services as award_services
+from awards.models import Award
 from tests.applications.factories import AwardFactory
-from tests.factories import ApplicantFactory
-from tests.portal.helpers import text, visible_text
-from tests.publicity.publicity_builders import pdf
-from tests.publicity.results_builders import (
+from tests.awards.results_builders import (
     ADDRESS,
     CONTACT_NAME,
     CONTACT_PHONE,
@@ -26,6 +23,9 @@ from tests.publicity.results_builders import (
     private_details,
     revoke,
 )
+from tests.factories import ApplicantFactory
+from tests.portal.helpers import text, visible_text
+from tests.publicity.publicity_builders import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def listed(time_machine):
 
 
 def verify_url(award: Award) -> str:
-    return reverse("publicity:verify", args=[award.verify_code])
+    return reverse("awards:verify", args=[award.verify_code])
 
 
 def verify_block(response) -> str:
@@ -55,7 +55,7 @@ def test_results_list_shows_issued_announcements_only(client, listed):
     pending = closed_round(names=("丙",))
     draft(pending, title="关于公布草稿名单的通知")
 
-    page = visible_text(client.get(reverse("publicity:results")))
+    page = visible_text(client.get(reverse("awards:results")))
 
     announcement = listed.extra["announcement"]
     assert f"{announcement.title} 县人社局字〔2026〕1号 · 发布日期：2026-09-15" in page
@@ -67,8 +67,8 @@ def test_a_draft_is_not_public_but_its_pdf_is_a_preview_for_the_programme_admin(
     monkeypatch.setattr(award_services, "announcement_pdf", lambda announcement: b"%PDF-1.7 draft")
     pending = closed_round(names=("丙",))
     announcement = draft(pending)
-    page_url = reverse("publicity:result", args=[announcement.pk])
-    pdf_url = reverse("publicity:result_pdf", args=[announcement.pk])
+    page_url = reverse("awards:result", args=[announcement.pk])
+    pdf_url = reverse("awards:result_pdf", args=[announcement.pk])
 
     anonymous = (client.get(page_url).status_code, client.get(pdf_url).status_code)
     others = [login(user).get(pdf_url).status_code for user in (listed.admin, applicant_of(pending, "丙"))]
@@ -99,7 +99,7 @@ def test_result_page_shows_the_metadata_block_and_the_list(client, listed):
     assert "1 申报机构甲 370322X-2026-001 有效 2 申报机构乙 370322X-2026-002 有效" in page
     assert f"{issuer} 2026年9月15日" in page
     assert f"内容校验值（SHA-256）： {announcement.digest} 与发布内容一致" in page
-    assert reverse("publicity:result_pdf", args=[announcement.pk]) in text(response)
+    assert reverse("awards:result_pdf", args=[announcement.pk]) in text(response)
 
 
 def test_result_page_flags_a_list_changed_after_issuing(client, listed):
@@ -115,7 +115,7 @@ def test_revocation_notice_shows_ground_number_and_date(client, listed):
 
     page = visible_text(client.get(revocation.get_absolute_url()))
     result = visible_text(client.get(listed.extra["announcement"].get_absolute_url()))
-    results = visible_text(client.get(reverse("publicity:results")))
+    results = visible_text(client.get(reverse("awards:results")))
 
     assert "关于撤销申报机构甲“县级就业服务质量标杆机构”称号的公告 县人社局字〔2026〕30号" in page
     assert "奖牌编号 370322X-2026-001 原授予 县人社局字〔2026〕1号 ，2026年9月15日" in page
@@ -129,9 +129,9 @@ def test_revocation_notice_shows_ground_number_and_date(client, listed):
 def test_unknown_result_and_revocation_are_404(client, listed):
     announcement = listed.extra["announcement"]
 
-    assert client.get(reverse("publicity:result", args=[announcement.pk + 100])).status_code == 404
-    assert client.get(reverse("publicity:result_pdf", args=[announcement.pk + 100])).status_code == 404
-    assert client.get(reverse("publicity:revocation", args=[1])).status_code == 404
+    assert client.get(reverse("awards:result", args=[announcement.pk + 100])).status_code == 404
+    assert client.get(reverse("awards:result_pdf", args=[announcement.pk + 100])).status_code == 404
+    assert client.get(reverse("awards:revocation", args=[1])).status_code == 404
 
 
 def test_public_pages_show_no_personal_data(client, listed):
@@ -141,7 +141,7 @@ def test_public_pages_show_no_personal_data(client, listed):
     applicant = applicant_of(listed)
     revocation = revoke(award, listed.admin, evidence=[pdf("现场核查记录.pdf")])
     pages = {
-        "results": reverse("publicity:results"),
+        "results": reverse("awards:results"),
         "result": listed.extra["announcement"].get_absolute_url(),
         "revocation": revocation.get_absolute_url(),
         "verify": verify_url(award),
@@ -211,9 +211,9 @@ def test_verify_says_revoked_with_the_date_after_a_revocation(client, listed):
 def test_a_guessed_code_or_the_plaque_number_reveals_nothing(client, listed):
     award = award_of(listed)
 
-    guessed = client.get(reverse("publicity:verify", args=["AbCdEfGhIjKlMnOp"]))
-    by_number = client.get(reverse("publicity:verify", args=[award.plaque_number]))
-    by_prefix = client.get(reverse("publicity:verify", args=[award.verify_code[:8]]))
+    guessed = client.get(reverse("awards:verify", args=["AbCdEfGhIjKlMnOp"]))
+    by_number = client.get(reverse("awards:verify", args=[award.plaque_number]))
+    by_prefix = client.get(reverse("awards:verify", args=[award.verify_code[:8]]))
 
     for response in (guessed, by_number, by_prefix):
         assert response.status_code == 404
@@ -271,7 +271,7 @@ def test_an_award_made_before_verification_existed_is_not_flagged_as_changed(cli
 
 def test_public_pages_refuse_writes(client, listed):
     for url in (
-        reverse("publicity:results"),
+        reverse("awards:results"),
         listed.extra["announcement"].get_absolute_url(),
         verify_url(award_of(listed)),
     ):

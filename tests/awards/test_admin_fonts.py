@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from publicity.enums import FontRole
-from publicity.models import PlaqueFont
+from awards.enums import FontRole
+from awards.models import PlaqueFont
 from tests.factories import SystemAdminFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Bold.ttf")
 
 def post_font(client, upload):
     return client.post(
-        "/admin/publicity/plaquefont/add/", {"role": FontRole.WEIBEI, "name": "方正魏碑（授权）", "file": upload, "active": "on"}
+        "/admin/awards/plaquefont/add/", {"role": FontRole.WEIBEI, "name": "方正魏碑（授权）", "file": upload, "active": "on"}
     )
 
 
@@ -42,7 +42,7 @@ def test_a_real_font_is_installed_and_named_with_its_uploader(login):
 
 
 def test_the_programmes_announcement_template_fills_the_draft():
-    from publicity.awards import announcement_defaults
+    from awards.services import announcement_defaults
     from tests.factories import RoundFactory
 
     round = RoundFactory()

@@ -7,18 +7,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from awards import services as award_services
+from awards.enums import AnnouncementStatus
+from awards.models import Announcement, Award
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from portal.titles import period_remaining
-from publicity import awards as award_services
 from publicity import services
-from publicity.enums import AnnouncementStatus
-from publicity.models import Announcement, Award
 from tests.applications.factories import AwardFactory
-from tests.factories import ApplicantFactory
-from tests.portal.helpers import refusal, text, visible_text
-from tests.publicity.publicity_builders import at, file, listed_round, publish
-from tests.publicity.results_builders import (
+from tests.awards.results_builders import (
     ISSUED_AT,
     ISSUED_ON,
     applicant_of,
@@ -26,6 +23,9 @@ from tests.publicity.results_builders import (
     draft,
     issue,
 )
+from tests.factories import ApplicantFactory
+from tests.portal.helpers import refusal, text, visible_text
+from tests.publicity.publicity_builders import at, file, listed_round, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -272,11 +272,11 @@ def test_issuing_is_audited(closed):
 
     records = AuditRecord.objects.filter(event=AuditEvent.TRANSITION, user_id=closed.admin.pk)
     assert records.filter(
-        object_type="publicity.announcement",
+        object_type="awards.announcement",
         object_id=str(announcement.pk),
         detail="announce 县人社局字〔2026〕1号: 2 awards",
     ).exists()
-    award_details = set(records.filter(object_type="publicity.award").values_list("detail", flat=True))
+    award_details = set(records.filter(object_type="awards.award").values_list("detail", flat=True))
     assert award_details == {"award 370322X-2026-001", "award 370322X-2026-002"}
 
 
@@ -302,7 +302,7 @@ def test_issuing_notifies_the_institutions_users(closed, eager_celery, django_ca
 def test_the_public_results_page_shows_the_announcement_right_after_issuing(
     client, closed, django_capture_on_commit_callbacks
 ):
-    url = reverse("publicity:results")
+    url = reverse("awards:results")
     before = visible_text(client.get(url))
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -345,13 +345,13 @@ def form_data(**overrides) -> dict:
 
 def test_admin_drafts_and_issues_from_the_round_page(login, closed):
     client = login(closed.admin)
-    url = reverse("publicity:announcement", args=[closed.round.pk])
+    url = reverse("awards:announcement", args=[closed.round.pk])
 
     blank = client.get(url)
     saved = client.post(url, form_data())
     page = client.get(url)
     announcement = Announcement.objects.get()
-    issued = client.post(reverse("publicity:announcement_issue", args=[announcement.pk]))
+    issued = client.post(reverse("awards:announcement_issue", args=[announcement.pk]))
     after = client.get(url)
 
     assert blank.status_code == 200 and 'value="县人社局字"' in text(blank)
@@ -372,8 +372,8 @@ def test_round_page_shows_why_it_cannot_issue_yet(login, time_machine):
     announcement = draft(listed)
     client = login(listed.admin)
 
-    page = visible_text(client.get(reverse("publicity:announcement", args=[listed.round.pk])))
-    refused = client.post(reverse("publicity:announcement_issue", args=[announcement.pk]), follow=True)
+    page = visible_text(client.get(reverse("awards:announcement", args=[listed.round.pk])))
+    refused = client.post(reverse("awards:announcement_issue", args=[announcement.pk]), follow=True)
 
     assert "暂不能发布 公示期未满：异议受理至2026年9月7日24时。" in page
     assert "并授牌" not in page
@@ -383,7 +383,7 @@ def test_round_page_shows_why_it_cannot_issue_yet(login, time_machine):
 
 def test_form_refuses_a_date_written_in_the_future(login, closed):
     response = login(closed.admin).post(
-        reverse("publicity:announcement", args=[closed.round.pk]), form_data(written_on="2026-09-16")
+        reverse("awards:announcement", args=[closed.round.pk]), form_data(written_on="2026-09-16")
     )
 
     assert response.status_code == 200
@@ -394,7 +394,7 @@ def test_form_refuses_a_date_written_in_the_future(login, closed):
 def test_the_draft_cannot_be_posted_once_issued(login, closed):
     issue(closed)
 
-    response = login(closed.admin).post(reverse("publicity:announcement", args=[closed.round.pk]), form_data())
+    response = login(closed.admin).post(reverse("awards:announcement", args=[closed.round.pk]), form_data())
 
     assert response.status_code == 403
     assert "本批次的公布文件已发布，不能再修改。" in visible_text(response)

@@ -8,17 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from awards.enums import RevocationGround
+from awards.forms import RevokeForm
+from awards.models import Award, Revocation, RevocationEvidence
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
 from portal.titles import period_remaining
-from publicity.enums import RevocationGround
-from publicity.forms import RevokeForm
-from publicity.models import Award, Revocation, RevocationEvidence
 from tests.applications.factories import PDF
+from tests.awards.results_builders import ISSUED_AT, announced, applicant_of, award_of, revoke
 from tests.factories import ApplicantFactory, ReviewerFactory
 from tests.portal.helpers import queued_messages, refusal, text, visible_text
 from tests.publicity.publicity_builders import at, pdf
-from tests.publicity.results_builders import ISSUED_AT, announced, applicant_of, award_of, revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_the_period_keeps_the_quota_unless_it_is_returned(listed):
 def test_the_institution_is_told_and_the_results_page_shows_it_at_once(
     client, listed, eager_celery, django_capture_on_commit_callbacks
 ):
-    results = reverse("publicity:results")
+    results = reverse("awards:results")
     before = visible_text(client.get(results))  # now in the page cache
     bystander = ApplicantFactory()
 
@@ -187,7 +187,7 @@ def test_a_revocation_is_audited(listed):
     revoke(award, listed.admin, quota_returned=True, quota_reason="名额退回。")
 
     record = AuditRecord.objects.get(
-        event=AuditEvent.TRANSITION, object_type="publicity.award", detail__startswith="revoke"
+        event=AuditEvent.TRANSITION, object_type="awards.award", detail__startswith="revoke"
     )
     assert (record.user_id, record.object_id) == (listed.admin.pk, str(award.pk))
     assert record.detail == "revoke 370322X-2026-001: false_materials 县人社局字〔2026〕30号; quota returned: True"
@@ -198,7 +198,7 @@ def test_a_revocation_is_audited(listed):
 
 def test_admin_revokes_through_the_form(login, listed):
     award = award_of(listed)
-    url = reverse("publicity:award_revoke", args=[award.pk])
+    url = reverse("awards:award_revoke", args=[award.pk])
     client = login(listed.admin)
 
     form = client.get(url)
@@ -216,7 +216,7 @@ def test_admin_revokes_through_the_form(login, listed):
 
 def test_revoking_again_opens_the_published_revocation(login, listed):
     award = award_of(listed)
-    url = reverse("publicity:award_revoke", args=[award.pk])
+    url = reverse("awards:award_revoke", args=[award.pk])
     client = login(listed.admin)
     client.post(url, form_data())
 
@@ -244,7 +244,7 @@ def test_revoking_again_opens_the_published_revocation(login, listed):
 def test_the_form_shows_why_it_refuses(login, listed, overrides, message):
     award = award_of(listed)
 
-    response = login(listed.admin).post(reverse("publicity:award_revoke", args=[award.pk]), form_data(**overrides))
+    response = login(listed.admin).post(reverse("awards:award_revoke", args=[award.pk]), form_data(**overrides))
 
     assert response.status_code == 200
     assert message in visible_text(response)
@@ -255,7 +255,7 @@ def test_revoke_form_is_404_for_another_programmes_admin(login, time_machine, li
     time_machine.move_to(ISSUED_AT, tick=False)
     other = announced(names=("丙",))
     time_machine.move_to(NOW, tick=False)
-    url = reverse("publicity:award_revoke", args=[award_of(listed).pk])
+    url = reverse("awards:award_revoke", args=[award_of(listed).pk])
     client = login(other.admin)
 
     assert client.get(url).status_code == 404
@@ -266,7 +266,7 @@ def test_revoke_form_is_404_for_another_programmes_admin(login, time_machine, li
 @pytest.mark.parametrize("who", ["own-applicant", "reviewer", "lead"])
 def test_revoke_form_is_403_for_applicants_and_reviewers(login, listed, who):
     user = {"own-applicant": applicant_of(listed), "reviewer": ReviewerFactory(), "lead": listed.lead}[who]
-    url = reverse("publicity:award_revoke", args=[award_of(listed).pk])
+    url = reverse("awards:award_revoke", args=[award_of(listed).pk])
     client = login(user)
 
     assert client.get(url).status_code == 403
@@ -280,7 +280,7 @@ def test_revoke_form_is_403_for_applicants_and_reviewers(login, listed, who):
 def test_applicant_home_shows_the_revocation_and_no_plaque_link(login, listed):
     award = award_of(listed)
     client = login(applicant_of(listed))
-    plaque = reverse("publicity:plaque", args=[award.pk])
+    plaque = reverse("awards:plaque", args=[award.pk])
 
     before = client.get(reverse("home"))
     revocation = revoke(award, listed.admin)

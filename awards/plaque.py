@@ -42,14 +42,14 @@ from weasyprint.text.ffi import ffi, pangoft2
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from awards.enums import FontRole
+from awards.models import PlaqueFont
 from portal.files import local_copy
 from portal.pdf import LocalFileFetcher, _render_lock  # one WeasyPrint render at a time per process, all PDFs
-from publicity.enums import FontRole
-from publicity.models import PlaqueFont
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "publicity/pdf/plaque.html"
+TEMPLATE = "awards/pdf/plaque.html"
 STAND_INS = {
     FontRole.WEIBEI: Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Bold.ttf"),
     FontRole.HEITI: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
@@ -58,7 +58,7 @@ STAND_INS = {
 PROBE_CHARS = "就业服务质量标杆机构"
 SFNT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
-# The template's geometry in mm (templates/publicity/pdf/plaque.html): the text area inside the frame, the gold rules
+# The template's geometry in mm (templates/awards/pdf/plaque.html): the text area inside the frame, the gold rules
 # around the title with their gaps, and the issuers' block at the bottom right.
 CONTENT_WIDTH_MM, CONTENT_HEIGHT_MM = 423.0, 293.0
 RULES_MM = 2 * (0.8 + 9)

@@ -28,12 +28,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards.enums import BatchStatus
+from awards.models import Announcement, Award, PlaqueBatch
 from portal import files
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
 from portal.transitions import AlreadyExists, TransitionError
-from publicity.enums import BatchStatus
-from publicity.models import Announcement, Award, PlaqueBatch
 
 logger = logging.getLogger(__name__)
 CHUNK = 50
@@ -83,8 +83,8 @@ def batch_start(*, actor: User, announcement: Announcement | None = None, region
 
 
 def _queue_chunks(batch: PlaqueBatch, indexes) -> None:
+    from awards.tasks import render_plaque_chunk
     from portal.queue import enqueue
-    from publicity.tasks import render_plaque_chunk
 
     for index in indexes:
         enqueue(render_plaque_chunk, batch.pk, index, batch.chunks[index])
@@ -199,7 +199,7 @@ def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
 
 
 def _render_awards(batch_id: int, award_ids: list[int]) -> None:
-    from publicity.awards import award_plaque_pdf
+    from awards.services import award_plaque_pdf
 
     folder = _folder(batch_id)
     for award in Award.objects.filter(pk__in=award_ids).select_related("programme__region", "announcement", "institution"):
