@@ -145,24 +145,24 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
     return announcement
 
 
-def round_blockers(round: Round, now: datetime | None = None) -> list[str]:
-    """Why the round's result cannot be announced now: publicity and its objections (issue 6), the quota."""
-    reasons = list(publicity.announcement_blockers(round, now))
+def announcement_blockers(
+    announcement: Announcement | None = None, now: datetime | None = None, *, round: Round | None = None
+) -> list[str]:
+    """What blocks announcing a round's result now, the one answer to that question: publicity still open or an
+    objection not closed (publicity.services.publicity_blockers), a list over the quota left (portal.titles), and a
+    draft that predates an adjusted list. Give the draft, or the round before a draft exists."""
+    round = round or announcement.round
+    reasons = []
+    latest = publicity.latest_notice(round)
+    if announcement is not None and latest is not None and latest.pk != announcement.notice_id:
+        reasons.append(_("公示名单已调整，请重新保存草稿以依据最新的公示。"))
+    reasons += publicity.publicity_blockers(round, now)
     entries = announced_entries(round)
     limit = quota_remaining(round)
     if len(entries) > limit:
         reasons.append(
             _("名单有%(count)d家，超过可用名额%(limit)d家。") % {"count": len(entries), "limit": limit}
         )
-    return reasons
-
-
-def announcement_blockers(announcement: Announcement, now: datetime | None = None) -> list[str]:
-    """Why this draft cannot be issued now: the round's blockers, and a draft that predates an adjusted list."""
-    reasons = round_blockers(announcement.round, now)
-    latest = publicity.latest_notice(announcement.round)
-    if latest is not None and latest.pk != announcement.notice_id:
-        reasons.insert(0, _("公示名单已调整，请重新保存草稿以依据最新的公示。"))
     return reasons
 
 

@@ -153,9 +153,9 @@ def round_announcement(request, round_pk: int):
 
 def _blockers(round, announcement) -> list[str]:
     """Why the result cannot be issued yet; shown before a draft exists too (publicity, objections, the quota)."""
-    if announcement is None:
-        return award_services.round_blockers(round)
-    return [] if announcement.is_issued else award_services.announcement_blockers(announcement)
+    if announcement is not None and announcement.is_issued:
+        return []
+    return award_services.announcement_blockers(announcement, round=round)
 
 
 def _managed_announcement(user, pk: int) -> Announcement:

@@ -72,7 +72,7 @@ def round_publicity(request, round_pk: int):
         "form": form,
         "preview": preview,
         "shortlist": shortlist,
-        "blockers": services.announcement_blockers(round),
+        "blockers": services.publicity_blockers(round),
     }
     return render(request, "publicity/round_publicity.html", context)
 

@@ -228,7 +228,7 @@ def test_an_objection_is_not_saved_when_telling_the_admins_fails(monkeypatch, ti
     time_machine.move_to(at(2026, 9, 29, 15), tick=False)
     listed = listed_round(names=("甲",))
     publish(listed, at(2026, 9, 28, 10))
-    monkeypatch.setattr("publicity.services.notify", _database_lost)
+    monkeypatch.setattr("publicity.services.objections.notify", _database_lost)
 
     with pytest.raises(Exception, match="server closed the connection"):
         file(listed, at(2026, 9, 29, 15))

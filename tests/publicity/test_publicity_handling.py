@@ -399,22 +399,22 @@ def test_round_page_offers_the_adjusted_list(ranked, login):
     assert 'value="关于2026年度拟评定县级就业服务质量标杆机构调整后名单的公示"' in text(response)
 
 
-def test_announcement_blockers(listed, time_machine):
+def test_publicity_blockers(listed, time_machine):
     fresh = listed_round(names=("丙",))
-    assert services.announcement_blockers(fresh.round) == ["尚未发布公示。"]
+    assert services.publicity_blockers(fresh.round) == ["尚未发布公示。"]
 
-    assert services.announcement_blockers(listed.round) == [
+    assert services.publicity_blockers(listed.round) == [
         "公示期未满：异议受理至2026年10月9日24时。",
         "尚有1件异议未办结。",
     ]
 
     time_machine.move_to(at(2026, 10, 10, 0, 0, 1), tick=False)
-    assert services.announcement_blockers(listed.round) == ["尚有1件异议未办结。"]
+    assert services.publicity_blockers(listed.round) == ["尚有1件异议未办结。"]
 
     assign(listed, deadline=date(2026, 10, 12))
     decide(listed)
-    assert services.announcement_blockers(listed.round) == []
-    assert services.announcement_blockers(listed.round, now=at(2026, 10, 9, 23, 59)) == [
+    assert services.publicity_blockers(listed.round) == []
+    assert services.publicity_blockers(listed.round, now=at(2026, 10, 9, 23, 59)) == [
         "公示期未满：异议受理至2026年10月9日24时。"
     ]
 
@@ -427,7 +427,7 @@ def test_announcement_blocked_when_every_entry_is_disqualified(time_machine):
     assign(listed)
     decide(listed, upheld=True)
 
-    assert services.announcement_blockers(listed.round, now=at(2026, 10, 12)) == ["公示名单中没有保留资格的机构。"]
+    assert services.publicity_blockers(listed.round, now=at(2026, 10, 12)) == ["公示名单中没有保留资格的机构。"]
 
 
 def test_round_page_lists_the_blockers(listed, login):

@@ -1,0 +1,376 @@
+"""Objections (异议, seed 000 五.4): filing with the objector's identity encrypted, assigning a handler, deciding, and the
+reply to the objector. The identity never goes into an audit detail, a notification to staff, an e-mail or a log line.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+
+from applications.uploads import UploadLimits, inspect_upload
+from portal.audit import AuditEvent, audit
+from portal.models import Round, User
+from portal.public_cache import public_pages_changed
+from portal.services import notify
+from portal.transitions import TransitionError
+from portal.validators import cn_date
+from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
+from publicity.identity_access import identity_access_request, identity_access_withdraw_for
+from publicity.models import (
+    NoticeEntry,
+    Objection,
+    ObjectionEvidence,
+    PublicityNotice,
+)
+from publicity.services.notices import SHANGHAI
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+# Evidence an objector may attach: at most this many files of this size, checked like application uploads.
+OBJECTION_UPLOAD_LIMITS = UploadLimits(max_file_bytes=10 * 1024 * 1024, max_total_bytes=30 * 1024 * 1024, max_files=5)
+
+
+
+# --- Objections ------------------------------------------------------------------------------------
+
+
+def _receipt_number(now: datetime) -> str:
+    day = timezone.localtime(now, SHANGHAI).strftime("%Y%m%d")
+    while True:
+        number = f"YY{day}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
+        if not Objection.objects.filter(receipt_number=number).exists():
+            return number
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the form collected about the objector (only what the rules require, docs/security.md 17)."""
+
+    objector_type: str
+    name: str
+    phone: str
+    id_number: str = ""
+    contact_person: str = ""
+    email: str = ""
+
+
+def objection_file(
+    *,
+    notice: PublicityNotice,
+    entry: NoticeEntry,
+    identity: Identity,
+    facts: str,
+    evidence=(),
+    seal=None,
+    now: datetime | None = None,
+    request=None,
+) -> tuple[Objection, str]:
+    """File an objection while the notice is open. Returns the objection and the secret of its private link.
+
+    Refused after `closes_at` (the message names it), against an entry not on the notice or already disqualified,
+    without a name and phone, and for an organisation without its seal.
+    """
+    now = now or timezone.now()
+    if not notice.is_open(now):
+        raise TransitionError(
+            _("公示已于%(closes)s结束，不再受理异议。") % {"closes": notice.closes_label}
+            if now >= notice.closes_at
+            else _("公示尚未开始。")
+        )
+    if entry.notice_id != notice.pk:
+        raise TransitionError(_("所选机构不在本公示名单中。"))
+    if entry.disqualified_at:
+        raise TransitionError(_("该机构已被取消拟评定资格。"))
+    if not (identity.name.strip() and identity.phone.strip()):
+        raise TransitionError(_("请填写真实姓名（单位名称）和联系电话，匿名异议不予受理。"))
+    if identity.objector_type == ObjectorType.ORGANISATION and not (seal and identity.contact_person.strip()):
+        raise TransitionError(_("单位提出异议须填写联系人并上传加盖公章的证明。"))
+    inspected = []
+    for uploaded in evidence:
+        inspected.append(
+            (
+                uploaded,
+                inspect_upload(
+                    uploaded,
+                    limits=OBJECTION_UPLOAD_LIMITS,
+                    existing_count=len(inspected),
+                    existing_bytes=sum(i.size for _u, i in inspected),
+                ),
+            )
+        )
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        objection = Objection(
+            notice=notice,
+            entry=entry,
+            receipt_number=_receipt_number(now),
+            token=token,
+            objector_type=identity.objector_type,
+            name=identity.name.strip(),
+            contact_person=identity.contact_person.strip(),
+            phone=identity.phone.strip(),
+            id_number=identity.id_number.strip(),
+            email=identity.email.strip(),
+            facts=facts.strip(),
+            submitted_at=now,
+        )
+        if seal:
+            objection.seal = seal
+        objection._change_reason = _("提出异议")
+        objection._history_date = now
+        objection.save()
+        for uploaded, found in inspected:
+            ObjectionEvidence.objects.create(
+                objection=objection,
+                file=uploaded,
+                original_name=uploaded.name[:200],
+                size=found.size,
+                content_type=found.content_type,
+                sha256=found.sha256,
+            )
+        audit(
+            AuditEvent.TRANSITION,
+            user=None,
+            username="anonymous",
+            request=request,
+            obj=objection,
+            detail=f"object {objection.receipt_number} against entry {entry.pk} ({len(inspected)} files)",
+        )
+        _notify_admins_received(objection)  # in the transaction: an objection is never saved without its admins told
+    return objection, token
+
+
+def programme_admins(programme) -> list[User]:
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(programme, only_with_perms_in=["manage_programme"], with_superusers=False)
+    return [user for user in users if user.is_active]
+
+
+def _notify_admins_received(objection: Objection) -> None:
+    text = _("收到异议 %(receipt)s，被异议机构：%(name)s。请及时交办核查。") % {
+        "receipt": objection.receipt_number,
+        "name": objection.entry.institution_name,
+    }
+    notify(users=programme_admins(objection.notice.round.programme), text=text, link=objection.get_absolute_url())
+
+
+def objection_open(*, receipt_number: str, token: str) -> Objection | None:
+    """The objection a private link names, or None; the comparison takes the same time whatever matched."""
+    objection = Objection.objects.select_related("notice", "entry").filter(receipt_number=receipt_number[:30]).first()
+    given = token.encode("utf-8", "replace")  # bytes: compare_digest refuses non-ASCII str (a 500 the fuzz test found)
+    if objection is None or not objection.token:
+        secrets.compare_digest(given, b"x" * 32)
+        return None
+    return objection if secrets.compare_digest(given, objection.token.encode()) else None
+
+
+def handler_choices(programme):
+    """Who may be given an objection to verify: the programme's admins and its departments' leads."""
+    from portal.enums import Role
+
+    admin_ids = [user.pk for user in programme_admins(programme)]
+    departments = programme.departments.all()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=admin_ids) | Q(role=Role.DEPARTMENT_LEAD, department__in=departments))
+        .order_by("full_name", "username")
+    )
+
+
+def objection_locked(objection: Objection) -> Objection:
+    """The objection, locked after its round (the lock order at numbering_lock): handling waits for a notice being
+    published on the round, and the other way round, so an adjusted list never misses a disqualification."""
+    round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
+    Round.objects.select_for_update(no_key=True).get(pk=round_id)
+    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
+    return objections.get(pk=objection.pk)
+
+
+@transaction.atomic
+def objection_assign(
+    *,
+    objection: Objection,
+    handler: User,
+    deadline: date,
+    actor: User,
+    grant_identity: bool = False,
+    now: datetime | None = None,
+    request=None,
+) -> Objection:
+    """Put the objection under verification by `handler` until `deadline` (交办核查).
+
+    Side effects: grants the handler `handle_objection` on it and, when asked, files a request that it may see the
+    objector's identity (decided by a security administrator); audits both; notifies the handler. `now` dates the step (its history too), for the demo's past records.
+    """
+    now = now or timezone.now()
+    locked = objection_locked(objection)
+    if locked.is_closed:
+        raise TransitionError(_("异议已办结，不能再交办。"))
+    if not handler_choices(locked.notice.round.programme).filter(pk=handler.pk).exists():
+        raise TransitionError(_("经办人须为本项目的管理员或评定部门负责人。"))
+    if deadline < timezone.localdate(now):
+        raise TransitionError(_("办理期限不能早于今天。"))
+    previous = locked.handler
+    if previous is not None and previous.pk != handler.pk:  # the former handler loses access with the file
+        for perm in ("publicity.handle_objection", "publicity.view_objector_identity"):
+            remove_perm(perm, previous, locked)
+        identity_access_withdraw_for(objection=locked, user=previous, actor=actor, note=_("异议已改派他人核查"))
+        audit(
+            AuditEvent.PERMISSION_CHANGE,
+            user=actor,
+            request=request,
+            obj=locked,
+            detail=f"revoke handle/identity permissions from {previous.username} (reassigned)",
+        )
+    locked.status = ObjectionStatus.VERIFYING
+    locked.handler = handler
+    locked.deadline = deadline
+    locked.assigned_at = now
+    locked.reminder_sent_at = None
+    locked._history_user = actor
+    locked._history_date = now
+    locked._change_reason = _("交办核查：%(name)s，期限%(date)s") % {"name": handler.full_name, "date": cn_date(deadline)}
+    locked.save()
+    assign_perm("publicity.handle_objection", handler, locked)
+    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"assign to {handler.username} until {deadline}")
+    if grant_identity:  # a request: a security administrator decides it (publicity.identity_access)
+        identity_access_request(
+            objection=locked, grantee=handler, actor=actor, reason=_("交办核查，需联系异议人"), request=request, now=now
+        )
+    text = _("异议 %(receipt)s（被异议机构：%(name)s）已交您核查，办理期限%(date)s。") % {
+        "receipt": locked.receipt_number,
+        "name": locked.entry.institution_name,
+        "date": cn_date(deadline),
+    }
+    notify(users=[handler], text=text, link=locked.get_absolute_url())
+    return locked
+
+
+def may_see_identity(user: User, objection: Objection) -> bool:
+    """Only an explicit permission on this objection counts: not a role, not being a superuser."""
+    return user.is_authenticated and "view_objector_identity" in get_user_perms(user, objection)
+
+
+def identity_reveal(*, objection: Objection, user: User, request=None) -> dict[str, str]:
+    """The objector's identity in clear, for a holder of the permission; each view is audited (docs/security.md 18)."""
+    if not may_see_identity(user, objection):
+        audit(AuditEvent.PERSONAL_DATA_VIEW, user=user, request=request, obj=objection, success=False, detail="denied")
+        raise PermissionError
+    audit(AuditEvent.PERSONAL_DATA_VIEW, user=user, request=request, obj=objection, detail="objector identity")
+    return {
+        "name": objection.name,
+        "contact_person": objection.contact_person,
+        "phone": objection.phone,
+        "id_number": objection.id_number,
+        "email": objection.email,
+    }
+
+
+@transaction.atomic
+def objection_decide(
+    *,
+    objection: Objection,
+    upheld: bool,
+    findings: str,
+    reply: str,
+    actor: User,
+    now: datetime | None = None,
+    request=None,
+) -> Objection:
+    """Close the verification: upheld (异议成立) disqualifies the candidate on every notice of the round.
+
+    Side effects: history and audit; the reply goes to the objector by e-mail and the SMS hook after the commit
+    (the private link always shows it); the admins and, when upheld, the institution are told.
+    """
+    locked = objection_locked(objection)
+    if locked.status != ObjectionStatus.VERIFYING:
+        raise TransitionError(_("只有核查中的异议才能办结（当前：%(status)s）。") % {"status": locked.get_status_display()})
+    if not (findings.strip() and reply.strip()):
+        raise TransitionError(_("请填写核查情况和答复意见。"))
+    now = now or timezone.now()
+    locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.NOT_UPHELD
+    locked.findings = findings.strip()
+    locked.reply = reply.strip()
+    locked.decided_at = now
+    locked.decided_by = actor
+    locked._history_user = actor
+    locked._history_date = now
+    locked._change_reason = locked.get_status_display()
+    locked.save()
+    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"{locked.status} {locked.receipt_number}")
+    if upheld:
+        for entry in NoticeEntry.objects.filter(
+            notice__round=locked.notice.round, application=locked.entry.application_id, disqualified_at__isnull=True
+        ):
+            entry.disqualified_at = now
+            entry._history_user = actor
+            entry._history_date = now
+            entry._change_reason = _("异议 %(receipt)s 成立，取消拟评定资格") % {"receipt": locked.receipt_number}
+            entry.save(update_fields=["disqualified_at"])
+        audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked.entry, detail="disqualified")
+    _notify_decided(locked)
+    transaction.on_commit(lambda: _queue_reply(locked))
+    transaction.on_commit(public_pages_changed)
+    return locked
+
+
+def _queue_reply(objection: Objection) -> None:
+    from portal.queue import enqueue
+    from publicity.tasks import send_objection_reply
+
+    enqueue(send_objection_reply, objection.pk)
+
+
+def _notify_decided(objection: Objection) -> None:
+    text = _("异议 %(receipt)s 已办结：%(status)s。") % {
+        "receipt": objection.receipt_number,
+        "status": objection.get_status_display(),
+    }
+    notify(users=programme_admins(objection.notice.round.programme), text=text, link=objection.get_absolute_url())
+    if objection.status == ObjectionStatus.UPHELD:
+        users = User.objects.filter(institution=objection.entry.institution_id, is_active=True)
+        notice_text = _("经核查，对贵机构的异议成立，取消《%(title)s》中的拟评定资格。") % {"title": objection.notice.title}
+        notify(users=users, text=notice_text[:300], link=objection.notice.get_absolute_url())
+
+
+def private_link(objection: Objection) -> str:
+    from django.urls import reverse
+
+    return settings.PORTAL_BASE_URL + reverse("publicity:objection_status", args=[objection.receipt_number, objection.token])
+
+
+def objection_reply_send(*, objection: Objection) -> bool:
+    """Tell the objector that the reply is ready, once (by e-mail and the SMS hook). Returns whether it sent now."""
+    from django.core.mail import send_mail
+
+    claimed = Objection.objects.filter(pk=objection.pk, reply_sent_at__isnull=True, status__in=OBJECTION_CLOSED).update(
+        reply_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    text = _("您提交的异议（回执号 %(receipt)s）已办结，结果：%(status)s。答复意见请通过私密链接查看：%(link)s") % {
+        "receipt": objection.receipt_number,
+        "status": objection.get_status_display(),
+        "link": private_link(objection),
+    }
+    try:
+        if objection.email:
+            send_mail(_("异议办理结果"), text, None, [objection.email])
+        if objection.phone and settings.SMS_BACKEND:
+            import_string(settings.SMS_BACKEND)(objection.phone, text)
+    except Exception:
+        Objection.objects.filter(pk=objection.pk).update(reply_sent_at=None)  # let the retry send it
+        raise
+    return True
+
+
