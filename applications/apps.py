@@ -9,7 +9,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from applications import signals
+        from applications import selectors, signals  # noqa: F401 (selectors registers the remits of its models)
         from applications.models import Application, Attachment
         from portal.models import Institution, Region
 

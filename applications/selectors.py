@@ -1,21 +1,16 @@
 """Reads of the application stage, always narrowed to what the user may see."""
 
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Attachment, Condition
 from portal.enums import Role
-from portal.models import Programme
-from portal.permissions import objects_for_user
+from portal.permissions import remit, sees_everything
+from portal.selectors import programmes_managed_by
 
 
-def managed_programmes(user) -> QuerySet[Programme]:
-    return objects_for_user(user, Programme.objects.all(), "portal.manage_programme")
-
-
+@remit(Application, "view")
 def application_list_for_user(user) -> QuerySet[Application]:
     """Applications the user may open: its institution's, its programmes' (admin), all (system admin); a reviewer
     those it holds `applications.review_application` on (granted when it declares no conflict, withdrawn on
@@ -24,12 +19,12 @@ def application_list_for_user(user) -> QuerySet[Application]:
     base = Application.objects.select_related("round__programme", "institution__region")
     if not user.is_authenticated:
         return base.none()
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+    if sees_everything(user):
         return base
     if user.role == Role.APPLICANT:
         return base.filter(institution_id=user.institution_id)
     if user.role == Role.PROGRAMME_ADMIN:
-        return base.filter(round__programme__in=managed_programmes(user))
+        return base.filter(round__programme__in=programmes_managed_by(user).values("pk"))
     if user.role == Role.REVIEWER:
         return get_objects_for_user(user, "applications.review_application", klass=base, accept_global_perms=False)
     if user.role == Role.DEPARTMENT_LEAD and user.department_id:
@@ -37,17 +32,6 @@ def application_list_for_user(user) -> QuerySet[Application]:
             status=ApplicationStatus.ACCEPTED, round__programme__programme_departments__department=user.department_id
         )
     return base.none()
-
-
-def get_application_for_user_or_404(user, pk: int) -> Application:
-    return get_object_or_404(application_list_for_user(user), pk=pk)
-
-
-def user_manages(user, application: Application) -> bool:
-    """Whether the user administers the programme of the application (return, accept, reject)."""
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", application.round.programme)
 
 
 def conditions_for_programme(programme) -> QuerySet[Condition]:
@@ -108,20 +92,3 @@ def round_status_counts(round) -> dict[str, int]:
     """How many applications of the round are in each status (one query)."""
     rows = Application.objects.filter(round=round).values("status").annotate(count=Count("id"))
     return {row["status"]: row["count"] for row in rows}
-
-
-def managed_round_or_404(user, pk: int):
-    """A round of a programme the user administers (any round for a system admin); anything else is a 404.
-
-    One object-permission check on the round's programme rather than a query of every programme the user manages;
-    a global `portal.manage_programme` still covers every programme, as in `managed_programmes`.
-    """
-    from portal.models import Round
-
-    round = get_object_or_404(Round.objects.select_related("programme__region"), pk=pk)
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return round
-    perm = "portal.manage_programme"
-    if user.has_perm(perm, round.programme) or user.has_perm(perm):
-        return round
-    raise Http404

@@ -6,7 +6,7 @@ version (applications/signals.py), and of an institution or region (names, codes
 generation; a stale copy is then never read again and expires on its own. Bumped at once and again on commit, so a
 request that read the old rows during the writing transaction cannot store them under the new version.
 
-The key is built only after the permission check (`managed_round_or_404`) and names the round, so a cached table
+The key is built only after the permission check (`get_object_for_user_or_404(user, Round, "manage")`) and names the round, so a cached table
 (institution names and USCCs) is only ever served to one who may see that round's table. The fragment holds
 neither messages nor a CSRF token: those stay in the page around it.
 """

@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.enums import AnnouncementStatus
-from portal.models import Round
+from awards.models import Announcement, Award, PlaqueBatch
+from portal.enums import Role
+from portal.models import Programme, Round
+from portal.permissions import remit, sees_everything, visible
 from publicity.enums import OBJECTION_CLOSED
 from publicity.models import PublicityNotice
 
@@ -55,3 +58,39 @@ def publicity_steps(programmes, now=None) -> list[PublicityStep]:
         notice = round.notices.all()[0]
         steps.append(PublicityStep(round, notice, round.open_objections, notice.is_open(now)))
     return steps
+
+
+
+def _managed_programmes(user):
+    return visible(user, Programme, "manage").values("pk")
+
+
+@remit(Announcement, "manage")
+def announcements_managed_by(user):
+    return Announcement.objects.select_related("round__programme").filter(programme__in=_managed_programmes(user))
+
+
+@remit(Award, "plaque")
+def awards_with_plaque_for(user):
+    """Whose plaque PDF the user may download: its own institution's valid titles; every title of the programmes it
+    administers (a revoked one too, for the record)."""
+    awards = Award.objects.select_related("programme__region", "announcement", "institution")
+    managed = Q(programme__in=_managed_programmes(user))
+    if user.role == Role.APPLICANT and user.institution_id:
+        return awards.filter(managed | Q(institution=user.institution_id, revoked_at__isnull=True))
+    return awards.filter(managed)
+
+
+@remit(Award, "manage")
+def awards_managed_by(user):
+    return Award.objects.select_related("programme", "announcement").filter(programme__in=_managed_programmes(user))
+
+
+@remit(PlaqueBatch, "view")
+def batches_for(user):
+    """The batches the user started, and those of announcements of the programmes it administers (all for
+    sees_everything)."""
+    batches = PlaqueBatch.objects.select_related("announcement__programme", "region")
+    if sees_everything(user):
+        return batches
+    return batches.filter(Q(created_by=user) | Q(announcement__programme__in=_managed_programmes(user)))

@@ -10,25 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from applications.selectors import managed_programmes, managed_round_or_404
 from awards import batches
 from awards import services as award_services
 from awards.enums import AnnouncementStatus
 from awards.forms import AnnouncementForm, BatchScopeForm, RevokeForm
 from awards.models import Announcement, Award, PlaqueBatch, Revocation
 from portal.enums import Role
-from portal.models import Region
+from portal.models import Programme, Region, Round
 from portal.pagination import paginate
-from portal.permissions import role_required
+from portal.permissions import get_object_for_user_or_404, manages_programme, role_required, sees_everything, visible
 from portal.public_cache import public_cache
 from portal.selectors import regions_in_jurisdictions
 from portal.transitions import AlreadyExists, Refused
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
-
-
-def _is_system_admin(user) -> bool:
-    return user.is_superuser or user.role == Role.SYSTEM_ADMIN
 
 
 def _issued():
@@ -59,7 +54,7 @@ def result_detail(request, pk: int):
 def result_pdf(request, pk: int):
     """The issued document for everyone; a draft only for the programme's admins (a preview)."""
     announcement = get_object_or_404(Announcement.objects.select_related("programme", "round"), pk=pk)
-    if not announcement.is_issued and not _manages(request.user, announcement.programme):
+    if not announcement.is_issued and not manages_programme(request.user, announcement.programme):
         raise Http404
     response = HttpResponse(award_services.announcement_pdf(announcement), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
@@ -97,22 +92,11 @@ def verify(request, code: str):
 # --- the applicant and the admin -----------------------------------------------------------------------------------
 
 
-def _manages(user, programme) -> bool:
-    if not user.is_authenticated:
-        return False
-    return _is_system_admin(user) or (user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", programme))
-
-
 @require_safe
 def award_plaque(request, pk: int):
     """The plaque PDF: for the institution's own staff and the programme's admins."""
-    award = get_object_or_404(Award.objects.select_related("programme__region", "announcement", "institution"), pk=pk)
-    user = request.user
-    own = user.is_authenticated and user.role == Role.APPLICANT and user.institution_id == award.institution_id
-    if not (own or _manages(user, award.programme)):
-        raise Http404
-    if award.revoked_at and not _manages(user, award.programme):
-        raise Http404  # a revoked title's plaque is no longer handed out; the admins keep it for the record
+    # A revoked title's plaque is no longer handed out to the institution; the admins keep it for the record.
+    award = get_object_for_user_or_404(request.user, Award, "plaque", pk=pk)
     response = HttpResponse(award_services.award_plaque_pdf(award), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"奖牌-{award.plaque_number}.pdf")
     response["Cache-Control"] = "private, no-store"
@@ -121,7 +105,7 @@ def award_plaque(request, pk: int):
 
 @role_required(*ADMINS)
 def round_announcement(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     announcement = round.announcements.order_by("-pk").first()
     form = None
     if announcement is None or not announcement.is_issued:
@@ -158,17 +142,10 @@ def _blockers(round, announcement) -> list[str]:
     return award_services.announcement_blockers(announcement, round=round)
 
 
-def _managed_announcement(user, pk: int) -> Announcement:
-    announcements = Announcement.objects.select_related("round__programme")
-    if not _is_system_admin(user):
-        announcements = announcements.filter(programme__in=managed_programmes(user))
-    return get_object_or_404(announcements, pk=pk)
-
-
 @role_required(*ADMINS)
 @require_POST
 def announcement_issue(request, pk: int):
-    announcement = _managed_announcement(request.user, pk)
+    announcement = get_object_for_user_or_404(request.user, Announcement, "manage", pk=pk)
     try:
         award_services.announcement_issue(announcement=announcement, actor=request.user, request=request)
         messages.success(request, _("已发布%(number)s，授牌%(count)d家。") % {
@@ -181,7 +158,7 @@ def announcement_issue(request, pk: int):
 @role_required(*ADMINS)
 @require_POST
 def batch_start(request, pk: int):
-    announcement = _managed_announcement(request.user, pk)
+    announcement = get_object_for_user_or_404(request.user, Announcement, "manage", pk=pk)
     try:
         batch = batches.batch_start(actor=request.user, announcement=announcement)
     except AlreadyExists as error:
@@ -195,9 +172,9 @@ def batch_start(request, pk: int):
 
 def _batch_regions(user):
     """The jurisdictions whose plaques a user may batch: all for a system admin, else its programmes' and below."""
-    if _is_system_admin(user):
+    if sees_everything(user):
         return Region.objects.order_by("code")
-    return regions_in_jurisdictions(managed_programmes(user).select_related("region"))
+    return regions_in_jurisdictions(visible(user, Programme, "manage").select_related("region"))
 
 
 @role_required(*ADMINS)
@@ -215,31 +192,22 @@ def batch_region(request):
         except Refused as error:
             form.add_error(None, str(error))
     recent = PlaqueBatch.objects.select_related("announcement", "region")
-    if not _is_system_admin(request.user):
+    if not sees_everything(request.user):
         recent = recent.filter(created_by=request.user)
     return render(request, "awards/batch_region.html", {"form": form, "recent": recent[:10]})
-
-
-def _batch_for(user, pk: int) -> PlaqueBatch:
-    batch = get_object_or_404(PlaqueBatch.objects.select_related("announcement__programme", "region"), pk=pk)
-    if _is_system_admin(user) or batch.created_by_id == user.pk:
-        return batch
-    if batch.announcement and _manages(user, batch.announcement.programme):
-        return batch
-    raise Http404
 
 
 @role_required(*ADMINS)
 @require_safe
 def batch_detail(request, pk: int):
-    return render(request, "awards/batch.html", {"batch": _batch_for(request.user, pk)})
+    return render(request, "awards/batch.html", {"batch": get_object_for_user_or_404(request.user, PlaqueBatch, pk=pk)})
 
 
 @never_cache
 @role_required(*ADMINS)
 @require_safe
 def batch_status(request, pk: int):
-    batch = _batch_for(request.user, pk)
+    batch = get_object_for_user_or_404(request.user, PlaqueBatch, pk=pk)
     return JsonResponse({
         "status": batch.status,
         "status_label": batch.get_status_display(),
@@ -255,7 +223,7 @@ def batch_status(request, pk: int):
 @role_required(*ADMINS)
 @require_safe
 def batch_download(request, pk: int):
-    batch = _batch_for(request.user, pk)
+    batch = get_object_for_user_or_404(request.user, PlaqueBatch, pk=pk)
     if not batch.archive:
         raise Http404
     response = FileResponse(batch.archive.open("rb"), as_attachment=True, filename=f"奖牌-{batch.pk}.zip",
@@ -266,9 +234,7 @@ def batch_download(request, pk: int):
 
 @role_required(*ADMINS)
 def award_revoke(request, pk: int):
-    award = get_object_or_404(Award.objects.select_related("programme", "announcement"), pk=pk)
-    if not _manages(request.user, award.programme):
-        raise Http404
+    award = get_object_for_user_or_404(request.user, Award, "manage", pk=pk)
     if award.revoked_at:  # a revocation posted again (a second click) lands on the one published
         if request.method == "POST":
             messages.info(request, _("该奖牌已撤销。"))

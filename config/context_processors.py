@@ -2,13 +2,14 @@ from django.conf import settings
 
 from config.navigation import nav_items_for
 from portal.enums import Role
+from portal.permissions import effective_role
 
 
 def portal(request):
     user = request.user
     role_label = ""
     if user.is_authenticated:
-        role_label = Role.SYSTEM_ADMIN.label if user.is_superuser and not user.role else user.get_role_display()
+        role_label = Role(effective_role(user)).label if effective_role(user) in Role.values else ""
     unread = user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
     return {
         "unread_notifications": unread,

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
+from portal.permissions import effective_role
 
 # role -> [(label, url name)]; every signed-in user also gets the home page first.
 NAVIGATION = {
@@ -41,7 +42,7 @@ NAVIGATION = {
 def nav_items_for(user, current_path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
-    role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
+    role = effective_role(user)
     items = []
     for label, name in NAVIGATION.get(role, []):
         url = reverse(name)

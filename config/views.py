@@ -10,6 +10,7 @@ from awards import selectors as award_selectors
 from awards.models import Award
 from portal import selectors
 from portal.enums import Role
+from portal.permissions import effective_role
 from portal.security_views import lockout_rows
 from publicity import selectors as publicity_selectors
 from publicity.identity_access import pending_count
@@ -82,7 +83,7 @@ HOME_CONTEXT = {
 def home(request):
     """Each role lands on the page that answers 'what do I have to do now?'."""
     user = request.user
-    role = Role.SYSTEM_ADMIN if user.is_superuser else user.role
+    role = effective_role(user)
     if role not in Role.values:  # an account without a role has no home page (was a TemplateDoesNotExist 500)
         raise PermissionDenied
     context = {"open_rounds": selectors.round_list_open_now(), **HOME_CONTEXT[Role(role)](user)}

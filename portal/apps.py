@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate
 
-        from portal import signals
+        from portal import selectors, signals  # noqa: F401 (selectors registers the remits of the core's models)
         from portal.checks import (
             audit_key_check,
             audit_key_deploy_check,

@@ -1,24 +1,74 @@
-"""Object-access helpers: every view that takes an id fetches its object through these.
+"""Who may open what: the one object-access helper, the superuser rule, and the role check of views.
 
-A user who holds no permission on an object gets a 404, never the object (docs/security.md 6).
+Every view and export that takes an id fetches its object with `get_object_for_user_or_404(user, Model, action,
+**lookup)`. What a user may do with the rows of a model is a *remit*: a function of the user that answers with the
+queryset of those rows, registered by the app that owns the model (`@remit(Model, "view")` in its selectors.py) and
+used by its list pages too. A user outside the remit gets a 404, never the object (docs/security.md 6).
+
+The superuser rule is `sees_everything`: a superuser, and the system administrator who runs the portal for every
+jurisdiction, see every programme's records; nobody else sees beyond their remit.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
+
+from portal.enums import Role
+
+REMITS: dict[tuple[type[Model], str], Callable] = {}
+
+
+def sees_everything(user) -> bool:
+    """The superuser rule, in one place."""
+    return user.is_authenticated and (user.is_superuser or user.role == Role.SYSTEM_ADMIN)
+
+
+def effective_role(user) -> str:
+    """The role a user's pages are built for: a superuser without a role of its own gets the system administrator's."""
+    return Role.SYSTEM_ADMIN if user.is_superuser and user.role not in Role.values else user.role
+
+
+def manages_programme(user, programme) -> bool:
+    """Whether the user administers the programme (its rounds, review, publicity and results)."""
+    if sees_everything(user):
+        return True
+    return user.is_authenticated and user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", programme)
+
+
+def remit(model: type[Model], action: str = "view"):
+    """Register the function answering which rows of `model` a user may `action` (a queryset)."""
+
+    def register(function: Callable) -> Callable:
+        REMITS[(model, action)] = function
+        return function
+
+    return register
+
+
+def visible(user, model: type[Model], action: str = "view") -> QuerySet:
+    """The rows of `model` the user may `action`; none for a visitor."""
+    try:
+        function = REMITS[(model, action)]
+    except KeyError:
+        raise ImproperlyConfigured(f"no remit registered for {model.__name__} / {action}") from None
+    if not user.is_authenticated:
+        return model._default_manager.none()
+    return function(user)
+
+
+def get_object_for_user_or_404(user, model: type[Model], action: str = "view", **lookup):
+    """The one way a view or an export fetches an object by its id: within the user's remit, or a 404."""
+    return get_object_or_404(visible(user, model, action), **lookup)
 
 
 def objects_for_user(user, queryset, perm: str):
     """The rows of `queryset` on which `user` holds `perm` (object permission, or global for superusers)."""
     return get_objects_for_user(user, perm, klass=queryset, accept_global_perms=True)
-
-
-def get_object_for_user_or_404(user, queryset, perm: str, **lookup):
-    """Fetch one object the user may act on; anything else, including another county's object, is a 404."""
-    return get_object_or_404(objects_for_user(user, queryset, perm), **lookup)
 
 
 def role_required(*roles):
@@ -30,7 +80,7 @@ def role_required(*roles):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not (user.is_superuser or user.role in roles):
+            if not (user.is_superuser or user.role in roles):  # the superuser passes every role check
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -7,20 +7,47 @@ from django.utils import timezone
 
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
 from portal.models import AuditRecord, Institution, Programme, Region, Round
-from portal.permissions import objects_for_user
+from portal.permissions import objects_for_user, remit, sees_everything
 from portal.titles import title_counts
 
 
+@remit(Programme, "view")
 def programme_list_for_user(user) -> QuerySet[Programme]:
-    """Programmes a user may see: the admin's own, a viewer's jurisdiction and below, or all for a superuser."""
+    """Programmes a user may see: the admin's own, a viewer's jurisdiction and below, or all (sees_everything)."""
     base = Programme.objects.select_related("region", "lead_department").order_by("-period_start", "name")
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+    if sees_everything(user):
         return base
     if user.role == Role.VIEWER:  # a viewer without a region oversees every jurisdiction, as its home page says
         return base.filter(region__code__startswith=user.region.code_prefix) if user.region_id else base
     if user.role == Role.PROGRAMME_ADMIN:
         return objects_for_user(user, base, "portal.manage_programme")
     return base.none()
+
+
+@remit(Programme, "manage")
+def programmes_managed_by(user) -> QuerySet[Programme]:
+    """Programmes the user administers (a global manage_programme covers every one)."""
+    base = Programme.objects.select_related("region", "lead_department")
+    if sees_everything(user):
+        return base
+    return objects_for_user(user, base, "portal.manage_programme")
+
+
+@remit(Round, "manage")
+def rounds_managed_by(user) -> QuerySet[Round]:
+    base = Round.objects.select_related("programme__region")
+    if sees_everything(user):
+        return base
+    return base.filter(programme__in=programmes_managed_by(user).values("pk"))
+
+
+@remit(Institution, "manage")
+def institutions_managed_by(user) -> QuerySet[Institution]:
+    """Institutions registered in the jurisdictions of the programmes the user administers."""
+    if sees_everything(user):
+        return Institution.objects.select_related("region")
+    programmes = programmes_managed_by(user).select_related("region")
+    return institutions_in_jurisdictions(programmes).select_related("region")
 
 
 def round_list_open_now() -> QuerySet[Round]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +22,9 @@ from django.views.decorators.http import require_safe
 from portal import selectors, services
 from portal.enums import Role
 from portal.forms import RoundForm, WorkdayCalculatorForm
-from portal.models import Round
+from portal.models import Programme, Round
 from portal.pagination import paginate
-from portal.permissions import role_required
+from portal.permissions import get_object_for_user_or_404, manages_programme, role_required
 from portal.ratelimit import over_limit, rate_limited
 
 PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
@@ -66,29 +66,22 @@ def programme_list(request):
 
 @role_required(*PROGRAMME_VIEWERS)
 def programme_detail(request, pk: int):
-    programme = get_object_or_404(selectors.programme_list_for_user(request.user), pk=pk)
+    programme = get_object_for_user_or_404(request.user, Programme, pk=pk)
     context = {
         "programme": programme,
         "rounds": programme.rounds.order_by("opens_at"),
         "departments": programme.programme_departments.select_related("department"),
         "group_members": programme.group_members.select_related("department"),
-        "can_manage": request.user.is_superuser or request.user.has_perm("portal.manage_programme", programme),
+        "can_manage": manages_programme(request.user, programme),
     }
     return render(request, "portal/programme_detail.html", context)
-
-
-def _managed_programme_or_404(user, pk: int):
-    programme = get_object_or_404(selectors.programme_list_for_user(user), pk=pk)
-    if not (user.role == Role.SYSTEM_ADMIN or user.has_perm("portal.manage_programme", programme)):
-        raise PermissionDenied
-    return programme
 
 
 @role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 def round_edit(request, programme_pk: int, pk: int | None = None):
     """Open a new round of a programme the user manages, or edit one (the programme admin's own page: the admin site
     is the system administrator's)."""
-    programme = _managed_programme_or_404(request.user, programme_pk)
+    programme = get_object_for_user_or_404(request.user, Programme, "manage", pk=programme_pk)
     round = get_object_or_404(programme.rounds, pk=pk) if pk else Round(programme=programme)
     form = RoundForm(request.POST or None, instance=round)
     if request.method == "POST" and form.is_valid():

@@ -2,44 +2,41 @@
 
 
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from applications.selectors import managed_programmes
 from portal.enums import Role
-from portal.permissions import objects_for_user
+from portal.models import Programme
+from portal.permissions import manages_programme, objects_for_user, remit, sees_everything, visible
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus
-from publicity.models import Objection, PublicityNotice
+from publicity.models import IdentityAccessRequest, Objection, PublicityNotice
 
 
-def _is_system_admin(user) -> bool:
-    return user.is_superuser or user.role == Role.SYSTEM_ADMIN
-
-
+@remit(Objection, "view")
 def objections_for_user(user):
     """Objections of the programmes the user administers, and those given to the user to verify."""
     base = Objection.objects.select_related("notice__round__programme", "entry", "handler")
     if not user.is_authenticated:
         return base.none()
-    if _is_system_admin(user):
+    if sees_everything(user):
         return base
     handled = objects_for_user(user, Objection.objects.all(), "publicity.handle_objection").values("pk")
     mine = Q(pk__in=handled)
     if user.role == Role.PROGRAMME_ADMIN:
-        mine |= Q(notice__round__programme__in=managed_programmes(user))
+        mine |= Q(notice__round__programme__in=visible(user, Programme, "manage").values("pk"))
     return base.filter(mine)
-
-
-def get_objection_for_user_or_404(user, pk: int) -> Objection:
-    return get_object_or_404(objections_for_user(user), pk=pk)
 
 
 def user_administers(user, objection: Objection) -> bool:
     """Assigning, granting and exporting are the programme admin's; the handler only verifies and decides."""
-    if _is_system_admin(user):
-        return True
-    programme = objection.notice.round.programme
-    return user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", programme)
+    return manages_programme(user, objection.notice.round.programme)
+
+
+@remit(IdentityAccessRequest, "decide")
+def identity_requests_for(user):
+    """Every request, for the security administrators (whose group holds the permission); none for anyone else."""
+    if not user.has_perm("publicity.approve_identity_access"):
+        return IdentityAccessRequest.objects.none()
+    return IdentityAccessRequest.objects.select_related("objection", "grantee", "requested_by")
 
 
 def round_notices(round):

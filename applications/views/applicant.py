@@ -8,15 +8,16 @@ from django.views.decorators.http import require_POST
 
 from applications import selectors, services
 from applications.forms import ApplicationForm, AttachmentUploadForm, ConditionAnswerForm, PriorityItemFormSet
+from applications.models import Application
 from applications.uploads import UploadLimits, human_size
 from portal.enums import Role
 from portal.models import Round
-from portal.permissions import role_required
+from portal.permissions import get_object_for_user_or_404, role_required
 from portal.transitions import AlreadyExists, Refused
 
 
 def _owned_application(request, pk: int):
-    application = selectors.get_application_for_user_or_404(request.user, pk)
+    application = get_object_for_user_or_404(request.user, Application, pk=pk)
     if request.user.institution_id != application.institution_id:
         raise PermissionDenied
     return application

@@ -6,15 +6,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from applications import selectors
 from applications.forms import AcceptForm, RejectForm, ReturnForm
+from applications.models import Application
+from portal.permissions import get_object_for_user_or_404, manages_programme
 
 
 @login_required
 @require_GET
 def detail(request, pk: int):
-    application = selectors.get_application_for_user_or_404(request.user, pk)
-    manages = selectors.user_manages(request.user, application)
+    application = get_object_for_user_or_404(request.user, Application, pk=pk)
+    manages = manages_programme(request.user, application.round.programme)
     context = {
         "application": application,
         "answers": application.condition_answers.select_related("condition"),
@@ -33,7 +34,7 @@ def detail(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int, attachment_pk: int):
     """Serve one evidence file to a user who may see the application, always as a download."""
-    application = selectors.get_application_for_user_or_404(request.user, pk)
+    application = get_object_for_user_or_404(request.user, Application, pk=pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -49,7 +50,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @login_required
 @require_GET
 def pdf(request, pk: int):
-    application = selectors.get_application_for_user_or_404(request.user, pk)
+    application = get_object_for_user_or_404(request.user, Application, pk=pk)
     from applications.pdf import application_pdf  # WeasyPrint is heavy to import: only once access is granted
 
     response = HttpResponse(application_pdf(application), content_type="application/pdf")

@@ -23,21 +23,21 @@ from applications.forms import (
     ReturnForm,
     RoundFilterForm,
 )
-from portal import selectors as portal_selectors
+from applications.models import Application
 from portal import services as portal_services
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionKind, InstitutionStatus, Role
-from portal.models import Institution, Region, User
+from portal.models import Institution, Region, Round, User
 from portal.pagination import paginate
-from portal.permissions import role_required
+from portal.permissions import get_object_for_user_or_404, manages_programme, role_required, sees_everything, visible
 from portal.transitions import Refused
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 
 
 def _managed_application(request, pk: int):
-    application = selectors.get_application_for_user_or_404(request.user, pk)
-    if not selectors.user_manages(request.user, application):
+    application = get_object_for_user_or_404(request.user, Application, pk=pk)
+    if not manages_programme(request.user, application.round.programme):
         raise PermissionDenied
     return application
 
@@ -65,7 +65,7 @@ def round_applications(request, pk: int):
     The table is cached as rendered until an application of the round changes (applications/table_cache.py), and
     only read after the permission check above.
     """
-    round = selectors.managed_round_or_404(request.user, pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=pk)
     if request.GET.get("export") == "xlsx":
         filter_form = _round_filter_form(request, round)
         rows = selectors.with_attachment_counts(selectors.round_application_table(round, **filter_form.filters()))
@@ -76,7 +76,7 @@ def round_applications(request, pk: int):
         query=request.GET.urlencode(),
         per_page=settings.PAGINATE_BY,
         language=get_language(),
-        scope="all" if request.user.is_superuser or request.user.role == Role.SYSTEM_ADMIN else "programme",
+        scope="all" if sees_everything(request.user) else "programme",
     )
     table = table_cache.get(key)
     if table is None:
@@ -155,16 +155,9 @@ def reject(request, pk: int):
     return _decide(request, pk, RejectForm, act)
 
 
-def _managed_institutions(user):
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return Institution.objects.select_related("region")
-    programmes = selectors.managed_programmes(user).select_related("region")
-    return portal_selectors.institutions_in_jurisdictions(programmes).select_related("region")
-
-
 @role_required(*ADMINS)
 def institution_list(request):
-    institutions = _managed_institutions(request.user)
+    institutions = visible(request.user, Institution, "manage")
     status = request.GET.get("status", "")
     if status in InstitutionStatus.values:
         institutions = institutions.filter(status=status)
@@ -180,7 +173,7 @@ def institution_list(request):
 
 @role_required(*ADMINS)
 def institution_detail(request, pk: int):
-    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    institution = get_object_for_user_or_404(request.user, Institution, "manage", pk=pk)
     invite_form = InviteStaffForm(request.POST or None)
     if request.method == "POST" and invite_form.is_valid():
         try:
@@ -203,7 +196,7 @@ def institution_detail(request, pk: int):
 @role_required(*ADMINS)
 @require_POST
 def institution_decide(request, pk: int):
-    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    institution = get_object_for_user_or_404(request.user, Institution, "manage", pk=pk)
     form = InstitutionDecisionForm(request.POST)
     form.is_valid()
     decision = request.POST.get("decision")
@@ -225,7 +218,7 @@ def institution_decide(request, pk: int):
 @role_required(*ADMINS)
 @require_POST
 def staff_set_active(request, pk: int, user_pk: int):
-    institution = get_object_or_404(_managed_institutions(request.user), pk=pk)
+    institution = get_object_for_user_or_404(request.user, Institution, "manage", pk=pk)
     member = get_object_or_404(User, pk=user_pk, institution=institution)
     active = request.POST.get("active") == "1"
     portal_services.user_set_active(user=member, actor=request.user, active=active)

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.pagination import paginate
+from portal.permissions import get_object_for_user_or_404
 from portal.transitions import Refused
 from publicity import identity_access
 from publicity.enums import IdentityAccessStatus
@@ -43,7 +44,7 @@ def identity_requests(request):
 
 
 def _act(request, pk: int, form_class, act, done: str):
-    access = get_object_or_404(IdentityAccessRequest, pk=pk)
+    access = get_object_for_user_or_404(request.user, IdentityAccessRequest, "decide", pk=pk)
     form = form_class(request.POST)
     if form.is_valid():
         try:

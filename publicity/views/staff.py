@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from applications.selectors import managed_round_or_404
 from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.exports import xlsx_response
-from portal.models import Programme
+from portal.models import Programme, Round
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, role_required
 from portal.transitions import Refused
@@ -23,6 +22,7 @@ from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
 from publicity.forms import AssignForm, DecideForm, GrantForm, NoticePublishForm, PublicitySettingsForm
 from publicity.identity_access import identity_access_request
+from publicity.models import Objection
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 STAFF = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN, Role.DEPARTMENT_LEAD)
@@ -31,7 +31,7 @@ STAFF = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN, Role.DEPARTMENT_LEAD)
 @role_required(*ADMINS)
 def round_publicity(request, round_pk: int):
     """The round's publicity: publish the frozen shortlist, follow the notices and objections, adjust the list."""
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     latest = services.latest_notice(round)
     adjusting = latest is not None and latest.entries.filter(disqualified_at__isnull=False).exists() and not latest.adjusted_by.exists()
     can_publish = latest is None or adjusting
@@ -140,7 +140,7 @@ def _export(request, objections, *, with_identity: bool):
 @role_required(*STAFF)
 @require_safe
 def objection_detail(request, pk: int):
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     return render(request, "publicity/objection_detail.html", _detail_context(request, objection))
 
 
@@ -173,7 +173,7 @@ def _redirect_detail(objection):
 
 def _administer(request, pk: int, form_class, act, done: str):
     """A programme admin's POST on an objection: its form, one service call, a message, back to the objection."""
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     if not selectors.user_administers(request.user, objection):
         raise PermissionDenied
     form = form_class(request.POST, programme=objection.notice.round.programme)
@@ -211,7 +211,7 @@ def objection_grant(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def objection_decide(request, pk: int):
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     if not (selectors.user_administers(request.user, objection) or objection.handler_id == request.user.pk):
         raise PermissionDenied
     form = DecideForm(request.POST)
@@ -236,7 +236,7 @@ def objection_decide(request, pk: int):
 @require_POST
 def objection_identity(request, pk: int):
     """The identity in clear, on a page of its own (never cached), after an audited check of the permission."""
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     try:
         identity = services.identity_reveal(objection=objection, user=request.user, request=request)
     except PermissionError:
@@ -249,7 +249,7 @@ def objection_identity(request, pk: int):
 @role_required(*STAFF)
 @require_safe
 def objection_file(request, pk: int, file_pk: int):
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     evidence = get_object_or_404(objection.evidence, pk=file_pk)
     return _download(evidence.file, evidence.original_name, evidence.content_type)
 
@@ -258,7 +258,7 @@ def objection_file(request, pk: int, file_pk: int):
 @require_safe
 def objection_seal(request, pk: int):
     """The organisation's sealed statement names the objector: only for holders of the permission, audited."""
-    objection = selectors.get_objection_for_user_or_404(request.user, pk)
+    objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     if not objection.seal:
         raise PermissionDenied
     try:
@@ -279,9 +279,7 @@ def _download(file, name, content_type):
 @role_required(*ADMINS)
 def programme_settings(request, pk: int):
     """The programme's publicity settings: working days, whether objectors give an ID number, the two templates."""
-    programme = get_object_for_user_or_404(
-        request.user, Programme.objects.all(), "portal.manage_programme", pk=pk
-    )
+    programme = get_object_for_user_or_404(request.user, Programme, "manage", pk=pk)
     form = PublicitySettingsForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:

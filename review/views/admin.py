@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.selectors import managed_round_or_404
 from portal.enums import Role
-from portal.permissions import role_required
+from portal.models import Round
+from portal.permissions import get_object_for_user_or_404, role_required
 from portal.titles import period_remaining, quota_remaining
 from portal.transitions import Refused
 from review.enums import AssignmentStatus, ReviewMethod
@@ -30,7 +30,7 @@ def _plan_or_redirect(request, round):
 
 @role_required(*ADMINS)
 def plan(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     instance = ReviewPlan.objects.filter(round=round).first()
     initial = {"methods": [ReviewMethod.WRITTEN], "scoring_opens_at": timezone.localtime(), "scoring_closes_at": timezone.localtime() + timezone.timedelta(days=14)}
     form = ReviewPlanForm(request.POST or None, instance=instance, initial=None if instance else initial)
@@ -45,7 +45,7 @@ def plan(request, round_pk: int):
 
 @role_required(*ADMINS)
 def assignments(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     review_plan = _plan_or_redirect(request, round)
     if review_plan is None:
         return redirect("review:plan", round_pk=round.pk)
@@ -77,7 +77,7 @@ def assignments(request, round_pk: int):
 @role_required(*ADMINS)
 @require_POST
 def assignments_propose(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     gaps = assignment_services.assignments_propose(round=round, actor=request.user)
     for gap in gaps:
         messages.warning(request, gap)
@@ -88,7 +88,7 @@ def assignments_propose(request, round_pk: int):
 @role_required(*ADMINS)
 @require_POST
 def assignments_confirm(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     count = assignment_services.assignments_confirm(round=round, actor=request.user)
     if count:
         messages.success(request, _("已确认%(count)d项分配，并已通知评审专家。") % {"count": count})
@@ -100,7 +100,7 @@ def assignments_confirm(request, round_pk: int):
 @role_required(*ADMINS)
 @require_POST
 def assignment_add(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     departments = [pd.department for pd in round.programme.programme_departments.select_related("department")]
     form = AssignmentAddForm(request.POST, applications=assignment_services.accepted_applications(round), departments=departments)
     if form.is_valid():
@@ -120,8 +120,7 @@ def assignment_add(request, round_pk: int):
 
 
 def _managed_assignment(request, pk: int) -> ReviewAssignment:
-    assignment = get_object_or_404(ReviewAssignment.objects.select_related("application__round"), pk=pk)
-    managed_round_or_404(request.user, assignment.application.round_id)
+    assignment = get_object_for_user_or_404(request.user, ReviewAssignment, "manage", pk=pk)
     return assignment
 
 
@@ -156,8 +155,7 @@ def assignment_recuse(request, pk: int):
 @role_required(*ADMINS)
 @require_POST
 def sheet_reopen(request, pk: int):
-    sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment__application"), pk=pk)
-    managed_round_or_404(request.user, sheet.assignment.application.round_id)
+    sheet = get_object_for_user_or_404(request.user, ScoreSheet, "manage", pk=pk)
     form = ReasonForm(request.POST)
     try:
         sheets.sheet_reopen(sheet=sheet, actor=request.user, reason=form.data.get("reason", ""))
@@ -170,7 +168,7 @@ def sheet_reopen(request, pk: int):
 @role_required(*ADMINS)
 @require_POST
 def close_scoring(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     review_plan = get_object_or_404(ReviewPlan, round=round)
     try:
         sheets.plan_close_scoring(plan=review_plan, actor=request.user)
@@ -182,7 +180,7 @@ def close_scoring(request, round_pk: int):
 
 @role_required(*ADMINS)
 def ranking(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     review_plan = _plan_or_redirect(request, round)
     if review_plan is None:
         return redirect("review:plan", round_pk=round.pk)
@@ -224,7 +222,7 @@ def _form_int(text: str) -> int | None:
 @role_required(*ADMINS)
 @require_POST
 def tie_break(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     positions = []
     for key, value in request.POST.items():
         position, pk = _form_int(value), _form_int(key[4:])
@@ -242,7 +240,7 @@ def tie_break(request, round_pk: int):
 @role_required(*ADMINS)
 @require_POST
 def shortlist(request, round_pk: int):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     chosen = [pk for pk in map(_form_int, request.POST.getlist("application")) if pk is not None]
     reasons = {_form_int(k[5:]): v for k, v in request.POST.items() if k.startswith("skip_") and _form_int(k[5:]) is not None}
     try:

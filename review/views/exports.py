@@ -3,10 +3,10 @@
 from django.http import Http404
 from django.views.decorators.http import require_safe
 
-from applications.selectors import managed_round_or_404
 from portal.audit import AuditEvent, audit
 from portal.enums import Role
-from portal.permissions import role_required
+from portal.models import Round
+from portal.permissions import get_object_for_user_or_404, role_required
 from review.exports import department_results_xlsx, ranking_xlsx, score_sheets_xlsx
 
 EXPORTS = {
@@ -19,7 +19,7 @@ EXPORTS = {
 @require_safe
 @role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
 def export(request, round_pk: int, kind: str):
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     build = EXPORTS.get(kind)
     if build is None:
         raise Http404

@@ -1,15 +1,14 @@
 """The reviewer's task page (declare, then score) and the department lead's opinion page."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.selectors import get_application_for_user_or_404
+from applications.models import Application
 from portal.enums import Role
-from portal.permissions import role_required
+from portal.permissions import get_object_for_user_or_404, role_required
 from portal.transitions import Refused
 from review.enums import AssignmentStatus, SheetStatus
 from review.forms import DeclarationForm, OpinionForm, ScoreSheetForm
@@ -18,21 +17,9 @@ from review.services import assignments as assignment_services
 from review.services import results, sheets
 
 
-def _own_assignment(request, pk: int) -> ReviewAssignment:
-    """The reviewer's own live assignment; a recused or someone else's assignment is a 404."""
-    assignment = get_object_or_404(
-        ReviewAssignment.objects.select_related("application__round__programme", "department"),
-        pk=pk,
-        reviewer=request.user,
-    )
-    if assignment.status not in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE):
-        raise Http404
-    return assignment
-
-
 @role_required(Role.REVIEWER)
 def assignment(request, pk: int):
-    assignment = _own_assignment(request, pk)
+    assignment = get_object_for_user_or_404(request.user, ReviewAssignment, "review", pk=pk)
     if assignment.status == AssignmentStatus.AWAITING_DECLARATION:
         # Nothing of the application's material is shown before the declaration (issue 5 §3).
         return render(request, "review/declare.html", {"assignment": assignment, "form": DeclarationForm()})
@@ -86,7 +73,7 @@ def assignment(request, pk: int):
 @role_required(Role.REVIEWER)
 @require_POST
 def declare(request, pk: int):
-    assignment = _own_assignment(request, pk)
+    assignment = get_object_for_user_or_404(request.user, ReviewAssignment, "review", pk=pk)
     form = DeclarationForm(request.POST)
     if not form.is_valid():
         return render(request, "review/declare.html", {"assignment": assignment, "form": form})
@@ -107,7 +94,7 @@ def declare(request, pk: int):
 
 @role_required(Role.DEPARTMENT_LEAD)
 def opinion(request, application_pk: int):
-    application = get_application_for_user_or_404(request.user, application_pk)
+    application = get_object_for_user_or_404(request.user, Application, pk=application_pk)
     department = request.user.department
     existing = DepartmentOpinion.objects.filter(application=application, department=department).first()
     initial = {"signed_on": timezone.localdate()}

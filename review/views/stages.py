@@ -11,18 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.selectors import managed_round_or_404, user_manages
 from portal.enums import Role
-from portal.permissions import role_required
+from portal.models import Round
+from portal.permissions import get_object_for_user_or_404, role_required
 from portal.transitions import AlreadyExists, Refused
-from review.enums import AssignmentStatus, ReviewMethod
+from review.enums import ReviewMethod
 from review.forms_stages import DefenseMinutesForm, DefenseSessionForm, FieldInspectionForm
-from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto, ReviewAssignment, ReviewPlan
+from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto, ReviewPlan
 from review.services.assignments import accepted_applications
 from review.services.stages import (
     MINUTES_TYPES,
@@ -44,7 +44,7 @@ def _method_missing(round, method) -> bool:
 @require_http_methods(["GET", "POST"])
 def defense(request, round_pk: int):
     """The round's defense sessions with their slots; the form schedules a new session and notifies institutions."""
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     institutions = accepted_applications(round).count()
     form = DefenseSessionForm(request.POST or None, institutions=institutions)
     if request.method == "POST" and not institutions:
@@ -82,8 +82,7 @@ def defense(request, round_pk: int):
 @require_POST
 def defense_minutes(request, pk: int):
     """Upload (or replace) the minutes of a session, checked like any evidence file."""
-    session = get_object_or_404(DefenseSession, pk=pk)
-    managed_round_or_404(request.user, session.round_id)
+    session = get_object_for_user_or_404(request.user, DefenseSession, "manage", pk=pk)
     form = DefenseMinutesForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -95,16 +94,6 @@ def defense_minutes(request, pk: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("review:defense", round_pk=session.round_id)
-
-
-def _manages_round(user, round) -> bool:
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", round.programme)
-
-
-def _active_assignments(user):
-    return ReviewAssignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE)
 
 
 def _private_file(field, *, filename: str, content_type: str) -> FileResponse:
@@ -122,17 +111,7 @@ def defense_minutes_file(request, pk: int):
 
     The minutes cover every institution of the session, so a reviewer recused from any one of them is refused too.
     """
-    session = get_object_or_404(DefenseSession.objects.select_related("round__programme"), pk=pk)
-    user = request.user
-    session_applications = session.slots.values("application")
-    reviewer_ok = (
-        _active_assignments(user).filter(application__in=session_applications).exists()
-        and not ReviewAssignment.objects.filter(
-            reviewer=user, application__in=session_applications, status=AssignmentStatus.RECUSED
-        ).exists()
-    )
-    if not (_manages_round(user, session.round) or reviewer_ok):
-        raise Http404
+    session = get_object_for_user_or_404(request.user, DefenseSession, "view", pk=pk)
     if not session.minutes:
         raise Http404
     content_type = MINUTES_TYPES.get(PurePath(session.minutes.name).suffix.lower(), "application/octet-stream")
@@ -143,7 +122,7 @@ def defense_minutes_file(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def inspections(request, round_pk: int):
     """The round's field inspections; the form records one, with its inspectors and photos."""
-    round = managed_round_or_404(request.user, round_pk)
+    round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     applications = accepted_applications(round).order_by("institution_name", "pk")
     form = FieldInspectionForm(request.POST or None, request.FILES or None, applications=applications)
     if request.method == "POST" and form.is_valid():
@@ -181,9 +160,5 @@ def inspections(request, round_pk: int):
 @require_GET
 def inspection_photo(request, pk: int):
     """One photo, for the round's admins and the reviewers actively assigned to that application; else a 404."""
-    photo = get_object_or_404(InspectionPhoto.objects.select_related("inspection__application__round__programme"), pk=pk)
-    application = photo.inspection.application
-    user = request.user
-    if not (user_manages(user, application) or _active_assignments(user).filter(application=application).exists()):
-        raise Http404
+    photo = get_object_for_user_or_404(request.user, InspectionPhoto, "view", pk=pk)
     return _private_file(photo.file, filename=photo.original_name, content_type=photo.content_type)
