@@ -33,7 +33,7 @@ from awards.models import Announcement, Award, PlaqueBatch
 from portal import files
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
-from portal.transitions import AlreadyExists, TransitionError
+from portal.transitions import AlreadyExists, TransitionError, transition
 
 logger = logging.getLogger(__name__)
 CHUNK = 50
@@ -186,6 +186,7 @@ def chunk_render(*, batch_id: int, index: int, award_ids: list[int]) -> None:
     batch = PlaqueBatch.objects.get(pk=batch_id)
     if _settled(batch, index):
         return
+    # QUEUED → RUNNING (PlaqueBatch.TRANSITIONS) as a conditional UPDATE: the chunks of one batch start side by side.
     PlaqueBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(status=BatchStatus.RUNNING)
     with _chunk_claimed(batch_id, index) as claimed:
         if not claimed:
@@ -257,10 +258,11 @@ def _write_archive(batch: PlaqueBatch) -> None:
                 with default_storage.open(name, "rb") as plaque:
                     archive.writestr(name.rsplit("/", 1)[-1], plaque.read())
         batch.archive.save(f"plaques-{batch.pk}.zip", File(raw, name="plaques.zip"), save=False)
-    batch.done = len(plaques)
-    batch.status = BatchStatus.DONE if plaques else BatchStatus.FAILED
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["archive", "done", "status", "finished_at"])
+    batch = transition(
+        batch, BatchStatus.DONE if plaques else BatchStatus.FAILED, table=PlaqueBatch.TRANSITIONS, actor=None,
+        fields={"archive": batch.archive.name, "done": len(plaques), "finished_at": timezone.now()},
+        audit_detail=f"plaque batch {batch.pk}: {len(plaques)} plaques, {len(batch.failures)} failed",
+    )
     # Only now: a writer killed before this line leaves the plaques for the sweep to write the ZIP again.
     for name in files.walk(default_storage, _folder(batch.pk)):
         default_storage.delete(name)

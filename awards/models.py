@@ -27,6 +27,9 @@ from publicity.models import PublicityNotice
 class Announcement(models.Model):
     """公布: the departments' joint document naming the benchmark institutions of a round (文号, 成文日期)."""
 
+    # The moves of `status` (portal.transitions): a draft is issued once; an issued document never changes.
+    TRANSITIONS = {AnnouncementStatus.DRAFT: {AnnouncementStatus.ISSUED}, AnnouncementStatus.ISSUED: set()}
+
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="announcements")
     round = models.ForeignKey(Round, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="announcements")
     notice = models.ForeignKey(PublicityNotice, verbose_name=_("依据的公示"), on_delete=models.PROTECT, related_name="+")
@@ -206,6 +209,15 @@ class RevocationEvidence(models.Model):
 
 class PlaqueBatch(models.Model):
     """A Celery job rendering many plaques into one ZIP, with its progress (the page polls it)."""
+
+    # The moves of `status` (portal.transitions): the first chunk a worker takes moves it to running (a conditional
+    # UPDATE: chunks run side by side); the call that writes the ZIP ends it, done or failed.
+    TRANSITIONS = {
+        BatchStatus.QUEUED: {BatchStatus.RUNNING, BatchStatus.DONE, BatchStatus.FAILED},
+        BatchStatus.RUNNING: {BatchStatus.DONE, BatchStatus.FAILED},
+        BatchStatus.DONE: set(),
+        BatchStatus.FAILED: set(),
+    }
 
     announcement = models.ForeignKey(Announcement, null=True, blank=True, on_delete=models.CASCADE, related_name="batches")
     # Or every award of a jurisdiction (e.g. a province) in one year.

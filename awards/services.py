@@ -33,7 +33,7 @@ from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import has_held_title, quota_remaining, title_grant, title_revoke
-from portal.transitions import TransitionError
+from portal.transitions import TransitionError, transition
 from portal.validators import cn_date
 from publicity import services as publicity
 from publicity.models import NoticeEntry
@@ -225,16 +225,16 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         award.digest = award_digest(award)
         award.save(update_fields=["digest"])
         awards.append(award)
-    locked.status = AnnouncementStatus.ISSUED
-    locked.published_at = now
-    locked.index_number = next_index_number(locked.round.programme.region, timezone.localtime(now).year)
-    locked._history_user = actor
-    locked._history_date = now
-    locked.save()
+    locked = transition(
+        locked, AnnouncementStatus.ISSUED, table=Announcement.TRANSITIONS, actor=actor, now=now, request=request,
+        fields={
+            "published_at": now,
+            "index_number": next_index_number(locked.round.programme.region, timezone.localtime(now).year),
+        },
+        audit_detail=f"announce {locked.document_number}: {len(awards)} awards",
+    )
     locked.digest = locked.content_digest()
     locked.save(update_fields=["digest"])
-    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
-          detail=f"announce {locked.document_number}: {len(awards)} awards")
     for award in awards:
         audit(AuditEvent.TRANSITION, user=actor, request=request, obj=award, detail=f"award {award.plaque_number}")
     _notify_awarded(locked, awards)

@@ -375,6 +375,8 @@ class User(AbstractUser):
     inactive_flagged_at = models.DateTimeField(_("长期未登录标记时间"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The moves of an account (portal.transitions, on `is_active`): disabled and enabled again.
+    TRANSITIONS = {True: {False}, False: {True}}
 
     class Meta:
         verbose_name = _("用户")

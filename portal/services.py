@@ -349,10 +349,10 @@ def institution_staff_invite(*, institution, actor: User, username: str, full_na
 
 def user_set_active(*, user: User, actor: User, active: bool) -> None:
     """Disable (or enable again) an account; a disabled account cannot log in and its sessions end."""
-    user.is_active = active
-    user._change_reason = _("启用账号") if active else _("停用账号")
-    user._history_user = actor
-    user.save(update_fields=["is_active"])
+    transition(
+        user, active, table=User.TRANSITIONS, field="is_active", actor=actor,
+        note=_("启用账号") if active else _("停用账号"), audit_detail=f"account {user.username} {'enabled' if active else 'disabled'}",
+    )
     if not active:
         store = import_module(settings.SESSION_ENGINE).SessionStore  # the cache's copy goes too (cached_db)
         for session in Session.objects.all().iterator():

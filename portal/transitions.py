@@ -57,13 +57,15 @@ def transition(
     audit_detail: str | None = None,
     also: Callable[[Model], None] | None = None,
     after_commit: Callable[[Model], None] | None = None,
+    refusal: str | None = None,
 ) -> Model:
     """Move `obj`'s status to `to` if its table allows it; returns the saved, locked copy.
 
     Side effects: the row saved with `update_fields` (the status and `fields`), its history (actor, `note` or the new
     status's label as the change reason, `now` as the date), one `transition` audit record; `also(saved)` runs in the
     same transaction (notifications: a crash after the commit must not leave a change nobody was told of), and
-    `after_commit(saved)` after it (work for the broker).
+    `after_commit(saved)` after it (work for the broker). `refusal` words the refusal of a move the table does not
+    allow (with %(current)s and %(target)s, the statuses' labels).
     """
     model = type(obj)
     fields = dict(fields or {})
@@ -71,7 +73,7 @@ def transition(
         locked = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         current = getattr(locked, field)
         if not allowed(table, current, to):
-            raise TransitionError(refusal_text(locked, field, current, to))
+            raise TransitionError(refusal_text(locked, field, current, to, refusal))
         setattr(locked, field, to)
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -92,10 +94,10 @@ def transition(
     return locked
 
 
-def refusal_text(obj: Model, field: str, current: str, to: str) -> str:
+def refusal_text(obj: Model, field: str, current: str, to: str, wording: str | None = None) -> str:
     """「当前状态为“已提交”，不能变更为“草稿”。」 with the statuses' own labels."""
     choices = dict(obj._meta.get_field(field).flatchoices)
-    return _("当前状态为“%(current)s”，不能变更为“%(target)s”。") % {
+    return (wording or _("当前状态为“%(current)s”，不能变更为“%(target)s”。")) % {
         "current": choices.get(current, current),
         "target": choices.get(to, to),
     }

@@ -18,17 +18,10 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal.audit import AuditEvent, audit
 from portal.models import User
 from portal.services import notify
-from portal.transitions import TransitionError
+from portal.transitions import TransitionError, transition
 from publicity.enums import IdentityAccessStatus as S
 from publicity.models import IdentityAccessRequest, Objection
 
-# The moves of a request's status (allowed moves as data beside the model, portal.transitions).
-TRANSITIONS = {
-    S.PENDING: {S.APPROVED, S.REFUSED, S.REVOKED},
-    S.APPROVED: {S.REVOKED},
-    S.REFUSED: set(),
-    S.REVOKED: set(),
-}
 APPROVE_PERMISSION = "publicity.approve_identity_access"
 
 
@@ -96,20 +89,13 @@ def identity_access_request(
 
 
 def _move(access: IdentityAccessRequest, to: S, *, actor: User, note: str, now=None) -> IdentityAccessRequest:
-    locked = IdentityAccessRequest.objects.select_for_update().select_related("objection", "grantee").get(pk=access.pk)
-    if to not in TRANSITIONS[S(locked.status)]:
-        raise TransitionError(
-            _("该申请当前为“%(state)s”，不能改为“%(to)s”。") % {"state": locked.get_status_display(), "to": to.label}
-        )
-    locked.status = to
-    locked.decided_by = actor
-    locked.decided_at = now or timezone.now()
-    locked.decision_note = note
-    locked._history_user = actor
-    locked._history_date = locked.decided_at
-    locked._change_reason = note or str(to.label)
-    locked.save()
-    return locked
+    decided_at = now or timezone.now()
+    return transition(
+        access, to, table=IdentityAccessRequest.TRANSITIONS, actor=actor, note=note, now=decided_at,
+        fields={"decided_by": actor, "decided_at": decided_at, "decision_note": note},
+        audit_detail=f"identity access request {access.pk}: {access.status}→{to}",
+        refusal=_("该申请当前为“%(current)s”，不能改为“%(target)s”。"),
+    )
 
 
 @transaction.atomic

@@ -160,6 +160,15 @@ IDENTITY_FIELDS = ("name", "contact_person", "phone", "id_number", "email", "sea
 class Objection(models.Model):
     """异议 against one listed institution. The receipt number names it; only the receipt plus the token open it."""
 
+    # The moves of `status` (portal.transitions): received, then under verification (assigned again to another
+    # handler while it lasts), then upheld or not upheld for good.
+    TRANSITIONS = {
+        ObjectionStatus.RECEIVED: {ObjectionStatus.VERIFYING},
+        ObjectionStatus.VERIFYING: {ObjectionStatus.VERIFYING, ObjectionStatus.UPHELD, ObjectionStatus.NOT_UPHELD},
+        ObjectionStatus.UPHELD: set(),
+        ObjectionStatus.NOT_UPHELD: set(),
+    }
+
     notice = models.ForeignKey(PublicityNotice, on_delete=models.PROTECT, related_name="objections")
     entry = models.ForeignKey(NoticeEntry, verbose_name=_("被异议机构"), on_delete=models.PROTECT, related_name="objections")
     receipt_number = models.CharField(_("回执号"), max_length=30, unique=True)
@@ -231,6 +240,17 @@ class IdentityAccessRequest(models.Model):
     A programme admin asks, with a reason; a security administrator, who is neither the one asking nor the grantee,
     approves (the object permission is granted then) or refuses; an approved access can be withdrawn.
     """
+
+    # The moves of `status` (portal.transitions): a pending request is approved, refused or withdrawn; an approved
+    # access can be withdrawn.
+    TRANSITIONS = {
+        IdentityAccessStatus.PENDING: {
+            IdentityAccessStatus.APPROVED, IdentityAccessStatus.REFUSED, IdentityAccessStatus.REVOKED
+        },
+        IdentityAccessStatus.APPROVED: {IdentityAccessStatus.REVOKED},
+        IdentityAccessStatus.REFUSED: set(),
+        IdentityAccessStatus.REVOKED: set(),
+    }
 
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="identity_requests")
     grantee = models.ForeignKey(

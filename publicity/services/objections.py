@@ -20,7 +20,7 @@ from portal.audit import AuditEvent, audit
 from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
-from portal.transitions import TransitionError
+from portal.transitions import Refused, TransitionError, transition
 from portal.validators import cn_date
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
 from publicity.identity_access import identity_access_request, identity_access_withdraw_for
@@ -217,9 +217,9 @@ def objection_assign(
     if locked.is_closed:
         raise TransitionError(_("异议已办结，不能再交办。"))
     if not handler_choices(locked.notice.round.programme).filter(pk=handler.pk).exists():
-        raise TransitionError(_("经办人须为本项目的管理员或评定部门负责人。"))
+        raise Refused(_("经办人须为本项目的管理员或评定部门负责人。"))
     if deadline < timezone.localdate(now):
-        raise TransitionError(_("办理期限不能早于今天。"))
+        raise Refused(_("办理期限不能早于今天。"))
     previous = locked.handler
     if previous is not None and previous.pk != handler.pk:  # the former handler loses access with the file
         for perm in ("publicity.handle_objection", "publicity.view_objector_identity"):
@@ -232,17 +232,13 @@ def objection_assign(
             obj=locked,
             detail=f"revoke handle/identity permissions from {previous.username} (reassigned)",
         )
-    locked.status = ObjectionStatus.VERIFYING
-    locked.handler = handler
-    locked.deadline = deadline
-    locked.assigned_at = now
-    locked.reminder_sent_at = None
-    locked._history_user = actor
-    locked._history_date = now
-    locked._change_reason = _("交办核查：%(name)s，期限%(date)s") % {"name": handler.full_name, "date": cn_date(deadline)}
-    locked.save()
+    locked = transition(
+        locked, ObjectionStatus.VERIFYING, table=Objection.TRANSITIONS, actor=actor, now=now, request=request,
+        note=_("交办核查：%(name)s，期限%(date)s") % {"name": handler.full_name, "date": cn_date(deadline)},
+        fields={"handler": handler, "deadline": deadline, "assigned_at": now, "reminder_sent_at": None},
+        audit_detail=f"assign to {handler.username} until {deadline}",
+    )
     assign_perm("publicity.handle_objection", handler, locked)
-    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"assign to {handler.username} until {deadline}")
     if grant_identity:  # a request: a security administrator decides it (publicity.identity_access)
         identity_access_request(
             objection=locked, grantee=handler, actor=actor, reason=_("交办核查，需联系异议人"), request=request, now=now
@@ -296,18 +292,14 @@ def objection_decide(
     if locked.status != ObjectionStatus.VERIFYING:
         raise TransitionError(_("只有核查中的异议才能办结（当前：%(status)s）。") % {"status": locked.get_status_display()})
     if not (findings.strip() and reply.strip()):
-        raise TransitionError(_("请填写核查情况和答复意见。"))
+        raise Refused(_("请填写核查情况和答复意见。"))
     now = now or timezone.now()
-    locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.NOT_UPHELD
-    locked.findings = findings.strip()
-    locked.reply = reply.strip()
-    locked.decided_at = now
-    locked.decided_by = actor
-    locked._history_user = actor
-    locked._history_date = now
-    locked._change_reason = locked.get_status_display()
-    locked.save()
-    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked, detail=f"{locked.status} {locked.receipt_number}")
+    to = ObjectionStatus.UPHELD if upheld else ObjectionStatus.NOT_UPHELD
+    locked = transition(
+        locked, to, table=Objection.TRANSITIONS, actor=actor, now=now, request=request,
+        fields={"findings": findings.strip(), "reply": reply.strip(), "decided_at": now, "decided_by": actor},
+        audit_detail=f"{to} {locked.receipt_number}",
+    )
     if upheld:
         for entry in NoticeEntry.objects.filter(
             notice__round=locked.notice.round, application=locked.entry.application_id, disqualified_at__isnull=True
