@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
-from portal.models import AuditRecord, Institution, Programme, Region, Round
+from portal.models import AuditRecord, Institution, Programme, Region, Round, User
 from portal.permissions import objects_for_user, remit, sees_everything
 from portal.titles import title_counts
 
@@ -48,6 +48,15 @@ def institutions_managed_by(user) -> QuerySet[Institution]:
         return Institution.objects.select_related("region")
     programmes = programmes_managed_by(user).select_related("region")
     return institutions_in_jurisdictions(programmes).select_related("region")
+
+
+def programme_admins(programme) -> list[User]:
+    """The programme's own active admins (who hold manage_programme on it). Not everyone whose jurisdiction contains
+    an institution: a city programme's admins may not see a county round."""
+    from guardian.shortcuts import get_users_with_perms
+
+    admins = get_users_with_perms(programme, only_with_perms_in=["manage_programme"], with_superusers=False)
+    return [user for user in admins if user.is_active]
 
 
 def round_list_open_now() -> QuerySet[Round]:

@@ -15,7 +15,8 @@ from portal.forms import IdChoiceField
 from portal.validators import normalize_id_number, normalize_phone, validate_id_number
 from portal.workdays import CalendarYearUnknown, add_working_days
 from publicity.enums import ObjectorType
-from publicity.services import OBJECTION_UPLOAD_LIMITS, Identity, handler_choices
+from publicity.selectors import handler_choices
+from publicity.services import OBJECTION_UPLOAD_LIMITS, Identity
 
 FACTS_MAX_CHARS = 2000
 # Shown on the form (docs/security.md 17): why the identity is asked for and how long it is kept.

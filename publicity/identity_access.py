@@ -21,6 +21,7 @@ from portal.services import notify
 from portal.transitions import TransitionError, transition
 from publicity.enums import IdentityAccessStatus as S
 from publicity.models import IdentityAccessRequest, Objection
+from publicity.selectors import handler_choices, objection_locked
 
 APPROVE_PERMISSION = "publicity.approve_identity_access"
 
@@ -47,8 +48,6 @@ def identity_access_request(
     Side effects: one IdentityAccessRequest; an audit record; the security administrators are notified. `now` dates
     the request (the demo's past records).
     """
-    from publicity.services import handler_choices, objection_locked
-
     reason = reason.strip()
     if not reason:
         raise TransitionError(_("申请查看异议人身份须说明理由。"))

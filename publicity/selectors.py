@@ -5,10 +5,32 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from portal.enums import Role
-from portal.models import Programme
+from portal.models import Programme, Round, User
 from portal.permissions import manages_programme, objects_for_user, remit, sees_everything, visible
+from portal.selectors import programme_admins
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus
 from publicity.models import IdentityAccessRequest, Objection, PublicityNotice
+
+
+def handler_choices(programme):
+    """Who may be given an objection to verify: the programme's admins and its departments' leads."""
+    admin_ids = [user.pk for user in programme_admins(programme)]
+    departments = programme.departments.all()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=admin_ids) | Q(role=Role.DEPARTMENT_LEAD, department__in=departments))
+        .order_by("full_name", "username")
+    )
+
+
+def objection_locked(objection: Objection) -> Objection:
+    """The objection, locked after its round (the lock order at numbering_lock): handling waits for a notice being
+    published on the round, and the other way round, so an adjusted list never misses a disqualification. Call it
+    inside a transaction."""
+    round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
+    Round.objects.select_for_update(no_key=True).get(pk=round_id)
+    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
+    return objections.get(pk=objection.pk)
 
 
 @remit(Objection, "view")

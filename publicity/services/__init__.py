@@ -24,17 +24,14 @@ from publicity.services.objections import (  # noqa: F401
     OBJECTION_UPLOAD_LIMITS,
     RECEIPT_ALPHABET,
     Identity,
-    handler_choices,
     identity_reveal,
     may_see_identity,
     objection_assign,
     objection_decide,
     objection_file,
-    objection_locked,
     objection_open,
     objection_reply_send,
     private_link,
-    programme_admins,
 )
 from publicity.services.sweep import (  # noqa: F401
     notices_close_ended,

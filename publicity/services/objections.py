@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -17,8 +16,9 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
-from portal.models import Round, User
+from portal.models import User
 from portal.public_cache import public_pages_changed
+from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
 from portal.validators import cn_date
@@ -30,6 +30,7 @@ from publicity.models import (
     ObjectionEvidence,
     PublicityNotice,
 )
+from publicity.selectors import handler_choices, objection_locked
 from publicity.services.notices import SHANGHAI
 
 logger = logging.getLogger(__name__)
@@ -149,13 +150,6 @@ def objection_file(
     return objection, token
 
 
-def programme_admins(programme) -> list[User]:
-    from guardian.shortcuts import get_users_with_perms
-
-    users = get_users_with_perms(programme, only_with_perms_in=["manage_programme"], with_superusers=False)
-    return [user for user in users if user.is_active]
-
-
 def _notify_admins_received(objection: Objection) -> None:
     text = _("收到异议 %(receipt)s，被异议机构：%(name)s。请及时交办核查。") % {
         "receipt": objection.receipt_number,
@@ -172,28 +166,6 @@ def objection_open(*, receipt_number: str, token: str) -> Objection | None:
         secrets.compare_digest(given, b"x" * 32)
         return None
     return objection if secrets.compare_digest(given, objection.token.encode()) else None
-
-
-def handler_choices(programme):
-    """Who may be given an objection to verify: the programme's admins and its departments' leads."""
-    from portal.enums import Role
-
-    admin_ids = [user.pk for user in programme_admins(programme)]
-    departments = programme.departments.all()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=admin_ids) | Q(role=Role.DEPARTMENT_LEAD, department__in=departments))
-        .order_by("full_name", "username")
-    )
-
-
-def objection_locked(objection: Objection) -> Objection:
-    """The objection, locked after its round (the lock order at numbering_lock): handling waits for a notice being
-    published on the round, and the other way round, so an adjusted list never misses a disqualification."""
-    round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
-    Round.objects.select_for_update(no_key=True).get(pk=round_id)
-    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
-    return objections.get(pk=objection.pk)
 
 
 @transaction.atomic

@@ -10,12 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal.enums import Role
 from portal.models import Round, User
+from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
 from review.enums import AssignmentStatus, ConflictKind
@@ -199,13 +200,6 @@ def _recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> Review
         link=f"/review/rounds/{assignment.application.round_id}/assignments/",
     )
     return assignment
-
-
-def programme_admins(programme) -> list[User]:
-    """The programme's own active admins. Not `institution_admins`: that also reaches admins of other programmes
-    whose jurisdiction contains the institution (a city programme over a county one), who may not see this round."""
-    admins = get_users_with_perms(programme, only_with_perms_in=["manage_programme"])
-    return [user for user in admins if user.is_active]
 
 
 def recusal_counts(round: Round) -> dict[int, int]:

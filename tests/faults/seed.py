@@ -20,7 +20,7 @@ def seed(applicants: int, awards: int) -> dict:
 
     from portal import services as portal_services
     from portal.models import User
-    from publicity.services import programme_admins
+    from portal.selectors import programme_admins
     from tests.applications.factories import ApplicationFactory, AwardFactory, make_complete
     from tests.factories import ProgrammeFactory, RoundFactory, UserFactory
     from tests.publicity.publicity_builders import listed_round, publish
