@@ -16,6 +16,11 @@ class AnnouncementStatus(models.TextChoices):
     ISSUED = "issued", _("已发布")
 
 
+class AwardStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
 class RevocationGround(models.TextChoices):
     """Seed 000 五.5: the grounds on which a title is withdrawn."""
 

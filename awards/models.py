@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application
-from awards.enums import AnnouncementStatus, BatchStatus, FontRole, RevocationGround
+from awards.enums import AnnouncementStatus, AwardStatus, BatchStatus, FontRole, RevocationGround
 from portal.documents import numbered_document
 from portal.models import Institution, Programme, RandomName, Region, Round, Title
 from publicity.models import PublicityNotice
@@ -90,7 +90,7 @@ class Announcement(models.Model):
 
 class AwardQuerySet(models.QuerySet):
     def valid(self):
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(status=AwardStatus.IN_FORCE)
 
 
 class Award(models.Model):
@@ -120,6 +120,10 @@ class Award(models.Model):
     verify_code = models.CharField(_("核验码"), max_length=40, unique=True, null=True, blank=True, editable=False)
     digest = models.CharField(_("奖牌摘要值"), max_length=128, blank=True, editable=False)
     awarded_on = models.DateField(_("授牌日期"))
+    # The moves of `status` (portal.transitions): a title in force is revoked in public once (awards.services.
+    # award_revoke, seed 000 五.5); a revoked title is never restored, a new award is a new evaluation.
+    TRANSITIONS = {AwardStatus.IN_FORCE: {AwardStatus.REVOKED}}
+    status = models.CharField(_("状态"), max_length=10, choices=AwardStatus.choices, default=AwardStatus.IN_FORCE)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     history = HistoricalRecords(table_name="publicity_historicalaward")
@@ -132,6 +136,11 @@ class Award(models.Model):
         ordering = ["-awarded_on", "plaque_number"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "institution"], name="one_award_per_programme"),
+            models.CheckConstraint(
+                condition=models.Q(status="in_force", revoked_at__isnull=True)
+                | models.Q(status="revoked", revoked_at__isnull=False),
+                name="award_revoked_when_dated",
+            ),
         ]
 
     def __str__(self):
@@ -149,7 +158,7 @@ class Award(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.revoked_at is None
+        return self.status == AwardStatus.IN_FORCE
 
 
 class Revocation(models.Model):

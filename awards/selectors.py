@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.enums import AnnouncementStatus
+from awards.enums import AnnouncementStatus, AwardStatus
 from awards.models import Announcement, Award, PlaqueBatch
 from portal.enums import Role
 from portal.models import Programme, Round
@@ -77,7 +77,7 @@ def awards_with_plaque_for(user):
     awards = Award.objects.select_related("programme__region", "announcement", "institution")
     managed = Q(programme__in=_managed_programmes(user))
     if user.role == Role.APPLICANT and user.institution_id:
-        return awards.filter(managed | Q(institution=user.institution_id, revoked_at__isnull=True))
+        return awards.filter(managed | Q(institution=user.institution_id, status=AwardStatus.IN_FORCE))
     return awards.filter(managed)
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.uploads import inspect_upload
-from awards.enums import AnnouncementStatus, RevocationGround
+from awards.enums import AnnouncementStatus, AwardStatus, RevocationGround
 from awards.models import Announcement, Award, Revocation, RevocationEvidence
 from portal.audit import AuditEvent, audit
 from portal.documents import (
@@ -33,7 +33,7 @@ from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import has_held_title, quota_remaining, title_grant, title_revoke
-from portal.transitions import TransitionError, transition
+from portal.transitions import Refused, TransitionError, transition
 from portal.validators import cn_date
 from publicity import services as publicity
 from publicity.models import NoticeEntry
@@ -295,38 +295,30 @@ def award_revoke(
     now: datetime | None = None,
     request=None,
 ) -> Revocation:
-    """Withdraw the title in public. The quota it used stays used unless returned with a reason."""
+    """Withdraw the title in public (seed 000 五.5). The quota it used stays used unless returned with a reason.
+
+    Side effects: the award moves to revoked (portal.transitions: row lock, history, audit), its title in the ledger
+    is revoked, one published Revocation with its inspected evidence, the institution's users are notified and the
+    public pages' cache is renewed after the commit.
+    """
     now = now or timezone.now()
-    locked = Award.objects.select_for_update().get(pk=award.pk)
-    if locked.revoked_at is not None:
-        raise TransitionError(_("该奖牌已撤销。"))
     if not (ground_text.strip() and document_number.strip()):
-        raise TransitionError(_("请填写撤销的事实和依据以及撤销文号。"))
+        raise Refused(_("请填写撤销的事实和依据以及撤销文号。"))
     if quota_returned and not quota_reason.strip():
-        raise TransitionError(_("退回本周期名额须说明理由。"))
+        raise Refused(_("退回本周期名额须说明理由。"))
     if decided_on > timezone.localdate(now):
-        raise TransitionError(_("决定日期不能晚于今天。"))
-    inspected = []
-    for uploaded in (f for f in evidence if f):  # an empty multiple-file field cleans to [None]
-        inspected.append((uploaded, inspect_upload(uploaded, limits=publicity.OBJECTION_UPLOAD_LIMITS,
-                                                   existing_count=len(inspected),
-                                                   existing_bytes=sum(i.size for _u, i in inspected))))
-    locked.revoked_at = now
-    locked._history_user = actor
-    locked._change_reason = _("撤销：%(ground)s") % {"ground": RevocationGround(ground).label}
-    locked._history_date = now
-    locked.save(update_fields=["revoked_at"])
-    title_revoke(title=locked.title, revoked_at=now, quota_returned=quota_returned, actor=actor,
-                 reason=locked._change_reason)
+        raise Refused(_("决定日期不能晚于今天。"))
+    inspected = _revocation_evidence_inspected(evidence)
+    reason = _("撤销：%(ground)s") % {"ground": RevocationGround(ground).label}
+    locked = transition(
+        award, AwardStatus.REVOKED, table=Award.TRANSITIONS, actor=actor, note=reason, fields={"revoked_at": now},
+        now=now, request=request, refusal=_("该奖牌已撤销。"),
+        audit_detail=f"revoke {award.plaque_number}: {ground} {document_number}; quota returned: {quota_returned}",
+    )
+    title_revoke(title=locked.title, revoked_at=now, quota_returned=quota_returned, actor=actor, reason=reason)
     revocation = Revocation(
-        award=locked,
-        ground=ground,
-        ground_text=ground_text.strip(),
-        document_number=document_number.strip(),
-        decided_on=decided_on,
-        published_at=now,
-        quota_returned=quota_returned,
-        quota_reason=quota_reason.strip(),
+        award=locked, ground=ground, ground_text=ground_text.strip(), document_number=document_number.strip(),
+        decided_on=decided_on, published_at=now, quota_returned=quota_returned, quota_reason=quota_reason.strip(),
         created_by=actor,
     )
     revocation._history_user = actor
@@ -339,19 +331,30 @@ def award_revoke(
         )
     revocation.digest = revocation.content_digest()
     revocation.save(update_fields=["digest"])
-    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=locked,
-          detail=f"revoke {locked.plaque_number}: {ground} {document_number}; quota returned: {quota_returned}")
+    _notify_revoked(locked, revocation)
+    transaction.on_commit(public_pages_changed)
+    return revocation
 
-    users = User.objects.filter(institution=locked.institution_id, is_active=True)
+
+def _revocation_evidence_inspected(evidence) -> list:
+    """Each uploaded file with what inspect_upload found, within the objection limits (count and total size)."""
+    inspected = []
+    for uploaded in (f for f in evidence if f):  # an empty multiple-file field cleans to [None]
+        inspected.append((uploaded, inspect_upload(uploaded, limits=publicity.OBJECTION_UPLOAD_LIMITS,
+                                                   existing_count=len(inspected),
+                                                   existing_bytes=sum(i.size for _u, i in inspected))))
+    return inspected
+
+
+def _notify_revoked(award: Award, revocation: Revocation) -> None:
+    users = User.objects.filter(institution=award.institution_id, is_active=True)
     text = _("贵机构的“%(title)s”称号（奖牌编号%(plaque)s）已于%(date)s撤销（%(number)s）。") % {
-        "title": locked.programme.plaque_title,
-        "plaque": locked.plaque_number,
-        "date": cn_date(decided_on),
+        "title": award.programme.plaque_title,
+        "plaque": award.plaque_number,
+        "date": cn_date(revocation.decided_on),
         "number": revocation.document_number,
     }
     notify(users=users, text=text[:300], link=revocation.get_absolute_url())
-    transaction.on_commit(public_pages_changed)
-    return revocation
 
 
 def announcement_pdf(announcement: Announcement) -> bytes:

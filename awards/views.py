@@ -235,7 +235,7 @@ def batch_download(request, pk: int):
 @role_required(*ADMINS)
 def award_revoke(request, pk: int):
     award = get_object_for_user_or_404(request.user, Award, "manage", pk=pk)
-    if award.revoked_at:  # a revocation posted again (a second click) lands on the one published
+    if not award.is_valid:  # a revocation posted again (a second click) lands on the one published
         if request.method == "POST":
             messages.info(request, _("该奖牌已撤销。"))
         return redirect(award.revocation.get_absolute_url())

@@ -1,5 +1,5 @@
 """One mechanism for every status field (applications, score sheets, assignments, objections, identity requests,
-announcements, plaque batches, institutions, accounts).
+announcements, awards, plaque batches, institutions, accounts).
 
 The allowed moves are data beside each model (`TRANSITIONS = {status: {next statuses}}`); `transition()` is the one
 function that changes a status: it opens a transaction, locks the row, refuses a move that is not in the table, saves

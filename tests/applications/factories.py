@@ -68,6 +68,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
     plaque_number = factory.Sequence(lambda n: f"GQ-2026-{n:03d}")
     awarded_on = date(2026, 3, 1)
     revoked_at = None
+    status = factory.LazyAttribute(lambda award: "revoked" if award.revoked_at else "in_force")
     # The award's title in the core's ledger, as awards.services.announcement_issue enters it.
     title = factory.LazyAttribute(
         lambda award: Title.objects.create(

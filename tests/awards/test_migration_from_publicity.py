@@ -44,6 +44,7 @@ def test_the_demo_data_survives_the_move(tmp_path, settings, monkeypatch, back_t
     call_command("seed_demo", stdout=StringIO())
     after = {name: live_apps.get_model("awards", name).objects.count() for name in MOVED}
     history = live_apps.get_model("awards", "award").history.count()
+    revoked = set(live_apps.get_model("awards", "award").objects.filter(status="revoked").values_list("pk", flat=True))
     sysadmin_perms = set(Group.objects.get(name="系统管理员").permissions.values_list("pk", flat=True))
 
     old = _migrate(BEFORE)
@@ -55,6 +56,9 @@ def test_the_demo_data_survives_the_move(tmp_path, settings, monkeypatch, back_t
     assert {name: live_apps.get_model("awards", name).objects.count() for name in MOVED} == after
     assert (after["award"], after["announcement"], after["revocation"]) == (2, 3, 1)  # the demo: 2 awarded, 1 draft
     assert live_apps.get_model("awards", "award").history.count() == history
+    # The award's status (awards 0002) is read again from its revocation date: the demo's revoked plaque stays revoked.
+    assert len(revoked) == 1
+    assert set(live_apps.get_model("awards", "award").objects.filter(status="revoked").values_list("pk", flat=True)) == revoked
     assert set(ContentType.objects.filter(model__in=MOVED).values_list("app_label", flat=True)) == {"awards"}
     assert set(Group.objects.get(name="系统管理员").permissions.values_list("pk", flat=True)) == sysadmin_perms
     assert Permission.objects.filter(content_type__app_label="awards", codename="view_award").exists()

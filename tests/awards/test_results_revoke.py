@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from awards.enums import RevocationGround
@@ -191,6 +192,29 @@ def test_a_revocation_is_audited(listed):
     )
     assert (record.user_id, record.object_id) == (listed.admin.pk, str(award.pk))
     assert record.detail == "revoke 370322X-2026-001: false_materials 县人社局字〔2026〕30号; quota returned: True"
+
+
+def test_a_revoked_award_moves_through_its_table_with_the_reason_in_its_history(listed):
+    award = award_of(listed)
+
+    revoke(award, listed.admin)
+
+    award.refresh_from_db()
+    assert (award.status, award.revoked_at, award.is_valid) == ("revoked", NOW, False)
+    latest = award.history.latest()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        "revoked", listed.admin, "撤销：申报材料弄虚作假"
+    )
+    assert not Award.objects.valid().filter(pk=award.pk).exists()
+
+
+def test_the_database_refuses_a_status_that_disagrees_with_the_revocation_date(listed):
+    award = award_of(listed)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.filter(pk=award.pk).update(status="revoked")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.filter(pk=award.pk).update(revoked_at=NOW)
 
 
 # --- the admin's form -----------------------------------------------------------------------------------
