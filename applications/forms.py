@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from applications.enums import AttachmentPurpose, SelfCheck
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, PriorityItem
 from applications.services import count_chars
+from portal.display import format_phone
 from portal.enums import InstitutionKind, RegionLevel
 from portal.forms import IdChoiceField
 from portal.models import USERNAME_TAKEN, Institution, Region, User
-from portal.validators import format_phone, normalize_phone, normalize_uscc
+from portal.validators import normalize_phone, normalize_uscc
 
 STATEMENT_MAX_CHARS = 500
 

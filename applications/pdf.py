@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import AttachmentPurpose, ConditionSection
 from applications.models import COMMITMENT_TEXT, Application
+from portal.display import format_phone
 from portal.enums import DepartmentKind, Level
 from portal.files import local_copy
 from portal.pdf import render_pdf
-from portal.validators import format_phone
 
 TEMPLATE = "applications/pdf/annex2.html"
 

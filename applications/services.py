@@ -12,12 +12,12 @@ from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
 from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
+from portal.display import cn_date
 from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
 from portal.titles import current_title
 from portal.transitions import AlreadyExists, TransitionError, transition
-from portal.validators import cn_date
 
 logger = logging.getLogger(__name__)
 

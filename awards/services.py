@@ -21,6 +21,7 @@ from applications.uploads import inspect_upload
 from awards.enums import AnnouncementStatus, AwardStatus, RevocationGround
 from awards.models import Announcement, Award, Revocation, RevocationEvidence
 from portal.audit import AuditEvent, audit
+from portal.display import cn_date
 from portal.documents import (
     ANNOUNCEMENT_PLACEHOLDERS,
     ANNOUNCEMENT_TEMPLATE,
@@ -34,7 +35,6 @@ from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import has_held_title, quota_remaining, title_grant, title_revoke
 from portal.transitions import Refused, TransitionError, transition
-from portal.validators import cn_date
 from publicity import services as publicity
 from publicity.models import NoticeEntry
 

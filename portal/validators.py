@@ -1,4 +1,5 @@
-"""Server-side validators for Chinese identifiers, phone numbers and passwords.
+"""Server-side validators for Chinese identifiers and phone numbers (their display forms: portal.display; the
+password rule: portal.passwords).
 
 Every user-facing message goes through ``gettext_lazy`` with a Chinese msgid
 and every :class:`~django.core.exceptions.ValidationError` carries a ``code``
@@ -40,9 +41,6 @@ __all__ = [
     "validate_id_number",
     "normalize_phone",
     "validate_phone",
-    "ComplexityPasswordValidator",
-    "mask_phone",
-    "mask_id_number",
 ]
 
 
@@ -393,129 +391,3 @@ def normalize_phone(value: object) -> str:
     """
     number = _parse_phone(value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-# ---------------------------------------------------------------------------
-# 密码复杂度
-# ---------------------------------------------------------------------------
-
-
-class ComplexityPasswordValidator:
-    """Require at least ``min_classes`` of four character classes.
-
-    Classes: lowercase letters, uppercase letters, digits and anything else
-    (symbols, spaces, CJK characters…).  Letters and digits are recognised
-    with ``str.islower``/``str.isupper``/``str.isdecimal``.
-
-    Usage::
-
-        AUTH_PASSWORD_VALIDATORS = [
-            {"NAME": "portal.validators.ComplexityPasswordValidator",
-             "OPTIONS": {"min_classes": 3}},
-        ]
-    """
-
-    code = "password_too_simple"
-    message = _(
-        "密码过于简单：需至少包含以下四类字符中的%(min_classes)d类：小写字母、大写字母、数字、其他符号。"
-    )
-    help_text = _("密码需至少包含小写字母、大写字母、数字、其他符号这四类字符中的%(min_classes)d类。")
-
-    def __init__(self, min_classes: int = 3):
-        if isinstance(min_classes, bool) or not isinstance(min_classes, int) or not 1 <= min_classes <= 4:
-            raise ValueError("min_classes must be an integer between 1 and 4")
-        self.min_classes = min_classes
-
-    @staticmethod
-    def character_classes(password: str) -> set[str]:
-        classes = set()
-        for char in password:
-            if char.islower():
-                classes.add("lower")
-            elif char.isupper():
-                classes.add("upper")
-            elif char.isdecimal():
-                classes.add("digit")
-            else:
-                classes.add("other")
-        return classes
-
-    def validate(self, password, user=None):
-        if len(self.character_classes(str(password))) < self.min_classes:
-            raise ValidationError(
-                self.message, code=self.code, params={"min_classes": self.min_classes}
-            )
-
-    def get_help_text(self):
-        return self.help_text % {"min_classes": self.min_classes}
-
-    def __eq__(self, other):
-        return isinstance(other, ComplexityPasswordValidator) and other.min_classes == self.min_classes
-
-    def __hash__(self):
-        return hash((type(self), self.min_classes))
-
-
-# ---------------------------------------------------------------------------
-# Display helpers (never raise)
-# ---------------------------------------------------------------------------
-
-
-def _mask_digits(text: str, keep_start: int, keep_end: int) -> str:
-    """Mask the middle of *text*; short values keep at most their last 4."""
-    if len(text) > keep_start + keep_end:
-        return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[-keep_end:]
-    if len(text) > 4:
-        return "*" * (len(text) - 4) + text[-4:]
-    return "*" * len(text)
-
-
-def mask_phone(value: object) -> str:
-    """Mask a phone number for display: ``"13800001234"`` → ``"138****1234"``.
-
-    Accepts any of the formats :func:`validate_phone` accepts (including the
-    stored E.164 ``"+8613800001234"``); mainland numbers are shown in
-    national digits (landlines with the leading 0 of the area code).  Keeps
-    the first 3 and last 4 digits.  Never raises; ``None``/empty gives "".
-    """
-    text = _nfkc(value).strip()
-    if not text:
-        return ""
-    try:
-        number = _parse_phone(text)
-    except ValidationError:
-        digits = re.sub(r"\D", "", text)
-    else:
-        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        digits = re.sub(r"\D", "", national)
-    return _mask_digits(digits, 3, 4)
-
-
-def mask_id_number(value: object) -> str:
-    """Mask an ID number for display, keeping the first 6 and last 4.
-
-    ``"370322199001011234"`` → ``"370322********1234"``.  Never raises;
-    ``None``/empty gives "".
-    """
-    return _mask_digits(normalize_id_number(value), 6, 4)
-
-
-def format_phone(value: object) -> str:
-    """Show a stored (E.164) number in China's national format; anything unparsable is shown as it is."""
-    text = "" if value is None else str(value)
-    if not text:
-        return ""
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return text
-    national = phonenumbers.national_significant_number(number)
-    area = phonenumbers.length_of_geographical_area_code(number)
-    if area:  # a landline, written 0533-6961000
-        return f"0{national[:area]}-{national[area:]}"
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def cn_date(value) -> str:
-    """A date as Chinese prose writes it: 2026年3月1日 (no leading zeros), the same as the templates' 「Y年n月j日」."""
-    return f"{value.year}年{value.month}月{value.day}日"

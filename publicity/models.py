@@ -17,9 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application
 from portal.crypto import EncryptedTextField
+from portal.display import cn_date
 from portal.documents import numbered_document
 from portal.models import Institution, RandomName, Round
-from portal.validators import cn_date
 from publicity.enums import OBJECTION_CLOSED, IdentityAccessStatus, NoticeState, ObjectionStatus, ObjectorType
 
 

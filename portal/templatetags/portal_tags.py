@@ -1,6 +1,6 @@
 from django import template
 
-from portal.validators import format_phone
+from portal.display import format_phone
 
 register = template.Library()
 

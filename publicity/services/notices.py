@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import AuditEvent, audit
+from portal.display import format_phone
 from portal.documents import (
     ANNOUNCEMENT_PLACEHOLDERS,
     NOTICE_PLACEHOLDERS,
@@ -25,7 +26,6 @@ from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import quota_remaining
 from portal.transitions import Refused, TransitionError
-from portal.validators import format_phone
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED
 from publicity.models import (

@@ -16,12 +16,12 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from applications.uploads import UploadLimits, inspect_upload
 from portal.audit import AuditEvent, audit
+from portal.display import cn_date
 from portal.models import User
 from portal.public_cache import public_pages_changed
 from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
-from portal.validators import cn_date
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus, ObjectorType
 from publicity.identity_access import identity_access_request, identity_access_withdraw_for
 from publicity.models import (

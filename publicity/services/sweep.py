@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import AuditEvent, audit
+from portal.display import cn_date
 from portal.services import notify
-from portal.validators import cn_date
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED, ObjectionStatus
 from publicity.models import (

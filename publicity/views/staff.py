@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.audit import AuditEvent, audit
+from portal.display import mask_id_number, mask_phone
 from portal.enums import Role
 from portal.exports import xlsx_response
 from portal.models import Programme, Round
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, role_required
 from portal.transitions import Refused
-from portal.validators import mask_id_number, mask_phone
 from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
 from publicity.forms import AssignForm, DecideForm, GrantForm, NoticePublishForm, PublicitySettingsForm

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.uploads import IMAGE_TYPES, UploadLimits, inspect_upload
+from portal.display import cn_date
 from portal.models import Round, User
 from portal.services import notify
 from portal.transitions import AlreadyExists, TransitionError
-from portal.validators import cn_date
 from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto
 from review.services.assignments import accepted_applications
 

@@ -18,10 +18,10 @@ from applications.enums import AttachmentPurpose, ConditionSection
 from applications.forms import ApplicationForm, PriorityItemFormSet
 from applications.models import Application, Attachment, Condition
 from applications.services import TRANSITIONS, count_chars
+from portal.display import cn_date
 from portal.enums import InstitutionKind, InstitutionStatus
 from portal.models import Notification
 from portal.transitions import TransitionError
-from portal.validators import cn_date
 from tests.applications.factories import (
     PDF,
     PNG,

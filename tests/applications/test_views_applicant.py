@@ -21,9 +21,9 @@ from applications.forms import RegistrationForm
 from applications.models import Application, Condition
 from applications.uploads import MB
 from portal import services as portal_services
+from portal.display import cn_date
 from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Institution, Notification, User
-from portal.validators import cn_date
 from tests.applications.factories import (
     PDF,
     PNG,

@@ -16,15 +16,14 @@ from hypothesis import settings as hsettings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
-from portal.validators import (  # noqa: E402
+from portal.display import mask_id_number, mask_phone
+from portal.passwords import ComplexityPasswordValidator
+from portal.validators import (
     ID_MESSAGES,
     PHONE_MESSAGES,
     USCC_ALPHABET,
     USCC_MESSAGES,
     USCC_REGISTRATION_AUTHORITIES,
-    ComplexityPasswordValidator,
-    mask_id_number,
-    mask_phone,
     normalize_id_number,
     normalize_phone,
     normalize_uscc,
@@ -459,7 +458,7 @@ def test_password_validator_through_django_api():
     from django.contrib.auth.password_validation import get_password_validators, validate_password
 
     validators = get_password_validators(
-        [{"NAME": "portal.validators.ComplexityPasswordValidator", "OPTIONS": {"min_classes": 3}}]
+        [{"NAME": "portal.passwords.ComplexityPasswordValidator", "OPTIONS": {"min_classes": 3}}]
     )
     validate_password("Abc12345", password_validators=validators)
     with pytest.raises(ValidationError) as excinfo:
