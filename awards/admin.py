@@ -14,7 +14,7 @@ class PlaqueFontForm(forms.ModelForm):
         fields = ["role", "name", "file", "active"]
 
     def clean_file(self):
-        from awards.plaque import validate_font_file
+        from awards.plaque_fonts import validate_font_file
 
         upload = self.cleaned_data["file"]
         if upload and hasattr(upload, "read"):

@@ -18,16 +18,8 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from awards import plaque
 from awards.enums import FontRole
 from awards.models import PlaqueFont
-from awards.plaque import (
-    PROBE_CHARS,
-    STAND_INS,
-    PlaqueSpec,
-    face_info,
-    fit_font_size,
-    plaque_fonts,
-    render_plaque,
-    validate_font_file,
-)
+from awards.plaque import PlaqueSpec, fit_font_size, render_plaque
+from awards.plaque_fonts import PROBE_CHARS, STAND_INS, face_info, plaque_fonts, validate_font_file
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERIF_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
@@ -217,7 +209,7 @@ def test_plaque_fonts_takes_the_newest_active_upload_of_each_role():
 
 @pytest.mark.django_db
 def test_plaque_fonts_without_upload_or_stand_in_raises(monkeypatch, tmp_path):
-    monkeypatch.setitem(plaque.STAND_INS, FontRole.HEITI, tmp_path / "missing.ttc")
+    monkeypatch.setitem(STAND_INS, FontRole.HEITI, tmp_path / "missing.ttc")
 
     with pytest.raises(ImproperlyConfigured, match="没有可用的奖牌字体"):
         plaque_fonts()
