@@ -28,10 +28,9 @@ streams would have to be read raises :class:`PdfEncrypted`.
 
 from __future__ import annotations
 
-import base64
 import re
-import zlib
-from collections.abc import Iterator
+
+from applications.pdf_decoding import PDF_WHITESPACE, PdfUninspectable, decode_stream
 
 MB = 1024 * 1024
 
@@ -47,7 +46,6 @@ PDF_MAX_DEPTH = 3  # PDFs inside PDFs (embedded files, objects hidden in stream 
 SCRIPT_NAMES = frozenset({b"JS", b"JavaScript", b"Launch"})
 LONG_SCRIPT_NAMES = (b"JavaScript", b"Launch")
 
-_WHITESPACE = b"\x00\t\n\x0c\r "
 _REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
@@ -77,11 +75,6 @@ _STRING_SPECIAL = re.compile(rb"[()\\]")
 _INTEGER = re.compile(rb"[+-]?\d+")
 _OBJECT_STREAM_HEAD = re.compile(rb"(?:[\x00\t\n\x0c\r ]++|%[^\r\n]*+)*+[+-]?\d")
 _NESTED_STREAM = re.compile(rb"(?<![^\x00\t\n\x0c\r >])stream[\r\n]")
-_INFLATE_SLICE = 64 * 1024
-
-
-class PdfUninspectable(Exception):
-    """The file could not be inspected within the bounds, or uses an encoding we do not decode."""
 
 
 class PdfEncrypted(PdfUninspectable):
@@ -164,13 +157,13 @@ def _inspect(data: bytes, budget: _Budget, *, depth: int) -> None:
         if encrypted:
             raise PdfEncrypted("encrypted object stream")
         budget.take_stream()
-        decoded = _decode(body, stream_dict, budget)
+        decoded = decode_stream(body, stream_dict, budget)
         if kind == "objects":
             # Every reader starts an object stream with its table of numbers: without one (an ICC colour profile has
             # /N too) nothing in it is read as objects.
             if _OBJECT_STREAM_HEAD.match(decoded):
                 _lex(decoded, budget, depth=depth + 1)  # objects only: a stream in an object stream is not read
-        elif decoded.lstrip(_WHITESPACE).startswith(b"%PDF"):
+        elif decoded.lstrip(PDF_WHITESPACE).startswith(b"%PDF"):
             _inspect(decoded, budget, depth=depth + 1)
         else:
             _search_long_names(decoded)
@@ -213,7 +206,7 @@ def _stream_end(data: bytes, start: int, length) -> int:
     """Where the data of a stream starting at *start* ends: at /Length when ``endstream`` follows it, else at the
     first ``endstream`` (never later than a reader's end, so nothing can hide behind a wrong length)."""
     if isinstance(length, int) and 0 <= length <= len(data) - start:
-        if data[start + length : start + length + 64].lstrip(_WHITESPACE).startswith(b"endstream"):
+        if data[start + length : start + length + 64].lstrip(PDF_WHITESPACE).startswith(b"endstream"):
             return start + length
     end = data.find(b"endstream", start)
     return len(data) if end < 0 else end
@@ -352,82 +345,3 @@ def _salvage(stack: list[list]) -> _Dict:
         if container[0] == b"<<":
             return _make_dict(container[1:])
     return _make_dict([])
-
-
-# --- Decoding -------------------------------------------------------------------------------------------
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _decode(body: bytes, stream_dict: dict, budget: _Budget) -> bytes:
-    filters = _as_list(stream_dict.get(b"Filter"))
-    parameters = _as_list(stream_dict.get(b"DecodeParms", stream_dict.get(b"DP")))
-    data = body
-    for index, name in enumerate(filters):
-        params = parameters[index] if index < len(parameters) and isinstance(parameters[index], dict) else {}
-        if name in (b"FlateDecode", b"Fl"):
-            data = _inflate(data, budget)
-            if params.get(b"Predictor", 1) not in (1, None):  # no object stream needs one; we do not undo them
-                raise PdfUninspectable("predictor on an object stream")
-        elif name in (b"ASCIIHexDecode", b"AHx"):
-            data = _hex_decode(data)
-        elif name in (b"ASCII85Decode", b"A85"):
-            data = _ascii85_decode(data)
-        else:
-            raise PdfUninspectable("a filter we do not decode")  # its name is the file's content: not logged
-    if not filters:
-        budget.take_bytes(len(data))
-    return data
-
-
-def _inflate(data: bytes, budget: _Budget) -> bytes:
-    """Inflate *data* within the budget, a slice at a time (a bomb stops at the budget, never held whole past it);
-    corrupt data yields what came before the damage, as readers show it."""
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # with the zlib header, then raw deflate
-        inflater = zlib.decompressobj(wbits)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in _inflate_slices(inflater, data):
-                size += len(chunk)
-                if size > budget.bytes:
-                    raise PdfUninspectable("decoded content over the limit")
-                chunks.append(chunk)
-        except zlib.error:
-            if not size and wbits > 0:
-                continue
-        budget.take_bytes(size)
-        return b"".join(chunks)
-    return b""
-
-
-def _inflate_slices(inflater, data: bytes) -> Iterator[bytes]:
-    for offset in range(0, len(data), _INFLATE_SLICE):
-        pending = data[offset : offset + _INFLATE_SLICE]
-        while True:  # a full slice of output may leave more behind, even with no input left
-            chunk = inflater.decompress(pending, _INFLATE_SLICE)
-            yield chunk
-            pending = inflater.unconsumed_tail
-            if not pending and len(chunk) < _INFLATE_SLICE:
-                break
-        if inflater.eof:
-            return
-
-
-def _hex_decode(data: bytes) -> bytes:
-    digits = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
-    return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
-
-
-def _ascii85_decode(data: bytes) -> bytes:
-    text = data.split(b"~>", 1)[0].lstrip(_WHITESPACE)
-    if text.startswith(b"<~"):
-        text = text[2:]
-    try:
-        return base64.a85decode(text, ignorechars=_WHITESPACE)
-    except ValueError:
-        raise PdfUninspectable("bad ASCII85 data") from None
