@@ -17,7 +17,7 @@ from portal.enums import InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
 from portal.titles import current_title
-from portal.transitions import AlreadyExists, TransitionError, transition
+from portal.transitions import AlreadyExists, Refused, TransitionError, transition
 
 logger = logging.getLogger(__name__)
 
@@ -74,17 +74,17 @@ def application_start(*, round: Round, user: User) -> Application:
     """
     institution = user.institution
     if user.role != Role.APPLICANT or institution is None:
-        raise TransitionError(_("只有申报机构的经办人可以申报。"))
+        raise Refused(_("只有申报机构的经办人可以申报。"))
     if institution.status != InstitutionStatus.VERIFIED:
-        raise TransitionError(_("本机构信息尚未通过核验，核验通过后方可申报。"))
+        raise Refused(_("本机构信息尚未通过核验，核验通过后方可申报。"))
     if not round.is_open():
-        raise TransitionError(_("当前不在该批次的申报时间内。"))
+        raise Refused(_("当前不在该批次的申报时间内。"))
     existing = Application.objects.filter(round=round, institution=institution).first()
     if existing is not None:
         raise _already_applied(existing)
     title = current_title(programme=round.programme, institution=institution)
     if title is not None:
-        raise TransitionError(
+        raise Refused(
             _("本机构已于%(date)s被评定为%(title)s（奖牌编号%(number)s），本周期内不能重复申报。")
             % {
                 "date": cn_date(title.awarded_on),
@@ -193,17 +193,17 @@ def application_submit(*, application: Application, actor: User) -> Application:
     """Submit a draft inside the round's window, or resubmit a returned one before its deadline."""
     problems = application_problems(application)
     if problems:
-        raise TransitionError(_("申报信息不完整：") + "；".join(problems))
+        raise Refused(_("申报信息不完整：") + "；".join(problems))
     now = timezone.now()
     if application.status == S.RETURNED:
         deadline = application.return_deadline
         if deadline is not None and timezone.localdate(now) > deadline:
-            raise TransitionError(
+            raise Refused(
                 _("补正截止日期（%(date)s）已过，不能再提交。请联系管理员。") % {"date": cn_date(deadline)}
             )
         return application_transition(application=application, to=S.RESUBMITTED, actor=actor, submitted_at=now)
     if not application.round.is_open(now):
-        raise TransitionError(
+        raise Refused(
             _("申报已于%(deadline)s（北京时间）截止，不能提交。")
             % {"deadline": f"{cn_date(timezone.localtime(application.round.closes_at))} {timezone.localtime(application.round.closes_at):%H:%M}"}
         )

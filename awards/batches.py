@@ -33,7 +33,7 @@ from awards.models import Announcement, Award, PlaqueBatch
 from portal import files
 from portal.audit import AuditEvent, audit
 from portal.models import Region, User
-from portal.transitions import AlreadyExists, TransitionError, transition
+from portal.transitions import AlreadyExists, Refused, transition
 
 logger = logging.getLogger(__name__)
 CHUNK = 50
@@ -71,7 +71,7 @@ def batch_start(*, actor: User, announcement: Announcement | None = None, region
     batch = PlaqueBatch(announcement=announcement, region=region, year=year, created_by=actor)
     ids = list(batch_awards(batch).values_list("pk", flat=True))
     if not ids:
-        raise TransitionError(_("没有可生成的奖牌。"))
+        raise Refused(_("没有可生成的奖牌。"))
     chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     batch.total = len(ids)
     batch.chunks = chunks

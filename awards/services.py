@@ -119,7 +119,7 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
         raise TransitionError(_("已发布的文件不能修改。"))
     notice = publicity.latest_notice(round)
     if notice is None:
-        raise TransitionError(_("尚未发布公示，不能起草公布文件。"))
+        raise Refused(_("尚未发布公示，不能起草公布文件。"))
     announcement = announcement or Announcement(round=round, programme=round.programme, created_by=actor)
     for name, value in fields.items():
         setattr(announcement, name, value.strip() if isinstance(value, str) else value)
@@ -133,7 +133,7 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
         doc_serial=announcement.doc_serial,
     ).exclude(pk=announcement.pk)
     if same_number.exists():
-        raise TransitionError(taken)
+        raise Refused(taken)
     announcement._history_user = actor
     try:
         with transaction.atomic():
@@ -141,7 +141,7 @@ def announcement_save(*, round: Round, actor: User, announcement: Announcement |
     except IntegrityError:  # another round of the programme took the number at the same moment
         if not same_number.exists():
             raise
-        raise TransitionError(taken) from None
+        raise Refused(taken) from None
     return announcement
 
 
@@ -196,14 +196,14 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
         raise TransitionError(_("该文件已发布。"))
     reasons = announcement_blockers(locked, now)
     if reasons:
-        raise TransitionError(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
+        raise Refused(_("暂不能公布：%(reasons)s") % {"reasons": " ".join(reasons)})
     programme = locked.round.programme
     entries = announced_entries(locked.round)
     numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
     awards = []
     for entry in entries:
         if has_held_title(programme=programme, institution=entry.institution_id):
-            raise TransitionError(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
+            raise Refused(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
         title = title_grant(
             programme=programme, institution=entry.institution_id, holder_name=entry.institution_name,
             number=_plaque_number(programme, locked.written_on.year), awarded_on=locked.written_on, actor=actor, now=now,

@@ -348,7 +348,10 @@ def institution_staff_invite(*, institution, actor: User, username: str, full_na
 
 
 def user_set_active(*, user: User, actor: User, active: bool) -> None:
-    """Disable (or enable again) an account; a disabled account cannot log in and its sessions end."""
+    """Disable (or enable again) an account; a disabled account cannot log in and its sessions end. Asking for the
+    state the account is in already (a second click, two admins at once) changes nothing."""
+    if User.objects.filter(pk=user.pk, is_active=active).exists():
+        return
     transition(
         user, active, table=User.TRANSITIONS, field="is_active", actor=actor,
         note=_("启用账号") if active else _("停用账号"), audit_detail=f"account {user.username} {'enabled' if active else 'disabled'}",

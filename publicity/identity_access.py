@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal.audit import AuditEvent, audit
 from portal.models import User
 from portal.services import notify
-from portal.transitions import TransitionError, transition
+from portal.transitions import Refused, transition
 from publicity.enums import IdentityAccessStatus as S
 from publicity.models import IdentityAccessRequest, Objection
 from publicity.selectors import handler_choices, objection_locked
@@ -50,14 +50,14 @@ def identity_access_request(
     """
     reason = reason.strip()
     if not reason:
-        raise TransitionError(_("申请查看异议人身份须说明理由。"))
+        raise Refused(_("申请查看异议人身份须说明理由。"))
     # Locked as objection_assign locks it (its round, then the objection; the request and the audit chain after):
     # simultaneous requests and assignments then queue instead of deadlocking.
     objection = objection_locked(objection)
     if objection.identity_purged_at:
-        raise TransitionError(_("异议人身份信息已按保存期限清除，无需再申请。"))
+        raise Refused(_("异议人身份信息已按保存期限清除，无需再申请。"))
     if not handler_choices(objection.notice.round.programme).filter(pk=grantee.pk).exists():
-        raise TransitionError(_("只能为本项目的管理员或评定部门负责人申请。"))
+        raise Refused(_("只能为本项目的管理员或评定部门负责人申请。"))
     existing = IdentityAccessRequest.objects.filter(objection=objection, grantee=grantee, status=S.PENDING).first()
     if existing is not None:
         return existing
@@ -108,12 +108,12 @@ def identity_access_decide(
     audit record either way; the requester and the grantee are notified.
     """
     if not may_decide(actor):
-        raise TransitionError(_("只有安全管理员可以审批查看异议人身份的申请。"))
+        raise Refused(_("只有安全管理员可以审批查看异议人身份的申请。"))
     if actor.pk in (access_request.requested_by_id, access_request.grantee_id):
-        raise TransitionError(_("不能审批自己提出或授权给自己的申请，须由另一名安全管理员审批。"))
+        raise Refused(_("不能审批自己提出或授权给自己的申请，须由另一名安全管理员审批。"))
     note = note.strip()
     if not approve and not note:
-        raise TransitionError(_("不予批准须说明理由。"))
+        raise Refused(_("不予批准须说明理由。"))
     access = _move(access_request, S.APPROVED if approve else S.REFUSED, actor=actor, note=note, now=now)
     if approve:
         assign_perm("publicity.view_objector_identity", access.grantee, access.objection)
@@ -145,10 +145,10 @@ def identity_access_revoke(
     Side effects: the request's status; the object permission removed; an audit record.
     """
     if not may_decide(actor) and actor.pk != access_request.requested_by_id:
-        raise TransitionError(_("只有安全管理员或申请人可以收回该授权。"))
+        raise Refused(_("只有安全管理员或申请人可以收回该授权。"))
     note = note.strip()
     if not note:
-        raise TransitionError(_("收回授权须说明理由。"))
+        raise Refused(_("收回授权须说明理由。"))
     access = _move(access_request, S.REVOKED, actor=actor, note=note)
     remove_perm("publicity.view_objector_identity", access.grantee, access.objection)
     audit(

@@ -25,7 +25,7 @@ from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
 from portal.titles import quota_remaining
-from portal.transitions import Refused, TransitionError
+from portal.transitions import Refused
 from portal.workdays import CalendarYearUnknown, get_calendar
 from publicity.enums import OBJECTION_CLOSED
 from publicity.models import (
@@ -63,7 +63,7 @@ def publicity_period(published_on: date, working_days: int) -> Period:
         starts_on = calendar.add_working_days(published_on, 1)
         ends_on = calendar.add_working_days(starts_on, working_days)
     except CalendarYearUnknown as error:
-        raise TransitionError(_("无法计算公示期：%(reason)s") % {"reason": error}) from error
+        raise Refused(_("无法计算公示期：%(reason)s") % {"reason": error}) from error
     closes_at = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=SHANGHAI)
     return Period(starts_on, ends_on, closes_at, working_days)
 
@@ -82,7 +82,7 @@ def programme_templates_save(*, programme, actor: User, **fields) -> None:
     for field, known in (("publicity_template", NOTICE_PLACEHOLDERS), ("announcement_template", ANNOUNCEMENT_PLACEHOLDERS)):
         unknown = template_unknown_placeholders(fields.get(field, ""), known)
         if unknown:
-            raise TransitionError(
+            raise Refused(
                 _("模板中有无法填写的占位符：%(unknown)s。") % {"unknown": "、".join(f"{{{name}}}" for name in unknown)}
             )
     for name, value in fields.items():
@@ -196,11 +196,11 @@ def notice_publish(
     round = Round.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=round.pk)
     if replaces is None:
         if round.notices.exists():
-            raise TransitionError(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
+            raise Refused(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
         shortlist = getattr(round, "shortlist", None)
         entries = list(shortlist.entries.select_related("application__institution__region")) if shortlist else []
         if not entries:
-            raise TransitionError(_("尚未确定拟评定名单，不能发布公示。"))
+            raise Refused(_("尚未确定拟评定名单，不能发布公示。"))
         new_entries = [_entry_from(e.application, rank=e.rank) for e in entries]
         shortlist.frozen_at = shortlist.frozen_at or now
         shortlist._history_user = actor
@@ -209,15 +209,15 @@ def notice_publish(
     else:
         kept, replacements = adjusted_list(replaces)
         if latest_notice(round) != replaces:
-            raise TransitionError(_("该公示已有调整后名单，请在最新的公示上操作。"))
+            raise Refused(_("该公示已有调整后名单，请在最新的公示上操作。"))
         if not replaces.entries.filter(disqualified_at__isnull=False).exists():
-            raise TransitionError(_("名单中没有被取消资格的机构，无需调整。"))
+            raise Refused(_("名单中没有被取消资格的机构，无需调整。"))
         if not kept and not replacements:
-            raise TransitionError(_("调整后名单为空：没有可递补的机构。"))
+            raise Refused(_("调整后名单为空：没有可递补的机构。"))
         new_entries = [_entry_from(e.application, rank=e.rank) for e in kept]
         new_entries += [_entry_from(row.application, rank=row.rank, replacement=True) for row in replacements]
     if not (title.strip() and body.strip() and contacts.strip()):
-        raise TransitionError(_("标题、正文和异议受理联系方式都必须填写。"))
+        raise Refused(_("标题、正文和异议受理联系方式都必须填写。"))
     published_on = timezone.localtime(now, SHANGHAI).date()
     period = publicity_period(published_on, round.programme.publicity_days)
     notice = PublicityNotice(

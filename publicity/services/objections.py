@@ -82,19 +82,19 @@ def objection_file(
     """
     now = now or timezone.now()
     if not notice.is_open(now):
-        raise TransitionError(
+        raise Refused(
             _("公示已于%(closes)s结束，不再受理异议。") % {"closes": notice.closes_label}
             if now >= notice.closes_at
             else _("公示尚未开始。")
         )
     if entry.notice_id != notice.pk:
-        raise TransitionError(_("所选机构不在本公示名单中。"))
+        raise Refused(_("所选机构不在本公示名单中。"))
     if entry.disqualified_at:
-        raise TransitionError(_("该机构已被取消拟评定资格。"))
+        raise Refused(_("该机构已被取消拟评定资格。"))
     if not (identity.name.strip() and identity.phone.strip()):
-        raise TransitionError(_("请填写真实姓名（单位名称）和联系电话，匿名异议不予受理。"))
+        raise Refused(_("请填写真实姓名（单位名称）和联系电话，匿名异议不予受理。"))
     if identity.objector_type == ObjectorType.ORGANISATION and not (seal and identity.contact_person.strip()):
-        raise TransitionError(_("单位提出异议须填写联系人并上传加盖公章的证明。"))
+        raise Refused(_("单位提出异议须填写联系人并上传加盖公章的证明。"))
     inspected = []
     for uploaded in evidence:
         inspected.append(

@@ -96,14 +96,14 @@ def assignments_propose(*, round: Round, actor: User) -> list[str]:
 def assignment_create(*, application: Application, reviewer: User, actor: User, override: bool = False) -> ReviewAssignment:
     """Assign one reviewer by hand. A flagged conflict is refused unless the admin confirms (`override`)."""
     if reviewer.role != Role.REVIEWER or reviewer.department_id is None:
-        raise TransitionError(_("只能分配评审专家。"))
+        raise Refused(_("只能分配评审专家。"))
     if application.status != ApplicationStatus.ACCEPTED:
-        raise TransitionError(_("只有已受理的申报才能分配评审。"))
+        raise Refused(_("只有已受理的申报才能分配评审。"))
     if not application.round.programme.programme_departments.filter(department=reviewer.department_id).exists():
-        raise TransitionError(_("该专家所在部门不是本评定项目的评定部门。"))
+        raise Refused(_("该专家所在部门不是本评定项目的评定部门。"))
     flags = conflict_flags(reviewer=reviewer, application=application)
     if flags and not override:
-        raise TransitionError(_("可能存在利益冲突：") + "".join(flags) + _("如确认仍要分配，请勾选“已核实，仍然分配”。"))
+        raise Refused(_("可能存在利益冲突：") + "".join(flags) + _("如确认仍要分配，请勾选“已核实，仍然分配”。"))
     assigned = TransitionError(_("该专家已分配过这份申报（包括已回避的）。"))
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
         raise assigned

@@ -11,7 +11,7 @@ from portal.audit import AuditEvent, audit
 from portal.enums import Role
 from portal.models import Round, User
 from portal.titles import period_remaining, quota_remaining
-from portal.transitions import TransitionError
+from portal.transitions import Refused, TransitionError
 from review import scoring
 from review.enums import AssignmentStatus, CriterionKind, SheetStatus
 from review.models import (
@@ -79,13 +79,13 @@ def round_ranking(round: Round) -> tuple[list, list, dict[int, Application]]:
 def tie_break_record(*, round: Round, order: list[int], reason: str, actor: User) -> None:
     """The admin's order for a group still tied after the priority rule; the reason is kept (issue 5 §6)."""
     if not reason.strip():
-        raise TransitionError(_("请填写并列排序的理由。"))
+        raise Refused(_("请填写并列排序的理由。"))
     # The ids come from the form: refuse another round's (or no) application rather than storing it or failing the
     # foreign key at commit.
     accepted = Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED, pk__in=order)
     known = set(accepted.values_list("pk", flat=True))
     if len(order) < 2 or len(set(order)) != len(order) or not known >= set(order):
-        raise TransitionError(_("只能为本批次已受理的申报排定次序。"))
+        raise Refused(_("只能为本批次已受理的申报排定次序。"))
     for position, application_id in enumerate(order, start=1):
         TieBreak.objects.update_or_create(
             round=round,
@@ -108,7 +108,7 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
         raise TransitionError(_("拟评定名单已在公示时冻结，不能修改。"))
     limit = quota_remaining(round)
     if len(application_ids) > limit:
-        raise TransitionError(
+        raise Refused(
             _("名单有%(count)d家，超过可用名额%(limit)d家（本批次名额%(round)d家，本周期剩余%(period)d家）。")
             % {"count": len(application_ids), "limit": limit, "round": round.quota, "period": period_remaining(round)}
         )
@@ -116,13 +116,13 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     by_id = {row.application_id: row for row in ranked}
     unknown = [pk for pk in application_ids if pk not in by_id]
     if unknown:
-        raise TransitionError(_("名单中有不符合基本条件或尚无评分的申报，不能列入。"))
+        raise Refused(_("名单中有不符合基本条件或尚无评分的申报，不能列入。"))
     lowest = max((by_id[pk].rank for pk in application_ids), default=0)
     skipped = [row for row in ranked if row.rank < lowest and row.application_id not in application_ids]
     missing = [row for row in skipped if not skip_reasons.get(row.application_id, "").strip()]
     if missing:
         names = "、".join(applications[row.application_id].institution_name for row in missing)
-        raise TransitionError(_("未列入排名靠前的申报须说明理由：%(names)s。") % {"names": names})
+        raise Refused(_("未列入排名靠前的申报须说明理由：%(names)s。") % {"names": names})
     shortlist.entries.all().delete()
     shortlist.skips.all().delete()
     ShortlistEntry.objects.bulk_create(
@@ -143,14 +143,14 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
 def opinion_sign(*, application: Application, actor: User, verdict: str, text: str, signed_on=None) -> DepartmentOpinion:
     """The department lead records and seals the department's opinion (it fills the department's box on annex 2)."""
     if actor.role != Role.DEPARTMENT_LEAD or actor.department_id is None:
-        raise TransitionError(_("只有部门负责人可以签署部门意见。"))
+        raise Refused(_("只有部门负责人可以签署部门意见。"))
     department = actor.department
     if not application.round.programme.programme_departments.filter(department=department).exists():
-        raise TransitionError(_("本部门不是该评定项目的评定部门。"))
+        raise Refused(_("本部门不是该评定项目的评定部门。"))
     if application.status != ApplicationStatus.ACCEPTED:
-        raise TransitionError(_("只能对已受理的申报签署意见。"))
+        raise Refused(_("只能对已受理的申报签署意见。"))
     if not text.strip():
-        raise TransitionError(_("请填写意见内容。"))
+        raise Refused(_("请填写意见内容。"))
     opinion, _created = DepartmentOpinion.objects.select_for_update().get_or_create(
         application=application,
         department=department,

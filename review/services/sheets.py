@@ -42,7 +42,7 @@ def _check_points(criteria, values: dict) -> None:
     for criterion in criteria:
         points = values.get(criterion.pk, {}).get("points")
         if points is not None and not 0 <= points <= criterion.max_points:
-            raise TransitionError(
+            raise Refused(
                 _("%(code)s 的得分应在0到%(max)s分之间，请检查。")
                 % {"code": criterion.code, "max": f"{criterion.max_points.normalize():f}"}
             )
@@ -50,14 +50,14 @@ def _check_points(criteria, values: dict) -> None:
 
 def _check_editable(sheet: ScoreSheet, actor: User) -> None:
     if sheet.assignment.reviewer_id != actor.pk:
-        raise TransitionError(_("只能填写本人的评分表。"))
+        raise Refused(_("只能填写本人的评分表。"))
     if sheet.assignment.status != AssignmentStatus.ACTIVE:
         raise TransitionError(_("您已回避该申报的评审，不能评分。"))
     if not sheet.is_editable:
         raise TransitionError(_("评分表已提交并锁定；如需修改，请联系管理员退回。"))
     plan = sheet.assignment.application.round.review_plan
     if plan.is_closed:
-        raise TransitionError(_("评分阶段已关闭。"))
+        raise Refused(_("评分阶段已关闭。"))
 
 
 def sheet_total(sheet: ScoreSheet) -> tuple[Decimal, list[str]]:
@@ -141,7 +141,7 @@ def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
 def plan_close_scoring(*, plan: ReviewPlan, actor: User) -> ReviewPlan:
     """Close the scoring stage: sheets lock, and reviewers may now see each other's scores."""
     if plan.is_closed:
-        raise TransitionError(_("评分阶段已经关闭。"))
+        raise Refused(_("评分阶段已经关闭。"))
     plan.closed_at = timezone.now()
     plan._change_reason = _("关闭评分阶段")
     plan.save(update_fields=["closed_at"])

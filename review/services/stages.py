@@ -9,7 +9,7 @@ from applications.uploads import IMAGE_TYPES, UploadLimits, inspect_upload
 from portal.display import cn_date
 from portal.models import Round, User
 from portal.services import notify
-from portal.transitions import AlreadyExists, TransitionError
+from portal.transitions import AlreadyExists, Refused
 from review.models import DefenseSession, DefenseSlot, FieldInspection, InspectionPhoto
 from review.services.assignments import accepted_applications
 
@@ -33,12 +33,12 @@ def defense_session_create(*, round: Round, actor: User, starts_on, first_slot_a
         )
     applications = list(accepted_applications(round).order_by("submitted_at", "pk"))
     if not applications:
-        raise TransitionError(_("本批次还没有已受理的申报，无需安排答辩。"))
+        raise Refused(_("本批次还没有已受理的申报，无需安排答辩。"))
     if not 5 <= minutes_each <= 120:
-        raise TransitionError(_("每家机构的答辩时长应在5至120分钟之间。"))
+        raise Refused(_("每家机构的答辩时长应在5至120分钟之间。"))
     start = datetime.combine(starts_on, first_slot_at)
     if (start + timedelta(minutes=minutes_each * len(applications))).date() != starts_on:
-        raise TransitionError(
+        raise Refused(
             _("%(count)d家机构、每家%(minutes)d分钟，当天排不下，请提前开始时间或缩短时长。")
             % {"count": len(applications), "minutes": minutes_each}
         )
@@ -73,7 +73,7 @@ def defense_minutes_upload(*, session: DefenseSession, uploaded, actor: User) ->
 def field_inspection_record(*, application, actor: User, inspected_on, inspectors, findings: str, photos=()) -> FieldInspection:
     """Record a field inspection with its findings and photos (checked like any upload)."""
     if not findings.strip():
-        raise TransitionError(_("请填写考察情况。"))
+        raise Refused(_("请填写考察情况。"))
     # Every photo is checked before anything is stored, so a bad one leaves no file behind.
     checked, total = [], 0
     for count, uploaded in enumerate(photos):

@@ -21,7 +21,7 @@ from applications.services import TRANSITIONS, count_chars
 from portal.display import cn_date
 from portal.enums import InstitutionKind, InstitutionStatus
 from portal.models import Notification
-from portal.transitions import TransitionError
+from portal.transitions import Refused, TransitionError
 from tests.applications.factories import (
     PDF,
     PNG,
@@ -281,7 +281,7 @@ def test_submit_refuses_an_incomplete_application_and_lists_the_problems():
     Application.objects.filter(pk=application.pk).update(commitment_accepted=False)
     application.refresh_from_db()
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_submit(application=application, actor=application.created_by)
 
     assert str(refused.value) == (
@@ -307,7 +307,7 @@ def test_submit_refused_after_the_window_names_the_deadline():
     round = closed_round()
     application = make_complete(ApplicationFactory(round=round))
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_submit(application=application, actor=application.created_by)
 
     closes = timezone.localtime(round.closes_at)
@@ -333,7 +333,7 @@ def test_resubmit_refused_after_the_return_deadline():
     deadline = timezone.localdate() + timedelta(days=3)
     services.application_return(application=application, actor=UserFactory(), reason="补充材料", deadline=deadline)
 
-    with time_machine.travel(timezone.now() + timedelta(days=4)), pytest.raises(TransitionError) as refused:
+    with time_machine.travel(timezone.now() + timedelta(days=4)), pytest.raises(Refused) as refused:
         services.application_submit(application=application, actor=application.created_by)
 
     assert str(refused.value) == f"补正截止日期（{cn_date(deadline)}）已过，不能再提交。请联系管理员。"
@@ -378,7 +378,7 @@ def test_start_creates_a_draft_prefilled_from_the_registration():
 def test_start_refused_for_an_unverified_institution():
     applicant = ApplicantFactory(institution=InstitutionFactory(status=InstitutionStatus.PENDING))
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_start(round=RoundFactory(), user=applicant)
 
     assert str(refused.value) == "本机构信息尚未通过核验，核验通过后方可申报。"
@@ -386,7 +386,7 @@ def test_start_refused_for_an_unverified_institution():
 
 
 def test_start_refused_for_a_closed_round():
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_start(round=closed_round(), user=ApplicantFactory())
 
     assert str(refused.value) == "当前不在该批次的申报时间内。"
@@ -396,7 +396,7 @@ def test_start_refused_before_the_round_opens():
     now = timezone.now()
     round = RoundFactory(opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=10))
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_start(round=round, user=ApplicantFactory())
 
     assert str(refused.value) == "当前不在该批次的申报时间内。"
@@ -414,7 +414,7 @@ def test_start_refused_for_a_second_application_in_the_round_even_by_a_colleague
 
 
 def test_start_refused_for_a_user_who_is_not_an_applicant():
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_start(round=RoundFactory(), user=UserFactory())
 
     assert str(refused.value) == "只有申报机构的经办人可以申报。"
@@ -425,7 +425,7 @@ def test_start_refused_while_the_institution_holds_a_valid_award_of_the_programm
     applicant = ApplicantFactory()
     AwardFactory(programme=round.programme, institution=applicant.institution, plaque_number="GQ-2026-007")
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_start(round=round, user=applicant)
 
     assert str(refused.value) == (

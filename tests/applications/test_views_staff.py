@@ -27,7 +27,7 @@ from applications import services
 from applications.enums import ApplicationStatus as S
 from portal import services as portal_services
 from portal.enums import InstitutionKind, InstitutionStatus, Role
-from portal.models import Notification, User
+from portal.models import AuditRecord, Notification, User
 from tests.applications.factories import ApplicationFactory, AttachmentFactory
 from tests.factories import (
     ApplicantFactory,
@@ -819,6 +819,23 @@ def test_disable_staff_ends_its_sessions_and_login(login, jurisdiction, client):
     refused = Client().post(reverse("login"), {"username": "xindengji", "password": "Test-pass-2026"})
     assert refused.status_code == 200
     assert refused.context["form"].errors["__all__"]
+
+
+def test_disabling_twice_is_one_change(login, jurisdiction, client):
+    """A second click (or a colleague at the same time) finds the account disabled already: no error, no second
+    history row or audit record."""
+    admin, pending, staff, elsewhere = jurisdiction
+    login(admin)
+    url = reverse("applications:staff_set_active", args=[pending.pk, staff.pk])
+
+    client.post(url, {"active": "0"})
+    rows = (staff.history.count(), AuditRecord.objects.filter(detail=f"account {staff.username} disabled").count())
+    again = client.post(url, {"active": "0"})
+
+    assert again.status_code == 302
+    assert messages_of(again) == ["已停用账号 xindengji。"]
+    assert (staff.history.count(), AuditRecord.objects.filter(detail=f"account {staff.username} disabled").count()) == rows
+    assert rows[1] == 1
 
 
 def test_enable_staff_again_allows_login(login, jurisdiction, client):

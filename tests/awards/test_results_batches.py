@@ -22,7 +22,7 @@ from awards.models import Award, PlaqueBatch
 from portal.enums import AuditEvent, Level, RegionLevel
 from portal.models import AuditRecord
 from portal.services import programme_admin_grant
-from portal.transitions import AlreadyExists, TransitionError
+from portal.transitions import AlreadyExists, Refused
 from tests.applications.factories import AwardFactory
 from tests.awards.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 from tests.factories import ApplicantFactory, ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
@@ -154,7 +154,7 @@ def test_nothing_to_render_is_refused(time_machine):
     time_machine.move_to(ISSUED_AT, tick=False)
     region = RegionFactory(code="110101", name="东城区", level=RegionLevel.COUNTY)
 
-    with pytest.raises(TransitionError, match="没有可生成的奖牌。"):
+    with pytest.raises(Refused, match="没有可生成的奖牌。"):
         batch_start(actor=SystemAdminFactory(), region=region, year=2026)
     assert not PlaqueBatch.objects.exists()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
-from portal.transitions import TransitionError
+from portal.transitions import Refused
 from publicity import services
 from publicity.identity_access import identity_access_decide, identity_access_request, identity_access_revoke
 from tests.factories import AuditAdminFactory, SecurityAdminFactory, SystemAdminFactory, UserFactory
@@ -71,14 +71,14 @@ def test_refusal_needs_a_reason_and_grants_nothing(objection):
     access = _ask(objection)
     security = SecurityAdminFactory()
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         identity_access_decide(access_request=access, approve=False, actor=security, note=" ")
     decided = identity_access_decide(access_request=access, approve=False, actor=security, note="理由不充分")
 
     assert str(refused.value) == "不予批准须说明理由。"
     assert decided.status == "refused"
     assert services.may_see_identity(objection.listed.lead, objection) is False
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         identity_access_decide(access_request=decided, approve=True, actor=security)
 
 
@@ -91,7 +91,7 @@ def test_only_a_security_administrator_decides(objection, who):
         "audit_admin": AuditAdminFactory(),
     }[who]
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         identity_access_decide(access_request=access, approve=True, actor=actor)
 
     assert str(refused.value) == "只有安全管理员可以审批查看异议人身份的申请。"
@@ -104,7 +104,7 @@ def test_nobody_approves_a_request_of_their_own(objection):
         objection=objection, grantee=objection.listed.admin, actor=superuser, reason="紧急核查"
     )
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         identity_access_decide(access_request=access, approve=True, actor=superuser)
 
     assert str(refused.value) == "不能审批自己提出或授权给自己的申请，须由另一名安全管理员审批。"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from portal.crypto import decrypt
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
-from portal.transitions import TransitionError
+from portal.transitions import Refused
 from publicity import services
 from publicity.identity_access import identity_access_request
 from publicity.models import IDENTITY_FIELDS, Objection
@@ -241,7 +241,7 @@ def test_asking_needs_a_reason_and_a_user_of_the_programme(listed):
         (outsider, "核查需要", "只能为本项目的管理员或评定部门负责人申请。"),
         (SystemAdminFactory(), "核查需要", "只能为本项目的管理员或评定部门负责人申请。"),
     ]:
-        with pytest.raises(TransitionError) as refused:
+        with pytest.raises(Refused) as refused:
             identity_access_request(objection=objection, grantee=user, actor=listed.admin, reason=reason)
         assert str(refused.value) == message
         assert services.may_see_identity(user, objection) is False

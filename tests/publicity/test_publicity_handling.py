@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.enums import AuditEvent
 from portal.models import AuditRecord, Notification
-from portal.transitions import TransitionError
+from portal.transitions import Refused
 from publicity import services
 from publicity.enums import ObjectionStatus
 from publicity.identity_access import identity_access_decide
@@ -247,7 +247,7 @@ def test_upheld_disqualifies_the_entry_on_the_public_notice(listed, client):
     page = visible_text(client.get(listed.notice.get_absolute_url()))
     assert "1 申报机构甲 经营性人力资源服务机构 高青县 经核查异议成立，取消拟评定资格" in page
     assert "取消拟评定资格" not in page.split("申报机构乙")[1].split("异议受理")[0]
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         file(listed, at(2026, 9, 29, 16), rank=1)
     assert str(refused.value) == "该机构已被取消拟评定资格。"
     form = visible_text(client.get(reverse("publicity:objection_new", args=[listed.notice.pk])))
@@ -356,7 +356,7 @@ def test_adjusted_list_without_disqualification_is_the_notice_as_it_is(ranked):
     kept, replacements = services.adjusted_list(ranked.notice)
 
     assert [e.institution_name for e in kept] == ["申报机构甲", "申报机构乙"] and replacements == []
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         publish(ranked, at(2026, 9, 30, 10), replaces=ranked.notice)
     assert str(refused.value) == "名单中没有被取消资格的机构，无需调整。"
 
@@ -382,7 +382,7 @@ def test_publishing_the_adjusted_list_lists_the_replacement_with_its_own_period(
     assert "公示中 公示时间：10月12日至10月16日（5个工作日）" in page
     original = visible_text(client.get(ranked.notice.get_absolute_url()))
     assert "名单已调整，请见 调整后名单的公示 。" in original
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         publish(ranked, at(2026, 10, 12, 10), replaces=ranked.notice)
     assert str(refused.value) == "该公示已有调整后名单，请在最新的公示上操作。"
 

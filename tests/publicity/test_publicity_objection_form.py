@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.transitions import TransitionError
+from portal.transitions import Refused
 from publicity import services
 from publicity.enums import ObjectionStatus, ObjectorType
 from publicity.models import Objection
@@ -157,7 +157,7 @@ def test_filing_after_closing_is_refused_with_the_closing_time(client, listed, c
 
 
 def test_service_refuses_after_closing_with_the_closing_time(listed):
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         file(listed, at(2026, 10, 10))
 
     assert str(refused.value) == "公示已于2026年10月9日24时结束，不再受理异议。"
@@ -197,7 +197,7 @@ def test_invalid_filings_are_refused(client, listed, captcha_passes, overrides, 
 
 def test_anonymous_identity_is_refused_by_the_service(listed):
     for fields in ({"name": "  "}, {"phone": ""}):
-        with pytest.raises(TransitionError) as refused:
+        with pytest.raises(Refused) as refused:
             file(listed, at(2026, 9, 29, 15), **fields)
         assert str(refused.value) == "请填写真实姓名（单位名称）和联系电话，匿名异议不予受理。"
     assert Objection.objects.count() == 0
@@ -245,7 +245,7 @@ def test_organisation_needs_a_contact_person_and_its_seal(client, listed, captch
 
 
 def test_organisation_without_a_seal_is_refused_by_the_service(listed):
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         file(listed, at(2026, 9, 29, 15), objector_type=ObjectorType.ORGANISATION, contact_person=CONTACT_PERSON)
 
     assert str(refused.value) == "单位提出异议须填写联系人并上传加盖公章的证明。"
@@ -300,7 +300,7 @@ def test_objection_against_an_entry_of_another_notice_is_refused(client, listed,
     response = post(client, listed, entry=str(other.entry(1).pk))
 
     assert "所选机构不在本公示名单中。" in errors_of(response)
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         services.objection_file(
             notice=listed.notice, entry=other.entry(1), identity=identity(), facts=FACTS, now=at(2026, 9, 29, 15)
         )

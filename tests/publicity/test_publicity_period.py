@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import chinese_calendar
 import pytest
 
-from portal.transitions import TransitionError
+from portal.transitions import Refused
 from publicity.models import PublicityNotice
 from publicity.services import SHANGHAI, publicity_period
 from tests.publicity.publicity_builders import at, listed_round, publish
@@ -81,7 +81,7 @@ def test_period_closes_at_midnight_beijing_time():
     ],
 )
 def test_period_in_a_year_the_calendar_does_not_know_is_refused_with_the_reason(published_on, year):
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         publicity_period(published_on, 5)
 
     assert str(refused.value) == (
@@ -92,7 +92,7 @@ def test_period_in_a_year_the_calendar_does_not_know_is_refused_with_the_reason(
 def test_publishing_in_a_year_the_calendar_does_not_know_is_refused_and_changes_nothing():
     listed = listed_round()
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         publish(listed, at(2031, 3, 3, 9))
 
     assert str(refused.value).startswith("无法计算公示期：尚未录入2031年的节假日安排")

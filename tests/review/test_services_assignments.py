@@ -171,7 +171,7 @@ def test_assignment_create_refuses_a_flagged_conflict_without_override():
     institution.save()
     reviewer = review.reviewers[HR][0]
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_create(application=review.application("甲"), reviewer=reviewer, actor=review.admin)
 
     assert str(refused.value) == (
@@ -206,7 +206,7 @@ def test_assignment_create_refuses(case):
     else:
         services.assignment_create(application=application, reviewer=reviewer, actor=review.admin)
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assignment_create(application=application, reviewer=reviewer, actor=review.admin)
 
     assert str(refused.value) == expected[case]
