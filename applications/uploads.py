@@ -196,6 +196,18 @@ def inspect_upload(
     return InspectedFile(extension=ext, content_type=content_type, size=size, sha256=sha256)
 
 
+def inspect_uploads(files, *, limits: UploadLimits) -> list[tuple[object, InspectedFile]]:
+    """Each of several files uploaded together (an empty multiple-file field cleans to [None]: skipped) with what
+    inspect_upload found, counting the ones before it against the limits of count and total size."""
+    inspected: list[tuple[object, InspectedFile]] = []
+    for uploaded in (f for f in files if f):
+        found = inspect_upload(
+            uploaded, limits=limits, existing_count=len(inspected), existing_bytes=sum(i.size for _u, i in inspected)
+        )
+        inspected.append((uploaded, found))
+    return inspected
+
+
 def check_totals(uploaded, *, limits: UploadLimits, existing_count: int, existing_bytes: int) -> int:
     """The count and size limits alone: callers repeat them under a lock after the slower inspection."""
     return _check_sizes(uploaded, PurePath(uploaded.name or "").name, limits, existing_count, existing_bytes)

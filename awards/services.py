@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.uploads import inspect_upload
+from applications.uploads import inspect_uploads
 from awards.enums import AnnouncementStatus, AwardStatus, RevocationGround
 from awards.models import Announcement, Award, Revocation, RevocationEvidence
 from portal.audit import AuditEvent, audit
@@ -200,31 +200,7 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     programme = locked.round.programme
     entries = announced_entries(locked.round)
     numbering_lock(programme.region_id)  # plaque and index numbers; another programme may draw them too
-    awards = []
-    for entry in entries:
-        if has_held_title(programme=programme, institution=entry.institution_id):
-            raise Refused(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
-        title = title_grant(
-            programme=programme, institution=entry.institution_id, holder_name=entry.institution_name,
-            number=_plaque_number(programme, locked.written_on.year), awarded_on=locked.written_on, actor=actor, now=now,
-        )
-        award = Award(
-            title=title,
-            programme=programme,
-            institution_id=entry.institution_id,
-            announcement=locked,
-            application_id=entry.application_id,
-            institution_name=entry.institution_name,
-            plaque_number=title.number,
-            verify_code=secrets.token_urlsafe(12),
-            awarded_on=locked.written_on,
-        )
-        award._history_user = actor
-        award._history_date = now
-        award.save()
-        award.digest = award_digest(award)
-        award.save(update_fields=["digest"])
-        awards.append(award)
+    awards = [_award_create(locked, entry, actor=actor, now=now) for entry in entries]
     locked = transition(
         locked, AnnouncementStatus.ISSUED, table=Announcement.TRANSITIONS, actor=actor, now=now, request=request,
         fields={
@@ -240,6 +216,36 @@ def announcement_issue(*, announcement: Announcement, actor: User, now: datetime
     _notify_awarded(locked, awards)
     transaction.on_commit(public_pages_changed)
     return locked
+
+
+def _award_create(announcement: Announcement, entry, *, actor: User, now: datetime) -> Award:
+    """The title in the core's ledger and the award (its plaque number, verification code and digest) of one
+    institution the announcement names; refused if the institution already holds a title in the period."""
+    programme = announcement.round.programme
+    if has_held_title(programme=programme, institution=entry.institution_id):
+        raise Refused(_("%(name)s在本周期已获评定，不能重复授牌。") % {"name": entry.institution_name})
+    title = title_grant(
+        programme=programme, institution=entry.institution_id, holder_name=entry.institution_name,
+        number=_plaque_number(programme, announcement.written_on.year), awarded_on=announcement.written_on,
+        actor=actor, now=now,
+    )
+    award = Award(
+        title=title,
+        programme=programme,
+        institution_id=entry.institution_id,
+        announcement=announcement,
+        application_id=entry.application_id,
+        institution_name=entry.institution_name,
+        plaque_number=title.number,
+        verify_code=secrets.token_urlsafe(12),
+        awarded_on=announcement.written_on,
+    )
+    award._history_user = actor
+    award._history_date = now
+    award.save()
+    award.digest = award_digest(award)
+    award.save(update_fields=["digest"])
+    return award
 
 
 def _notify_awarded(announcement: Announcement, awards: list[Award]) -> None:
@@ -308,7 +314,7 @@ def award_revoke(
         raise Refused(_("退回本周期名额须说明理由。"))
     if decided_on > timezone.localdate(now):
         raise Refused(_("决定日期不能晚于今天。"))
-    inspected = _revocation_evidence_inspected(evidence)
+    inspected = inspect_uploads(evidence, limits=publicity.OBJECTION_UPLOAD_LIMITS)
     reason = _("撤销：%(ground)s") % {"ground": RevocationGround(ground).label}
     locked = transition(
         award, AwardStatus.REVOKED, table=Award.TRANSITIONS, actor=actor, note=reason, fields={"revoked_at": now},
@@ -334,16 +340,6 @@ def award_revoke(
     _notify_revoked(locked, revocation)
     transaction.on_commit(public_pages_changed)
     return revocation
-
-
-def _revocation_evidence_inspected(evidence) -> list:
-    """Each uploaded file with what inspect_upload found, within the objection limits (count and total size)."""
-    inspected = []
-    for uploaded in (f for f in evidence if f):  # an empty multiple-file field cleans to [None]
-        inspected.append((uploaded, inspect_upload(uploaded, limits=publicity.OBJECTION_UPLOAD_LIMITS,
-                                                   existing_count=len(inspected),
-                                                   existing_bytes=sum(i.size for _u, i in inspected))))
-    return inspected
 
 
 def _notify_revoked(award: Award, revocation: Revocation) -> None:

@@ -173,48 +173,24 @@ def validate_uscc(value: object) -> None:
     characters to be digits and therefore refuses valid A…, N… and Y… codes.
     """
     code = normalize_uscc(value)
-
     if len(code) != USCC_LENGTH:
-        raise ValidationError(
-            USCC_MESSAGES[USCC_INVALID_LENGTH_CODE],
-            code=USCC_INVALID_LENGTH_CODE,
-            params={"length": len(code)},
-        )
-
+        raise _uscc_error(USCC_INVALID_LENGTH_CODE, length=len(code))
     for position, char in enumerate(code, start=1):
         if char not in USCC_ALPHABET:
-            raise ValidationError(
-                USCC_MESSAGES[USCC_INVALID_CHARACTER_CODE],
-                code=USCC_INVALID_CHARACTER_CODE,
-                params={"position": position, "char": _describe_char(char)},
-            )
-
+            raise _uscc_error(USCC_INVALID_CHARACTER_CODE, position=position, char=_describe_char(char))
     if code[0] not in USCC_REGISTRATION_AUTHORITIES:
-        raise ValidationError(
-            USCC_MESSAGES[USCC_INVALID_AUTHORITY_CODE],
-            code=USCC_INVALID_AUTHORITY_CODE,
-            params={"char": code[0]},
-        )
-
+        raise _uscc_error(USCC_INVALID_AUTHORITY_CODE, char=code[0])
     if code[1] not in "123456789":
-        raise ValidationError(
-            USCC_MESSAGES[USCC_INVALID_CATEGORY_CODE],
-            code=USCC_INVALID_CATEGORY_CODE,
-            params={"char": code[1]},
-        )
-
+        raise _uscc_error(USCC_INVALID_CATEGORY_CODE, char=code[1])
     if not all(c in "0123456789" for c in code[2:8]):
-        raise ValidationError(
-            USCC_MESSAGES[USCC_INVALID_REGION_CODE],
-            code=USCC_INVALID_REGION_CODE,
-        )
-
+        raise _uscc_error(USCC_INVALID_REGION_CODE)
     # Safe: every character is in the alphabet, so .index() cannot fail.
     if code[17] != _stdnum_uscc.calc_check_digit(code[:17]):
-        raise ValidationError(
-            USCC_MESSAGES[USCC_INVALID_CHECKSUM_CODE],
-            code=USCC_INVALID_CHECKSUM_CODE,
-        )
+        raise _uscc_error(USCC_INVALID_CHECKSUM_CODE)
+
+
+def _uscc_error(code: str, **params) -> ValidationError:
+    return ValidationError(USCC_MESSAGES[code], code=code, params=params or None)
 
 
 # ---------------------------------------------------------------------------

@@ -77,61 +77,63 @@ def seed_review(*, rounds: dict[str, Round], admin: User) -> list[str]:
     done = []
     closed = rounds["2022"]
     if not ReviewPlan.objects.filter(round=closed).exists():
-        plan = _plan(closed, [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE, ReviewMethod.FIELD])
-        assignments.assignments_propose(round=closed, actor=admin)
-        assignments.assignments_confirm(round=closed, actor=admin)
-        _declare_all(closed)
-        for offset, assignment in enumerate(ReviewAssignment.objects.filter(application__round=closed, status=AssignmentStatus.ACTIVE)):
-            _score(assignment, offset - 1)
-        for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
-            for application in Application.objects.filter(round=closed, status=ApplicationStatus.ACCEPTED):
-                _sign(application, lead)
-        sheets.plan_close_scoring(plan=plan, actor=admin)
-        ranked, _ineligible, _apps = results.round_ranking(closed)
-        results.shortlist_save(round=closed, application_ids=[ranked[0].application_id], skip_reasons={}, actor=admin)
+        methods = [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE, ReviewMethod.FIELD]
+        _review_decided(closed, methods, admin=admin, score_offset=lambda offset: offset - 1, shortlisted=1)
         done.append(str(closed))
-
     current = rounds["2025"]
     if not ReviewPlan.objects.filter(round=current).exists():
-        _plan(current, [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE])
-        assignments.assignments_propose(round=current, actor=admin)
-        assignments.assignments_confirm(round=current, actor=admin)
-        conflicted = ReviewAssignment.objects.get(
-            application__round=current, reviewer__username="reviewer_hr", application__institution_name="高青县华育职业培训学校"
-        )
-        assignments.conflict_declare(
-            assignment=conflicted, actor=conflicted.reviewer, kind=ConflictKind.EMPLOYMENT, detail="2024年曾在该校兼职授课。"
-        )
-        assignments.assignments_propose(round=current, actor=admin)  # the replacement: reviewer_hr2
-        assignments.assignments_confirm(round=current, actor=admin)
-        _declare_all(current, skip={("reviewer_civil", "高青县零工市场")})
-        for offset, assignment in enumerate(
-            ReviewAssignment.objects.filter(application__round=current, status=AssignmentStatus.ACTIVE).exclude(
-                application__institution_name="高青县零工市场", department__kind="civil"
-            )
-        ):
-            if assignment.application.institution_name == "高青县零工市场" and assignment.department.kind == "drc":
-                continue  # left as a draft: still to be scored
-            _score(assignment, offset % 3 - 1)
-        lead = User.objects.get(username="lead_hr")
-        for application in Application.objects.filter(round=current, status=ApplicationStatus.ACCEPTED).exclude(institution_name="高青县零工市场"):
-            _sign(application, lead)
+        _review_in_progress(current, admin=admin)
         done.append(str(current))
-
     first_batch = rounds.get("2026a")
     if first_batch is not None and not ReviewPlan.objects.filter(round=first_batch).exists():
-        plan = _plan(first_batch, [ReviewMethod.WRITTEN, ReviewMethod.FIELD])
-        assignments.assignments_propose(round=first_batch, actor=admin)
-        assignments.assignments_confirm(round=first_batch, actor=admin)
-        _declare_all(first_batch)
-        for assignment in ReviewAssignment.objects.filter(application__round=first_batch, status=AssignmentStatus.ACTIVE):
-            _score(assignment, 0)
-        for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
-            for application in Application.objects.filter(round=first_batch, status=ApplicationStatus.ACCEPTED):
-                _sign(application, lead)
-        sheets.plan_close_scoring(plan=plan, actor=admin)
-        ranked, _ineligible, _apps = results.round_ranking(first_batch)
-        top = [row.application_id for row in ranked[: first_batch.quota]]
-        results.shortlist_save(round=first_batch, application_ids=top, skip_reasons={}, actor=admin)
+        methods = [ReviewMethod.WRITTEN, ReviewMethod.FIELD]
+        _review_decided(first_batch, methods, admin=admin, score_offset=lambda offset: 0, shortlisted=first_batch.quota)
         done.append(str(first_batch))
     return done
+
+
+def _review_decided(round: Round, methods, *, admin: User, score_offset, shortlisted: int) -> None:
+    """A round reviewed to the end: every sheet scored (`score_offset(n)` apart), every lead's opinion signed, scoring
+    closed and the top `shortlisted` on the shortlist."""
+    plan = _plan(round, methods)
+    assignments.assignments_propose(round=round, actor=admin)
+    assignments.assignments_confirm(round=round, actor=admin)
+    _declare_all(round)
+    active = ReviewAssignment.objects.filter(application__round=round, status=AssignmentStatus.ACTIVE)
+    for offset, assignment in enumerate(active):
+        _score(assignment, score_offset(offset))
+    for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
+        for application in Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED):
+            _sign(application, lead)
+    sheets.plan_close_scoring(plan=plan, actor=admin)
+    ranked, _ineligible, _apps = results.round_ranking(round)
+    top = [row.application_id for row in ranked[:shortlisted]]
+    results.shortlist_save(round=round, application_ids=top, skip_reasons={}, actor=admin)
+
+
+def _review_in_progress(current: Round, *, admin: User) -> None:
+    """The 2025 round mid-review: a declared conflict replaced, one declaration and one sheet still to do, the HR
+    lead's opinions signed."""
+    _plan(current, [ReviewMethod.WRITTEN, ReviewMethod.DEFENSE])
+    assignments.assignments_propose(round=current, actor=admin)
+    assignments.assignments_confirm(round=current, actor=admin)
+    conflicted = ReviewAssignment.objects.get(
+        application__round=current, reviewer__username="reviewer_hr", application__institution_name="高青县华育职业培训学校"
+    )
+    assignments.conflict_declare(
+        assignment=conflicted, actor=conflicted.reviewer, kind=ConflictKind.EMPLOYMENT, detail="2024年曾在该校兼职授课。"
+    )
+    assignments.assignments_propose(round=current, actor=admin)  # the replacement: reviewer_hr2
+    assignments.assignments_confirm(round=current, actor=admin)
+    _declare_all(current, skip={("reviewer_civil", "高青县零工市场")})
+    for offset, assignment in enumerate(
+        ReviewAssignment.objects.filter(application__round=current, status=AssignmentStatus.ACTIVE).exclude(
+            application__institution_name="高青县零工市场", department__kind="civil"
+        )
+    ):
+        if assignment.application.institution_name == "高青县零工市场" and assignment.department.kind == "drc":
+            continue  # left as a draft: still to be scored
+        _score(assignment, offset % 3 - 1)
+    lead = User.objects.get(username="lead_hr")
+    for application in Application.objects.filter(round=current, status=ApplicationStatus.ACCEPTED).exclude(institution_name="高青县零工市场"):
+        _sign(application, lead)

@@ -195,47 +195,18 @@ def notice_publish(
     now = now or timezone.now()
     round = Round.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=round.pk)
     if replaces is None:
-        if round.notices.exists():
-            raise Refused(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
-        shortlist = getattr(round, "shortlist", None)
-        entries = list(shortlist.entries.select_related("application__institution__region")) if shortlist else []
-        if not entries:
-            raise Refused(_("尚未确定拟评定名单，不能发布公示。"))
-        new_entries = [_entry_from(e.application, rank=e.rank) for e in entries]
-        shortlist.frozen_at = shortlist.frozen_at or now
-        shortlist._history_user = actor
-        shortlist._history_date = now
-        shortlist.save(update_fields=["frozen_at"])
+        new_entries = _first_list_frozen(round, actor=actor, now=now)
     else:
-        kept, replacements = adjusted_list(replaces)
-        if latest_notice(round) != replaces:
-            raise Refused(_("该公示已有调整后名单，请在最新的公示上操作。"))
-        if not replaces.entries.filter(disqualified_at__isnull=False).exists():
-            raise Refused(_("名单中没有被取消资格的机构，无需调整。"))
-        if not kept and not replacements:
-            raise Refused(_("调整后名单为空：没有可递补的机构。"))
-        new_entries = [_entry_from(e.application, rank=e.rank) for e in kept]
-        new_entries += [_entry_from(row.application, rank=row.rank, replacement=True) for row in replacements]
+        new_entries = _adjusted_entries(round, replaces)
     if not (title.strip() and body.strip() and contacts.strip()):
         raise Refused(_("标题、正文和异议受理联系方式都必须填写。"))
     published_on = timezone.localtime(now, SHANGHAI).date()
     period = publicity_period(published_on, round.programme.publicity_days)
     notice = PublicityNotice(
-        round=round,
-        replaces=replaces,
-        index_number=_index_number(round, published_on.year),
-        document_number=document_number.strip(),
-        title=title.strip(),
-        body=body.strip(),
-        contacts=contacts.strip(),
-        issuers=notice_issuers(round),
-        written_on=written_on,
-        published_at=now,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        working_days=period.working_days,
-        closes_at=period.closes_at,
-        created_by=actor,
+        round=round, replaces=replaces, index_number=_index_number(round, published_on.year),
+        document_number=document_number.strip(), title=title.strip(), body=body.strip(), contacts=contacts.strip(),
+        issuers=notice_issuers(round), written_on=written_on, published_at=now, created_by=actor,
+        starts_on=period.starts_on, ends_on=period.ends_on, working_days=period.working_days, closes_at=period.closes_at,
     )
     notice._history_user = actor
     notice._history_date = now
@@ -245,16 +216,41 @@ def notice_publish(
     NoticeEntry.objects.bulk_create(new_entries)
     notice.digest = notice.content_digest()
     notice.save(update_fields=["digest"])
-    audit(
-        AuditEvent.TRANSITION,
-        user=actor,
-        request=request,
-        obj=notice,
-        detail=f"publish {notice.index_number} {period.starts_on}..{period.ends_on} ({len(new_entries)})",
-    )
+    audit(AuditEvent.TRANSITION, user=actor, request=request, obj=notice,
+          detail=f"publish {notice.index_number} {period.starts_on}..{period.ends_on} ({len(new_entries)})")
     _notify_listed(notice)
     transaction.on_commit(public_pages_changed)
     return notice
+
+
+def _first_list_frozen(round: Round, *, actor: User, now: datetime) -> list[NoticeEntry]:
+    """The entries of the round's first notice: its shortlist, frozen from now on (refused: a notice exists already,
+    or there is no shortlist)."""
+    if round.notices.exists():
+        raise Refused(_("本批次已发布公示。名单调整请在原公示页面发布调整后名单。"))
+    shortlist = getattr(round, "shortlist", None)
+    entries = list(shortlist.entries.select_related("application__institution__region")) if shortlist else []
+    if not entries:
+        raise Refused(_("尚未确定拟评定名单，不能发布公示。"))
+    shortlist.frozen_at = shortlist.frozen_at or now
+    shortlist._history_user = actor
+    shortlist._history_date = now
+    shortlist.save(update_fields=["frozen_at"])
+    return [_entry_from(e.application, rank=e.rank) for e in entries]
+
+
+def _adjusted_entries(round: Round, replaces: PublicityNotice) -> list[NoticeEntry]:
+    """The entries of the adjusted list (调整后名单) replacing the round's latest notice: the kept ones and the
+    replacements (refused: not the latest notice, nobody disqualified, nobody left)."""
+    kept, replacements = adjusted_list(replaces)
+    if latest_notice(round) != replaces:
+        raise Refused(_("该公示已有调整后名单，请在最新的公示上操作。"))
+    if not replaces.entries.filter(disqualified_at__isnull=False).exists():
+        raise Refused(_("名单中没有被取消资格的机构，无需调整。"))
+    if not kept and not replacements:
+        raise Refused(_("调整后名单为空：没有可递补的机构。"))
+    new_entries = [_entry_from(e.application, rank=e.rank) for e in kept]
+    return new_entries + [_entry_from(row.application, rank=row.rank, replacement=True) for row in replacements]
 
 
 def _notify_listed(notice: PublicityNotice) -> None:

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from applications.uploads import UploadLimits, inspect_upload
+from applications.uploads import UploadLimits, inspect_uploads
 from portal.audit import AuditEvent, audit
 from portal.display import cn_date
 from portal.models import User
@@ -81,6 +81,41 @@ def objection_file(
     without a name and phone, and for an organisation without its seal.
     """
     now = now or timezone.now()
+    _objection_refusal(notice=notice, entry=entry, identity=identity, seal=seal, now=now)
+    inspected = inspect_uploads(evidence, limits=OBJECTION_UPLOAD_LIMITS)
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        objection = Objection(
+            notice=notice, entry=entry, receipt_number=_receipt_number(now), token=token, submitted_at=now,
+            objector_type=identity.objector_type, name=identity.name.strip(), phone=identity.phone.strip(),
+            contact_person=identity.contact_person.strip(), id_number=identity.id_number.strip(),
+            email=identity.email.strip(), facts=facts.strip(),
+        )
+        if seal:
+            objection.seal = seal
+        objection._change_reason = _("提出异议")
+        objection._history_date = now
+        objection.save()
+        for uploaded, found in inspected:
+            ObjectionEvidence.objects.create(
+                objection=objection, file=uploaded, original_name=uploaded.name[:200], size=found.size,
+                content_type=found.content_type, sha256=found.sha256,
+            )
+        audit(
+            AuditEvent.TRANSITION,
+            user=None,
+            username="anonymous",
+            request=request,
+            obj=objection,
+            detail=f"object {objection.receipt_number} against entry {entry.pk} ({len(inspected)} files)",
+        )
+        _notify_admins_received(objection)  # in the transaction: an objection is never saved without its admins told
+    return objection, token
+
+
+def _objection_refusal(*, notice, entry, identity: Identity, seal, now: datetime) -> None:
+    """Refused: a notice not open (after `closes_at` the message names it), an entry not on it or disqualified, no
+    name or phone (anonymous objections are not taken), an organisation without its contact and seal."""
     if not notice.is_open(now):
         raise Refused(
             _("公示已于%(closes)s结束，不再受理异议。") % {"closes": notice.closes_label}
@@ -95,59 +130,6 @@ def objection_file(
         raise Refused(_("请填写真实姓名（单位名称）和联系电话，匿名异议不予受理。"))
     if identity.objector_type == ObjectorType.ORGANISATION and not (seal and identity.contact_person.strip()):
         raise Refused(_("单位提出异议须填写联系人并上传加盖公章的证明。"))
-    inspected = []
-    for uploaded in evidence:
-        inspected.append(
-            (
-                uploaded,
-                inspect_upload(
-                    uploaded,
-                    limits=OBJECTION_UPLOAD_LIMITS,
-                    existing_count=len(inspected),
-                    existing_bytes=sum(i.size for _u, i in inspected),
-                ),
-            )
-        )
-    token = secrets.token_urlsafe(24)
-    with transaction.atomic():
-        objection = Objection(
-            notice=notice,
-            entry=entry,
-            receipt_number=_receipt_number(now),
-            token=token,
-            objector_type=identity.objector_type,
-            name=identity.name.strip(),
-            contact_person=identity.contact_person.strip(),
-            phone=identity.phone.strip(),
-            id_number=identity.id_number.strip(),
-            email=identity.email.strip(),
-            facts=facts.strip(),
-            submitted_at=now,
-        )
-        if seal:
-            objection.seal = seal
-        objection._change_reason = _("提出异议")
-        objection._history_date = now
-        objection.save()
-        for uploaded, found in inspected:
-            ObjectionEvidence.objects.create(
-                objection=objection,
-                file=uploaded,
-                original_name=uploaded.name[:200],
-                size=found.size,
-                content_type=found.content_type,
-                sha256=found.sha256,
-            )
-        audit(
-            AuditEvent.TRANSITION,
-            user=None,
-            username="anonymous",
-            request=request,
-            obj=objection,
-            detail=f"object {objection.receipt_number} against entry {entry.pk} ({len(inspected)} files)",
-        )
-        _notify_admins_received(objection)  # in the transaction: an objection is never saved without its admins told
-    return objection, token
 
 
 def _notify_admins_received(objection: Objection) -> None:

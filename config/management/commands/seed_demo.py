@@ -207,7 +207,12 @@ class Command(BaseCommand):
                     },
                 )
             programmes.append(programme)
-        first, current = programmes
+        self._county_rounds(*programmes)
+        self._city_programmes(regions)
+        return programmes
+
+    def _county_rounds(self, first: Programme, current: Programme) -> None:
+        """Two rounds of the past period, and this period's first round (decided) and the one open now."""
         call = (
             "根据《高青县就业服务质量标杆机构评定实施方案》，现组织开展县级就业服务质量标杆机构申报工作。"
             "各级公共就业服务机构、经营性人力资源服务机构、零工市场、职业培训机构等从事就业服务的机构均可申报。"
@@ -233,6 +238,9 @@ class Command(BaseCommand):
             name="2026年度",
             defaults={"opens_at": _at(2026, 11, 2, 9), "closes_at": _at(2026, 12, 18, 17, 30), "quota": 2, "call_text": call, **contact},
         )
+
+    def _city_programmes(self, regions) -> None:
+        """Zibo's programmes of both periods, each with one round, for the county's results to be reported to."""
         city_departments = self._city_departments(regions["370300"])
         city_call = "根据《淄博市就业服务质量标杆机构评定实施方案》，现组织开展市级就业服务质量标杆机构申报工作。"
         city_contact = {"contact_name": "淄博市公共就业和人才服务中心", "contact_phone": "0533-3170000",
@@ -263,7 +271,6 @@ class Command(BaseCommand):
                 name=round_name,
                 defaults={"opens_at": opens_at, "closes_at": closes_at, "quota": 3, "call_text": city_call, **city_contact},
             )
-        return programmes
 
     def _city_departments(self, city: Region) -> list[Department]:
         rows = [
