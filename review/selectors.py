@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from portal.models import Round
 from portal.permissions import remit, visible
 from review.enums import AssignmentStatus
-from review.models import DefenseSession, DefenseSlot, InspectionPhoto, ReviewAssignment, ScoreSheet
+from review.models import DefenseSession, InspectionPhoto, ReviewAssignment, ScoreSheet
 
 LIVE = (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
 
@@ -46,13 +46,11 @@ def defense_sessions_managed_by(user) -> QuerySet[DefenseSession]:
 def defense_sessions_for(user) -> QuerySet[DefenseSession]:
     """The round's admins, and reviewers actively assigned to an institution of the session and recused from none of
     them (the minutes cover every institution of the session)."""
-    slots = DefenseSlot.objects.filter(session=OuterRef("pk"))
-    active = ReviewAssignment.objects.filter(
-        reviewer=user, status=AssignmentStatus.ACTIVE, application__in=slots.values("application")
-    )
-    recused = ReviewAssignment.objects.filter(
-        reviewer=user, status=AssignmentStatus.RECUSED, application__in=slots.values("application")
-    )
+    # OuterRef names the session from inside ReviewAssignment's own subquery (a nested DefenseSlot subquery's
+    # OuterRef would name the assignment instead).
+    in_session = Q(application__defense_slots__session=OuterRef("pk"))
+    active = ReviewAssignment.objects.filter(in_session, reviewer=user, status=AssignmentStatus.ACTIVE)
+    recused = ReviewAssignment.objects.filter(in_session, reviewer=user, status=AssignmentStatus.RECUSED)
     return DefenseSession.objects.select_related("round__programme").filter(
         Q(round__in=_managed_rounds(user)) | (Exists(active) & ~Exists(recused))
     )
