@@ -16,13 +16,22 @@ RUNTIME_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-su
 # tests start their own clamd from clamav-daemon (own config and EICAR-only database, tests/clamd.py).
 TEST_PACKAGES := chromium poppler-utils clamav-daemon
 
-.PHONY: demo test setup setup-test messages check bench clean
+.PHONY: demo test test-fast setup setup-test messages check bench clean
+
+# Tests write their bytecode (and pytest its rewritten test modules) even where the environment says not to: without
+# it every run compiles the project again, seconds before the first test.
+test test-fast bench: export PYTHONDONTWRITEBYTECODE :=
 
 demo: setup
 	$(PY) manage.py demo
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fast loop: the suite without the browser, real-worker, outage, antivirus, concurrency, migration, object-store,
+# lint, fuzz, PDF and backup tests (the markers in tests/conftest.py's SLOW_MARKERS).
+test-fast: setup
+	$(PY) -m pytest --fast -q $(PYTEST_ARGS)
 
 setup: .venv/.synced messages
 	@scripts/ensure-system-packages $(RUNTIME_PACKAGES)

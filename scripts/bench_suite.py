@@ -1,11 +1,11 @@
 """Start-up and test-suite figures (`make bench`): the demo's start, fresh and again, and the unit tests' average.
 
-Targets (DEVELOPERS.md): once installed, the demo shows within 30 s; unit tests (browser tests aside) average at
-most 20 ms each. The demo runs `manage.py demo` on a throwaway VAR_DIR (its own SQLite database, broker, media) on
+Targets (the project guide and issue 12): once installed, the demo shows within 20 s; the fast test suite (`make
+test-fast`: browser, real-worker, fuzz, backup, PDF and the other slow tests aside) averages at most 20 ms a test and
+runs within 60 s. The demo runs `manage.py demo` on a throwaway VAR_DIR (its own SQLite database, broker, media) on
 a free port and times the first answer of its home page, twice: on an empty database (migrations and demo data)
-and again on the database the first run left. The unit tests are the suite without the browser tests
-(`-m "not e2e"`), on SQLite; the average is the sum of the test cases' times in the JUnit report over their count,
-and the time of the whole run (test database included) is printed beside it. BENCH_SKIP_SUITE=1 skips the tests.
+and again on the database the first run left. The fast suite runs on SQLite; the average is the sum of the
+test cases' times in the JUnit report over their count, and the whole run's time (start-up included) is its own line. BENCH_SKIP_SUITE=1 skips the tests.
 Each figure is one line `<figure>: <value>  (target <target>)  OK|MISS`.
 """
 
@@ -22,8 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-DEMO_SECONDS = 30.0
+DEMO_SECONDS = 20.0
 TEST_MS = 20.0
+SUITE_SECONDS = 60.0
 
 
 def report(figure: str, value: str, target: str, ok: bool) -> None:
@@ -82,24 +83,30 @@ def bench_demo() -> None:
 
 
 def bench_tests() -> None:
+    """The fast loop as a developer runs it (`make test-fast`): from the kept copy of the migrated test database in
+    var/test-db (made by this run if there is none yet, and then counted in)."""
+    kept = ROOT / "var" / "test-db"
+    warm = any(kept.glob("*.sqlite3"))
     with tempfile.TemporaryDirectory(prefix="bench-tests-") as tmp:
         junit = Path(tmp) / "junit.xml"
-        env = throwaway_environment(Path(tmp) / "var")
+        env = throwaway_environment(Path(tmp) / "var") | {"TEST_DB_DIR": str(kept), "PYTHONDONTWRITEBYTECODE": ""}
         started = time.perf_counter()
         subprocess.run(
-            [PYTHON, "-m", "pytest", "-q", "-m", "not e2e", f"--junitxml={junit}", "-p", "no:randomly"],
+            [PYTHON, "-m", "pytest", "-q", "--fast", f"--junitxml={junit}", "-p", "no:randomly"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
         )
         wall = time.perf_counter() - started
         cases = ET.parse(junit).getroot().iter("testcase")
         times = [float(case.get("time", 0)) for case in cases]
     average = 1000 * sum(times) / len(times)
+    start = "from the kept migrated database" if warm else "migrating the test database first"
     report(
-        f"unit tests (browser tests aside), average of {len(times)}",
-        f"{average:.0f} ms (the run: {wall:.0f} s)",
+        f"fast test suite (make test-fast), average of {len(times)} tests",
+        f"{average:.0f} ms",
         f"≤ {TEST_MS:.0f} ms",
         average <= TEST_MS,
     )
+    report(f"fast test suite, the whole run ({start})", f"{wall:.0f} s", f"≤ {SUITE_SECONDS:.0f} s", wall <= SUITE_SECONDS)
 
 
 def main() -> None:

@@ -9,30 +9,104 @@ from django.db import connection
 pytest_plugins = ["tests.clamd"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_test_settings(settings, tmp_path_factory):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests sign staff in with force_login; the second factor has its own tests (tests/portal/test_second_factor.py),
-    # which turn it back on.
-    settings.SECOND_FACTOR_REQUIRED = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+# The tests outside the fast loop (`make test-fast`, `pytest --fast`); `make test` and CI run them all.
+SLOW_MARKERS = (
+    "e2e", "celery_worker", "clamd", "faults", "concurrency", "migrations", "object_storage", "lint",
+    "fuzz", "pdf", "backup",
+)  # fmt: skip
+_RUNNING = {"pdf": False}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fast", action="store_true",
+        help=f"the fast loop: leave out the tests marked {', '.join(SLOW_MARKERS)}",
+    )  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+    if not config.getoption("fast"):
+        return
+    fast = [item for item in items if not any(item.get_closest_marker(name) for name in SLOW_MARKERS)]
+    if len(fast) < len(items):
+        kept = set(fast)
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = fast
+
+
+def pytest_runtest_setup(item):
+    _RUNNING["pdf"] = item.get_closest_marker("pdf") is not None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pdf_renders_are_marked():
+    """A WeasyPrint render (a second or so) in a test not marked `pdf` fails, so the fast loop stays fast."""
+    from weasyprint import HTML
+
+    render = HTML.render  # what every PDF of the portal goes through (HTML.write_pdf calls it)
+
+    def guarded(self, *args, **kwargs):
+        if not _RUNNING["pdf"]:
+            pytest.fail("this test renders a PDF: mark it @pytest.mark.pdf", pytrace=False)
+        return render(self, *args, **kwargs)
+
+    HTML.render = guarded
+    yield
+    HTML.render = render
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings(tmp_path_factory):
+    """The settings of every test, changed once for the session (a change per test costs a `setting_changed` signal
+    each way, whose receivers reset storages, caches and hashers)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    base = tmp_path_factory.getbasetemp()
     # An empty STATIC_ROOT: WhiteNoise indexes every file under it when a test client first builds the middleware
     # (about 1,000 after a local collectstatic, ~80 ms per test for nothing).
-    empty_static = tmp_path_factory.getbasetemp() / "empty-static"
-    empty_static.mkdir(exist_ok=True)
-    settings.STATIC_ROOT = empty_static
-    # The audit chain's key and anchor file: the same key in every test, and a fresh anchor file per test.
-    settings.AUDIT_HMAC_KEY = "test-audit-key-not-for-production-0123456789"
-    settings.AUDIT_ANCHOR_PATH = tmp_path_factory.mktemp("audit") / "audit-anchors.jsonl"
-    from django.core.cache import cache
+    (base / "empty-static").mkdir(exist_ok=True)
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests sign staff in with force_login; the second factor has its own tests
+        # (tests/portal/test_second_factor.py), which turn it back on.
+        SECOND_FACTOR_REQUIRED=False,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        MEDIA_ROOT=base / "media",
+        STATIC_ROOT=base / "empty-static",
+        # The audit chain's key and anchor file: the same key in every test; the file is removed before each test.
+        AUDIT_HMAC_KEY="test-audit-key-not-for-production-0123456789",
+        AUDIT_ANCHOR_PATH=base / "audit-anchors.jsonl",
+        # django-simple-history writes a history row for every save of 35 models, factories' included; only the
+        # tests that read history (marked `history`) pay for it.
+        SIMPLE_HISTORY_ENABLED=False,
+    )
+    override.enable()
+    yield
+    override.disable()
 
+
+@pytest.fixture(autouse=True)
+def _each_test(request, _test_settings):
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    settings.AUDIT_ANCHOR_PATH.unlink(missing_ok=True)  # a fresh anchor file per test
     cache.clear()  # LocMemCache instances share one store per process: no page or rate count leaks between tests
+    if request.node.get_closest_marker("history") is None:
+        yield
+        return
+    with override_settings(SIMPLE_HISTORY_ENABLED=True):
+        yield
 
 
 @pytest.fixture
@@ -100,3 +174,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("-", "concurrent create-once requests")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def _migrated_state_copies():
+    from tests.db_cache import restore_or_keep_migrated_state
+
+    return restore_or_keep_migrated_state()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrated_state_copies, django_db_setup):
+    """pytest-django's set-up, from a copy of the migrated database when one is kept (tests/db_cache.py); the tests'
+    own `migrate` calls run for real."""
+    _migrated_state_copies()  # put Django's back
+    yield

@@ -114,6 +114,7 @@ def _stopped_then_started(client, queue):
     assert ended.count() == 1 and "尚有1件异议未办结" in ended.get().text
 
 
+@pytest.mark.pdf
 def test_a_real_worker_renders_a_plaque_batch_into_a_zip(celery_worker):  # noqa: F811
     import zipfile
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 from django.utils import timezone
 
 from config.celery import app
@@ -42,10 +43,16 @@ def celery_worker():
 
 
 def wait_for(condition, timeout=15.0):
+    """Whether `condition()` holds within `timeout` seconds. On the embedded SQLite the in-process worker shares the
+    test's in-memory database, whose table locks refuse a read while the worker writes that table: not yet, then."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
         time.sleep(0.1)
     return False
 

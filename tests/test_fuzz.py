@@ -36,7 +36,7 @@ from tests.applications.factories import PDF, PNG, ApplicationFactory, Attachmen
 from tests.factories import InstitutionFactory, RoundFactory, UserFactory
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submitted_sheet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 # FUZZ_SCALE=10 runs ten times the examples (a deeper search than the suite's ~40 s allows).
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))

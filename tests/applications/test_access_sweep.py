@@ -223,6 +223,7 @@ def test_owner_and_admin_open_detail_and_attachment(login, world, who):
     assert b"".join(download.streaming_content) == PNG
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("who", ["owner", "admin"])
 def test_owner_and_admin_open_the_pdf(login, world, who):
     client = login(getattr(world, who))

@@ -24,6 +24,8 @@ from portal.models import ProgrammeDepartment
 from portal.pdf import LocalFileFetcher
 from tests.factories import ApplicantFactory, DepartmentFactory, InstitutionFactory, ProgrammeFactory, RoundFactory
 
+pytestmark = pytest.mark.pdf
+
 COMMITMENT = "本机构全部申报情况属实，如有不实，由本机构承担全部责任。"
 SANS_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 SANS_BOLD_SC_INDEX = 2  # JP, KR, SC, TC, HK in Debian's collection

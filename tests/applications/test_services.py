@@ -73,6 +73,7 @@ def test_transitions_table_is_the_issue_state_machine():
     assert len(ALLOWED) == 12
 
 
+@pytest.mark.history
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
 def test_transition_allowed_moves_and_records_who_and_why(source, target):
     application = ApplicationFactory(status=source)
@@ -88,6 +89,7 @@ def test_transition_allowed_moves_and_records_who_and_why(source, target):
     assert record.history_change_reason == "测试说明"
 
 
+@pytest.mark.history
 def test_transition_without_note_records_the_status_label_as_reason():
     application = ApplicationFactory(status=S.SUBMITTED)
 
@@ -112,6 +114,7 @@ def test_transition_without_note_records_the_status_label_as_reason():
         (S.WITHDRAWN, S.DRAFT),
     ],
 )
+@pytest.mark.history
 def test_transition_refused_moves_say_why_and_change_nothing(source, target):
     application = ApplicationFactory(status=source)
     history_count = application.history.count()
@@ -136,6 +139,7 @@ def test_transition_checks_the_stored_status_not_a_stale_copy():
     assert Application.objects.get(pk=application.pk).status == S.ACCEPTED
 
 
+@pytest.mark.history
 def test_return_records_reason_deadline_and_note():
     application = ApplicationFactory(status=S.SUBMITTED)
     admin = UserFactory()
@@ -154,6 +158,7 @@ def test_return_records_reason_deadline_and_note():
     assert record.history_change_reason == f"退回原因：请补充服务台账（请于{cn_date(deadline)}前补正）"
 
 
+@pytest.mark.history
 def test_accept_records_decision_time_and_note():
     application = ApplicationFactory(status=S.RESUBMITTED)
     admin = UserFactory()
@@ -167,6 +172,7 @@ def test_accept_records_decision_time_and_note():
     assert latest_history(application).history_change_reason == "材料齐全"
 
 
+@pytest.mark.history
 def test_reject_records_reason():
     application = ApplicationFactory(status=S.SUBMITTED)
     admin = UserFactory()
@@ -179,6 +185,7 @@ def test_reject_records_reason():
     assert (record.history_user, record.history_change_reason) == (admin, "不予受理：不属于评定对象")
 
 
+@pytest.mark.history
 def test_withdraw_records_the_applicant():
     application = ApplicationFactory(status=S.SUBMITTED)
 
@@ -290,6 +297,7 @@ def test_submit_refuses_an_incomplete_application_and_lists_the_problems():
     assert Application.objects.get(pk=application.pk).status == S.DRAFT
 
 
+@pytest.mark.history
 def test_submit_complete_draft_inside_the_window():
     application = make_complete(ApplicationFactory())
     applicant = application.created_by
@@ -315,6 +323,7 @@ def test_submit_refused_after_the_window_names_the_deadline():
     assert Application.objects.get(pk=application.pk).status == S.DRAFT
 
 
+@pytest.mark.history
 def test_resubmit_after_return_before_deadline_even_after_the_window():
     application = make_complete(ApplicationFactory(round=closed_round(), status=S.SUBMITTED))
     deadline = timezone.localdate() + timedelta(days=3)
@@ -353,6 +362,7 @@ def test_submit_twice_is_refused():
 # --- starting a draft --------------------------------------------------------------------------------
 
 
+@pytest.mark.history
 def test_start_creates_a_draft_prefilled_from_the_registration():
     round = RoundFactory()
     applicant = ApplicantFactory()
@@ -564,6 +574,7 @@ def test_no_notification_when_the_transition_is_refused(eager_celery, django_cap
     ("name", "data", "content_type", "suffix"),
     [("营业执照.png", PNG, "image/png", ".png"), ("服务台账 2025.PDF", PDF, "application/pdf", ".pdf")],
 )
+@pytest.mark.history
 def test_attachment_add_stores_under_a_random_name(name, data, content_type, suffix):
     application = ApplicationFactory()
     applicant = application.created_by
@@ -671,6 +682,7 @@ def test_attachment_add_rechecks_the_count_under_the_lock(monkeypatch):
     assert len(set(default_storage.listdir("applications")[1]) - before) == 1
 
 
+@pytest.mark.history
 def test_attachment_delete_removes_row_and_file(django_capture_on_commit_callbacks):
     application = ApplicationFactory()
     attachment = services.attachment_add(

@@ -175,6 +175,7 @@ def test_pdf_without_script_is_accepted(content):
     assert (found.content_type, found.size) == ("application/pdf", len(content))
 
 
+@pytest.mark.pdf
 def test_pdf_rendered_by_weasyprint_is_accepted():
     from weasyprint import HTML
 

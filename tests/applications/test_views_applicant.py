@@ -368,6 +368,7 @@ def test_edit_shows_the_prefilled_form_and_marks_county_condition_1_not_applicab
     assert "请上传加盖公章或签字的承诺页图片。" in page
 
 
+@pytest.mark.history
 def test_edit_save_draft_stores_fields_answers_and_not_applicable(login, draft):
     client = login(draft.created_by)
     data = edit_data(draft, work_record="第一段\r\n第二段", principal_title="总经理", commitment_accepted="on")
@@ -553,6 +554,7 @@ def test_attachment_delete_of_another_institution_is_404(login, draft):
 # --- submit, locked, withdraw ------------------------------------------------------------------------
 
 
+@pytest.mark.history
 def test_full_flow_start_save_upload_submit_lock_withdraw(login):
     round = RoundFactory()
     conditions_install_default(round.programme)
@@ -667,6 +669,7 @@ def test_withdraw_by_another_institution_is_404(login):
     assert application.status == S.SUBMITTED
 
 
+@pytest.mark.history
 def test_detail_shows_the_owner_the_history_and_the_return_reason(login):
     application = ApplicationFactory(status=S.SUBMITTED)
     admin = UserFactory(full_name="周管理")

@@ -447,6 +447,7 @@ def decide(client, name, application, data):
     return client.post(reverse(f"applications:{name}", args=[application.pk]), data)
 
 
+@pytest.mark.history
 def test_return_with_reason_and_deadline(login, case):
     application, admin = case
     client = login(admin)
@@ -660,6 +661,7 @@ def test_institution_detail_outside_the_jurisdiction_is_404(login, jurisdiction)
     assert response.status_code == 404
 
 
+@pytest.mark.history
 def test_institution_verify_tells_its_staff(login, jurisdiction):
     admin, pending, staff, elsewhere = jurisdiction
     client = login(admin)
@@ -800,6 +802,7 @@ def test_invite_staff_outside_the_jurisdiction_is_404(login, jurisdiction):
     assert mail.outbox == []
 
 
+@pytest.mark.history
 def test_disable_staff_ends_its_sessions_and_login(login, jurisdiction, client):
     admin, pending, staff, elsewhere = jurisdiction
     staff_client = Client()
@@ -821,6 +824,7 @@ def test_disable_staff_ends_its_sessions_and_login(login, jurisdiction, client):
     assert refused.context["form"].errors["__all__"]
 
 
+@pytest.mark.history
 def test_disabling_twice_is_one_change(login, jurisdiction, client):
     """A second click (or a colleague at the same time) finds the account disabled already: no error, no second
     history row or audit record."""

@@ -113,6 +113,7 @@ def long_name_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
 # --- the page ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_plaque_is_one_page_of_540_by_380_mm(plaque_pdf, tmp_path):
     info = poppler(["pdfinfo"], plaque_pdf, tmp_path)
 
@@ -120,6 +121,7 @@ def test_plaque_is_one_page_of_540_by_380_mm(plaque_pdf, tmp_path):
     assert re.search(r"^Page size:\s+1530\.7\d x 1077\.1\d pts", info, re.MULTILINE), info
 
 
+@pytest.mark.pdf
 def test_plaque_text_holds_name_title_issuers_date_and_number(plaque_pdf, tmp_path):
     text = poppler(["pdftotext", "-raw"], plaque_pdf, tmp_path, "-")
 
@@ -136,6 +138,7 @@ def test_plaque_text_holds_name_title_issuers_date_and_number(plaque_pdf, tmp_pa
     ]
 
 
+@pytest.mark.pdf
 def test_plaque_embeds_only_subsets_of_the_two_role_fonts(plaque_pdf, tmp_path):
     fonts = font_names(plaque_pdf, tmp_path)
 
@@ -143,11 +146,13 @@ def test_plaque_embeds_only_subsets_of_the_two_role_fonts(plaque_pdf, tmp_path):
     assert subset_families(plaque_pdf, tmp_path) == ["LXGW-WenKai", "Noto-Sans-CJK-SC"]
 
 
+@pytest.mark.pdf
 def test_plaque_pdf_is_at_most_100_kb(plaque_pdf, long_name_pdf):
     assert len(plaque_pdf) <= 100 * 1024
     assert len(long_name_pdf) <= 100 * 1024
 
 
+@pytest.mark.pdf
 def test_plaque_long_name_wraps_whole_onto_the_one_page(long_name_pdf, tmp_path):
     info = poppler(["pdfinfo"], long_name_pdf, tmp_path)
     text = poppler(["pdftotext", "-raw"], long_name_pdf, tmp_path, "-")
@@ -159,6 +164,7 @@ def test_plaque_long_name_wraps_whole_onto_the_one_page(long_name_pdf, tmp_path)
     assert subset_families(long_name_pdf, tmp_path) == ["LXGW-WenKai", "Noto-Sans-CJK-SC"]  # no fallback font
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db
 def test_render_plaque_drops_the_space_around_the_title_if_a_page_would_overflow(monkeypatch, caplog, tmp_path):
     monkeypatch.setattr(plaque, "SLACK_MM", -300.0)  # an estimate 300 mm short: the gaps would push a second page
@@ -215,6 +221,7 @@ def test_plaque_fonts_without_upload_or_stand_in_raises(monkeypatch, tmp_path):
         plaque_fonts()
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db
 def test_plaque_next_render_uses_an_uploaded_font(tmp_path):
     font = PlaqueFont(role=FontRole.WEIBEI, name="思源宋体（测试）")
@@ -232,6 +239,7 @@ def test_face_info_picks_the_simplified_chinese_face_of_a_collection():
     assert (info.index, info.family, info.alias) == (2, "Noto Sans CJK SC", "Noto Sans CJK SC Plaque")
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db
 def test_render_plaque_leaves_no_files_behind():
     render_plaque(SPEC)

@@ -23,7 +23,7 @@ from tests.awards.results_builders import (
 from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
 from tests.portal.helpers import text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 @pytest.fixture

@@ -194,6 +194,7 @@ def test_a_revocation_is_audited(listed):
     assert record.detail == "revoke 370322X-2026-001: false_materials 县人社局字〔2026〕30号; quota returned: True"
 
 
+@pytest.mark.history
 def test_a_revoked_award_moves_through_its_table_with_the_reason_in_its_history(listed):
     award = award_of(listed)
 

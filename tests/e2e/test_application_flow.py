@@ -35,6 +35,7 @@ def upload(page, purpose_label, name, mime, data):
     page.wait_for_load_state()
 
 
+@pytest.mark.history
 def test_apply_return_resubmit_accept(browser, live_server, screenshot_dir):
     round = RoundFactory(closes_at=timezone.now() + timedelta(days=20))
     conditions_install_default(round.programme)

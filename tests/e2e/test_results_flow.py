@@ -47,6 +47,7 @@ def ended_publicity():
     return review, applicant
 
 
+@pytest.mark.pdf
 def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, tmp_path):
     review, _applicant = ended_publicity()
     shot = lambda page, name: page.screenshot(path=str(screenshot_dir / f"results-{name}.png"), full_page=True)  # noqa: E731
@@ -112,6 +113,7 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
     assert visitor.get_by_role("link", name=re.compile("关于撤销申报机构甲")).is_visible()
 
 
+@pytest.mark.pdf
 @pytest.mark.celery_worker
 def test_batch_progress_bar_follows_the_worker_and_survives_a_reload(browser, live_server, screenshot_dir, tmp_path):
     listed = announced(names=("甲", "乙", "丙"))

@@ -36,6 +36,8 @@ from tests.factories import ApplicantFactory, InstitutionFactory, ProgrammeFacto
 PORTAL_MIGRATIONS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "portal" / "migrations").glob("0*.py"))
 LATEST_PORTAL_MIGRATION = PORTAL_MIGRATIONS[-1]
 
+pytestmark = pytest.mark.backup
+
 
 @pytest.fixture
 def media_root(settings, tmp_path):

@@ -43,6 +43,7 @@ def app_role():
         cursor.execute("RESET ROLE")
 
 
+@pytest.mark.history
 @postgresql_only
 def test_app_role_appends_audit_records_and_does_ordinary_work(app_role, db_role_figure):
     db_role_figure("INSERT allowed")

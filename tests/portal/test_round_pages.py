@@ -32,6 +32,7 @@ def _admin_of(programme):
     return admin
 
 
+@pytest.mark.history
 def test_admin_opens_a_round_of_its_programme(login):
     programme = ProgrammeFactory()
     client = login(_admin_of(programme))
@@ -45,6 +46,7 @@ def test_admin_opens_a_round_of_its_programme(login):
     assert round.history.get().history_change_reason == "新建批次"
 
 
+@pytest.mark.history
 def test_admin_edits_a_round_and_the_history_names_the_fields(login):
     programme = ProgrammeFactory()
     round = RoundFactory(programme=programme, quota=1)

@@ -105,6 +105,7 @@ def test_clear_expired_sessions_deletes_only_expired_ones():
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
 
 
+@pytest.mark.history
 @pytest.mark.django_db
 def test_users_flag_inactive_records_history():
     stale = _user(last_login_days_ago=91)
@@ -266,6 +267,7 @@ def _seed():
     return out.getvalue()
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db
 def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     # One test for the whole command: a run renders demo PDFs (seconds), so the suite runs it only twice.

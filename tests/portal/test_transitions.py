@@ -58,6 +58,7 @@ def test_a_move_outside_the_table_is_a_transition_error_worded_with_the_labels()
     assert not AuditRecord.objects.filter(event=AuditEvent.TRANSITION).exists()
 
 
+@pytest.mark.history
 def test_a_move_in_the_table_saves_history_and_one_audit_record():
     application = ApplicationFactory(status=ApplicationStatus.DRAFT)
     assert allowed(APPLICATION_TRANSITIONS, ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)

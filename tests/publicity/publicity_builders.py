@@ -201,3 +201,21 @@ def grant_identity(objection, user: User, reason: str, *, requested_by: User):
 
     access = identity_access.identity_access_request(objection=objection, grantee=user, actor=requested_by, reason=reason)
     return identity_access.identity_access_decide(access_request=access, approve=True, actor=SecurityAdminFactory())
+
+
+def assign(listed, handler=None, deadline=date(2026, 10, 9), **options):
+    """The listed round's objection (`extra["objection"]`) given to a handler (the lead unless named) by the admin."""
+    return services.objection_assign(
+        objection=listed.extra["objection"],
+        handler=handler or listed.lead,
+        deadline=deadline,
+        actor=listed.admin,
+        **options,
+    )
+
+
+def decide(listed, upheld=False, findings="经调阅台账核实。", reply="经核查，异议不成立。", actor=None):
+    """The listed round's objection decided by its handler (the lead unless named)."""
+    return services.objection_decide(
+        objection=listed.extra["objection"], upheld=upheld, findings=findings, reply=reply, actor=actor or listed.lead
+    )

@@ -60,6 +60,7 @@ def client_of(django_client_class, user=None):
     return client
 
 
+@pytest.mark.history
 def test_identity_appears_nowhere_without_the_permission(
     listed, client, caplog, eager_celery, django_capture_on_commit_callbacks, captcha_passes
 ):

@@ -34,6 +34,7 @@ def data(**overrides) -> dict:
     return {key: value for key, value in values.items() if value is not None}
 
 
+@pytest.mark.history
 def test_admin_saves_the_settings_and_the_next_drafts_use_them(login, listed):
     client = login(listed.admin)
 

@@ -146,6 +146,7 @@ def decided(listed, settings):
     return listed
 
 
+@pytest.mark.history
 def test_purge_erases_the_identity_after_retention_and_keeps_the_outcome(decided):
     objection = decided.extra["objection"]
     seal = objection.seal.name

@@ -44,6 +44,7 @@ def sign(review, kind=DRC, **kwargs):
     return results.opinion_sign(application=review.application("甲"), actor=review.leads[kind], **fields)
 
 
+@pytest.mark.history
 def test_sign_records_the_opinion_with_a_copy_of_the_seal(review):
     opinion = sign(review)
     review.departments[DRC].seal_image.save("new-seal.png", ContentFile(BLUE))  # the seal changes later
@@ -165,6 +166,7 @@ def pdf_text(pdf: bytes, folder) -> str:
     return re.sub(r"\s", "", re.sub(r"^第 \d+ 页 共 \d+ 页$", "", text, flags=re.MULTILINE))
 
 
+@pytest.mark.pdf
 def test_signed_opinion_fills_the_departments_box_on_annex_2(review, login, tmp_path):
     sign(review)
     client = login(review.leads[CIVIL])  # another department's lead may read the form

@@ -164,6 +164,7 @@ def test_tie_break_refuses_applications_of_another_round(scored):
 # --- the shortlist --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.history
 def test_shortlist_saves_the_top_of_the_ranking(scored):
     saved = shortlist(scored, "乙", "丙")
 

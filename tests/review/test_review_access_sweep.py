@@ -8,6 +8,7 @@ method the view takes, see nothing of the application, and change nothing. The o
 (`test_sweep_ids_are_real`) shows that the same URLs open for the people they belong to.
 """
 
+import copy
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, form_data, submit
+from tests.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +168,17 @@ def build_world(*, scored: bool) -> World:
     )
 
 
+@pytest.fixture(scope="module", params=[False, True], ids=["before_scoring", "after_scoring"])
+def _built(request, django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, lambda: build_world(scored=request.param))
+
+
+@pytest.fixture
+def world(_built, db) -> World:
+    """The world before or after the scoring (every test runs with both), built once for the module."""
+    return copy.deepcopy(_built)
+
+
 def other_programme_admin() -> User:
     admin = UserFactory(username="other_admin")
     portal_services.programme_admin_grant(programme=ProgrammeFactory(region=RegionFactory(code="370321", name="桓台县")), user=admin)
@@ -208,10 +221,8 @@ def leaks(response, world: World) -> list[str]:
     return [secret for secret in secrets if secret in body]
 
 
-@pytest.mark.parametrize("scored", [False, True], ids=["before_scoring", "after_scoring"])
 @pytest.mark.parametrize("who", sorted(OUTSIDERS))
-def test_sweep_outsiders_get_403_or_404_everywhere(client, who, scored):
-    world = build_world(scored=scored)
+def test_sweep_outsiders_get_403_or_404_everywhere(client, who, world):
     client.force_login(OUTSIDERS[who](world))
     before = snapshot()
     swept = set()
@@ -227,9 +238,7 @@ def test_sweep_outsiders_get_403_or_404_everywhere(client, who, scored):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("scored", [False, True], ids=["before_scoring", "after_scoring"])
-def test_sweep_anonymous_is_sent_to_login(client, scored):
-    world = build_world(scored=scored)
+def test_sweep_anonymous_is_sent_to_login(client, world):
     before = snapshot()
     login_url = reverse("login")
 

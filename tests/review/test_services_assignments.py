@@ -181,6 +181,7 @@ def test_assignment_create_refuses_a_flagged_conflict_without_override():
     assert ReviewAssignment.objects.count() == 0
 
 
+@pytest.mark.history
 def test_assignment_create_with_override_records_the_flag_in_history():
     review = build_review(labels=("甲",))
     reviewer = review.reviewers[DRC][0]

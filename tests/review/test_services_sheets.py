@@ -219,6 +219,7 @@ def test_submitted_sheet_is_locked(panel):
     assert Score.objects.get(sheet__assignment=assignment, criterion__code="S3").points == Decimal("10.00")
 
 
+@pytest.mark.history
 def test_reopen_needs_a_reason_then_the_reviewer_can_resubmit(panel):
     assignment = panel.active[HR]
     submit(assignment, 80)
