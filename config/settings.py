@@ -6,37 +6,22 @@ production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and the e-mai
 """
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.environment import env_bool, env_list, local_secret_key
+from config.object_store import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def _local_secret_key() -> str:
-    """A per-machine key kept in var/ (never in git) when SECRET_KEY is not set."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -240,45 +225,6 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-
-
-def s3_storage(*, bucket: str, endpoint_url: str | None = None, region: str = "us-east-1", access_key: str | None = None,
-               secret_key: str | None = None, addressing_style: str = "", encryption: str = "") -> dict:
-    """The STORAGES entry of a private bucket of an S3-compatible store (below from the environment; tests point it
-    at a server of their own)."""
-    from botocore.config import Config
-
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "endpoint_url": endpoint_url,  # None: Amazon S3 itself
-            "region_name": region,
-            # None: boto3's own chain (AWS_* variables, an instance role).
-            "access_key": access_key,
-            "secret_key": secret_key,
-            "client_config": Config(
-                # MinIO and most other stores address buckets by path (http://minio:9000/bucket/key).
-                s3={"addressing_style": addressing_style or ("path" if endpoint_url else "virtual")},
-                signature_version="s3v4",
-                # A store that does not answer fails the request in seconds, not after boto3's default minute.
-                connect_timeout=5,
-                read_timeout=30,
-                retries={"mode": "standard", "max_attempts": 3},
-            ),
-            # Private: no ACL header, so every object is its owner's alone, and no signed URLs. A file reaches a user
-            # only through the portal's permission-checked views, which stream it; url() gives an unsigned address
-            # the store refuses.
-            "default_acl": None,
-            "querystring_auth": False,
-            # As on the local disk: a name already taken gets another, nothing is replaced unasked.
-            "file_overwrite": False,
-            # "AES256" or "aws:kms": the store encrypts every object at rest (MinIO needs a KMS key configured for it).
-            "object_parameters": {"ServerSideEncryption": encryption} if encryption else {},
-            # A file read from the store is held in memory up to this size, then in a temporary file.
-            "max_memory_size": 8 * 1024 * 1024,
-        },
-    }
 
 
 # Several web and worker containers (on several machines) share uploads and generated files through an

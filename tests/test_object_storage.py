@@ -1,6 +1,6 @@
 """Uploads and generated files in an S3-compatible object store (issue 12, 8): the real code paths against an S3
 server this module starts (moto's, as no MinIO binary can be installed here), with the settings production uses
-(config.settings.s3_storage: private, no signed URLs, server-side encryption).
+(config.object_store.s3_storage: private, no signed URLs, server-side encryption).
 
 Each test has a bucket of its own and checks what lands in it through boto3, and that nothing is written under
 MEDIA_ROOT: the web and worker containers share only PostgreSQL, Redis and the store.
@@ -33,7 +33,7 @@ from awards import batches, tasks
 from awards import services as award_services
 from awards.enums import BatchStatus, FontRole
 from awards.models import PlaqueBatch, PlaqueFont
-from config.settings import s3_storage
+from config.object_store import s3_storage
 from portal import files
 from publicity import services
 from publicity.enums import ObjectorType
@@ -241,6 +241,7 @@ def test_objection_evidence_and_seal_are_in_the_bucket_and_the_seal_goes_at_the_
 # --- generated files ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_a_plaque_is_rendered_with_a_font_uploaded_to_the_bucket(login, store, settings, tmp_path, time_machine):
     time_machine.move_to(ISSUED_AT, tick=False)
     listed = announced(names=("甲",))
@@ -257,6 +258,7 @@ def test_a_plaque_is_rendered_with_a_font_uploaded_to_the_bucket(login, store, s
     assert written_under_media_root(settings) == []
 
 
+@pytest.mark.pdf
 def test_the_announcement_pdf_stamps_the_departments_seal_from_the_bucket(client, store, settings, tmp_path, time_machine):
     time_machine.move_to(ISSUED_AT, tick=False)
     listed = closed_round(names=("甲",))
@@ -275,6 +277,7 @@ def test_the_announcement_pdf_stamps_the_departments_seal_from_the_bucket(client
     assert written_under_media_root(settings) == []
 
 
+@pytest.mark.pdf
 def test_the_application_form_stamps_the_applicants_and_the_departments_seals_from_the_bucket(
     login, store, settings, tmp_path
 ):
