@@ -36,6 +36,7 @@ def back_to_the_latest_schema():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.pdf
 @pytest.mark.history
 def test_the_demo_data_survives_the_move(tmp_path, settings, monkeypatch, back_to_the_latest_schema):
     from config.management.commands import seed_demo
