@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from config.navigation import nav_items_for
+from portal import read_caches
 from portal.enums import Role
 from portal.permissions import effective_role
 
@@ -10,7 +11,7 @@ def portal(request):
     role_label = ""
     if user.is_authenticated:
         role_label = Role(effective_role(user)).label if effective_role(user) in Role.values else ""
-    unread = user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
+    unread = read_caches.unread_notifications(user) if user.is_authenticated else 0
     return {
         "unread_notifications": unread,
         "portal_name": settings.PORTAL_NAME,

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
+from portal import read_caches
 from portal.enums import Role
 
 REMITS: dict[tuple[type[Model], str], Callable] = {}
@@ -34,10 +35,15 @@ def effective_role(user) -> str:
 
 
 def manages_programme(user, programme) -> bool:
-    """Whether the user administers the programme (its rounds, review, publicity and results)."""
+    """Whether the user administers the programme (its rounds, review, publicity and results): a programme admin
+    holding `portal.manage_programme` on it, as `user.has_perm(perm, programme)` answers (object grants only),
+    read from the user's cached grants (portal/read_caches.py)."""
     if sees_everything(user):
         return True
-    return user.is_authenticated and user.role == Role.PROGRAMME_ADMIN and user.has_perm("portal.manage_programme", programme)
+    if not (user.is_authenticated and user.is_active and user.role == Role.PROGRAMME_ADMIN):
+        return False
+    _held_globally, programme_ids = read_caches.programme_grants(user)
+    return programme.pk in programme_ids
 
 
 def remit(model: type[Model], action: str = "view"):
