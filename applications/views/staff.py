@@ -71,17 +71,16 @@ def round_applications(request, pk: int):
         rows = selectors.with_attachment_counts(selectors.round_application_table(round, **filter_form.filters()))
         audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"round_applications xlsx rows={rows.count()}")
         return round_applications_xlsx(round, rows, user=request.user)
-    key = table_cache.table_key(
+    key, versions, table = table_cache.get(
         round,
         query=request.GET.urlencode(),
         per_page=settings.PAGINATE_BY,
         language=get_language(),
         scope="all" if sees_everything(request.user) else "programme",
     )
-    table = table_cache.get(key)
     if table is None:
         table = _round_table(request, round)
-        table_cache.put(key, table)
+        table_cache.put(key, versions, table)
     return render(request, "applications/round_applications.html", {"round": round, "table": mark_safe(table)})
 
 
