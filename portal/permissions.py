@@ -1,7 +1,8 @@
 """Who may open what: the one object-access helper, the superuser rule, and the role check of views.
 
 Every view and export that takes an id fetches its object with `get_object_for_user_or_404(user, Model, action,
-**lookup)`. What a user may do with the rows of a model is a *remit*: a function of the user that answers with the
+**lookup)`, or, where the page comes from a cache keyed by the id, checks it with `check_object_for_user_or_404`
+before reading the cache. What a user may do with the rows of a model is a *remit*: a function of the user that answers with the
 queryset of those rows, registered by the app that owns the model (`@remit(Model, "view")` in its selectors.py) and
 used by its list pages too. A user outside the remit gets a 404, never the object (docs/security.md 6).
 
@@ -15,6 +16,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
@@ -70,6 +72,14 @@ def visible(user, model: type[Model], action: str = "view") -> QuerySet:
 def get_object_for_user_or_404(user, model: type[Model], action: str = "view", **lookup):
     """The one way a view or an export fetches an object by its id: within the user's remit, or a 404."""
     return get_object_or_404(visible(user, model, action), **lookup)
+
+
+def check_object_for_user_or_404(user, model: type[Model], action: str = "view", **lookup) -> None:
+    """The check of `get_object_for_user_or_404` without fetching the object, for a page served from a cache keyed
+    by the object's id: the same remit decides, by an existence query (cheaper than fetching the row with its
+    relations), before the cache is read."""
+    if not visible(user, model, action).filter(**lookup).exists():
+        raise Http404(f"no {model._meta.object_name} matches the given query")
 
 
 def objects_for_user(user, queryset, perm: str):
