@@ -28,7 +28,6 @@ GRANTS_KEY = "read-caches:grants"
 GRANTS_SECONDS = 300
 UNREAD_SECONDS = 3600
 _MEMO = "_portal_read_caches"
-_MISSING = object()
 _local_writes = itertools.count(1)
 _writes_seen = [0]  # the last value taken from _local_writes (itertools.count has no peek)
 
