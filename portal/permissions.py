@@ -24,6 +24,7 @@ from portal import read_caches
 from portal.enums import Role
 
 REMITS: dict[tuple[type[Model], str], Callable] = {}
+ANSWERS_CACHED: set[tuple[type[Model], str]] = set()
 
 
 def sees_everything(user) -> bool:
@@ -48,11 +49,19 @@ def manages_programme(user, programme) -> bool:
     return programme.pk in programme_ids
 
 
-def remit(model: type[Model], action: str = "view"):
-    """Register the function answering which rows of `model` a user may `action` (a queryset)."""
+def remit(model: type[Model], action: str = "view", *, answers_cached: bool = False):
+    """Register the function answering which rows of `model` a user may `action` (a queryset).
+
+    `answers_cached`: whether one object is in the remit depends only on the user's role and flags, the user's grants
+    and the object's own row, so `check_object_for_user_or_404` may keep its answer under their versions
+    (portal/read_caches.py; a save or delete of the row bumps its version).
+    """
 
     def register(function: Callable) -> Callable:
         REMITS[(model, action)] = function
+        if answers_cached:
+            ANSWERS_CACHED.add((model, action))
+            read_caches.track_rows(model)
         return function
 
     return register
@@ -74,11 +83,16 @@ def get_object_for_user_or_404(user, model: type[Model], action: str = "view", *
     return get_object_or_404(visible(user, model, action), **lookup)
 
 
-def check_object_for_user_or_404(user, model: type[Model], action: str = "view", **lookup) -> None:
+def check_object_for_user_or_404(user, model: type[Model], action: str = "view", *, pk: int) -> None:
     """The check of `get_object_for_user_or_404` without fetching the object, for a page served from a cache keyed
-    by the object's id: the same remit decides, by an existence query (cheaper than fetching the row with its
-    relations), before the cache is read."""
-    if not visible(user, model, action).filter(**lookup).exists():
+    by the object's id: the same remit decides, by an existence query, before the cache is read; for a remit
+    registered with `answers_cached`, its answer is kept for the next request under the versions it depends on."""
+
+    def in_remit() -> bool:
+        return visible(user, model, action).filter(pk=pk).exists()
+
+    cached = (model, action) in ANSWERS_CACHED and user.is_authenticated
+    if not (read_caches.remit_answer(user, model, action, pk, in_remit) if cached else in_remit()):
         raise Http404(f"no {model._meta.object_name} matches the given query")
 
 

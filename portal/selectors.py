@@ -40,7 +40,7 @@ def programmes_managed_by(user) -> QuerySet[Programme]:
     return _granted(user, base)
 
 
-@remit(Round, "manage")
+@remit(Round, "manage", answers_cached=True)  # by the user's role, flags and grants, and the round's programme
 def rounds_managed_by(user) -> QuerySet[Round]:
     base = Round.objects.select_related("programme__region")
     if sees_everything(user):

@@ -1,6 +1,6 @@
 """The cached content of a round's applications page (applications/table_cache.py): the round's heading is cached with
-its table, so a change of the round or of its programme shows at once; a warm page asks the database only who the
-user is and whether the round is theirs."""
+its table, so a change of the round or of its programme shows at once; on a warm page, the database is asked only
+who the user is (the remit's answer is cached too, portal/read_caches.py)."""
 
 import re
 from datetime import timedelta
@@ -69,7 +69,7 @@ def test_a_renamed_programme_shows_in_the_breadcrumbs_at_once(listed):
     assert "淄博市高青县2026年度评定 ›" in visible_text(client.get(url(round)))
 
 
-def test_a_warm_page_asks_only_for_the_user_and_whether_the_round_is_theirs(listed):
+def test_a_warm_page_asks_the_database_only_who_the_user_is(listed):
     round, client = listed
     for _ in range(30):
         ApplicationFactory(round=round)
@@ -79,7 +79,7 @@ def test_a_warm_page_asks_only_for_the_user_and_whether_the_round_is_theirs(list
         assert client.get(url(round)).status_code == 200
 
     tables = [re.findall(r'FROM "(\w+)"', query["sql"])[0] for query in queries]
-    assert tables == ["portal_user", "portal_round"]
+    assert tables == ["portal_user"]
 
 
 def test_the_cached_body_holds_no_messages_nor_csrf_token():

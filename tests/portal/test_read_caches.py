@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
@@ -157,6 +158,44 @@ def test_a_copy_stored_while_the_revoking_transaction_was_open_is_not_used_after
 
     assert versioned_cache.read(read_caches.GRANTS_KEY) != during
     assert status(client, round) == 404
+
+
+def test_a_round_moved_to_another_programme_leaves_its_former_admins_reach_at_once(login, admin):
+    round, elsewhere = RoundFactory(), RoundFactory()
+    programme_admin_grant(programme=round.programme, user=admin)
+    other_admin = UserFactory(role=Role.PROGRAMME_ADMIN)
+    programme_admin_grant(programme=elsewhere.programme, user=other_admin)
+    client, other = login(admin), Client()
+    other.force_login(other_admin)
+    assert (status(client, round), status(other, round)) == (200, 404)
+
+    round.programme = elsewhere.programme  # not in the portal's forms; the admin site or a shell could
+    round.save()
+
+    assert (status(client, round), status(other, round)) == (404, 200)
+
+
+def test_a_deleted_round_is_a_404_at_once(login, admin):
+    round = RoundFactory()
+    programme_admin_grant(programme=round.programme, user=admin)
+    client = login(admin)
+    url = table_url(round)
+    assert client.get(url).status_code == 200
+
+    round.delete()
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_new_role_is_answered_anew(login, admin):
+    round = RoundFactory()
+    client = login(admin)
+    assert status(client, round) == 404
+
+    admin.role = Role.SYSTEM_ADMIN
+    admin.save()
+
+    assert status(client, round) == 200
 
 
 # --- unread notifications ----------------------------------------------------------------------------------------
