@@ -64,7 +64,10 @@ check: setup
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 # Performance figures, one line each against its target (OK or MISS); BENCH_PLAQUES=200 shortens the plaque batch,
-# BENCH_SKIP_SUITE=1 skips the unit tests' average (a run of the suite, about 3 minutes).
+# BENCH_SKIP_SUITE=1 skips the unit tests' average (a run of the suite, about 3 minutes). The HTTP figures run on
+# PostgreSQL and Redis as production does: a throwaway database (BENCH_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/wtbench_<pid>, created and dropped) and a Redis database flushed before and after
+# (BENCH_REDIS_URL, default redis://127.0.0.1:6379/10); without them, one SKIP line says which is missing.
 bench: setup
 	$(PY) scripts/bench_plaque.py
 	$(PY) scripts/bench_http.py

@@ -11,16 +11,17 @@ class ApplicationsConfig(AppConfig):
 
         from applications import selectors, signals  # noqa: F401 (selectors registers the remits of its models)
         from applications.models import Application, Attachment
-        from portal.models import Institution, Region
+        from portal.models import Institution, Programme, Region, Round
 
-        # The cached tables of rounds (applications/table_cache.py); dispatch_uid keeps a second ready() from
+        # The cached pages of rounds' applications (applications/table_cache.py); dispatch_uid keeps a second ready() from
         # connecting twice.
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(
                 signals.application_changed, sender=Application, dispatch_uid=f"round-table.application.{name}"
             )
             signal.connect(signals.attachment_changed, sender=Attachment, dispatch_uid=f"round-table.attachment.{name}")
-            for model in (Institution, Region):
+            signal.connect(signals.round_changed, sender=Round, dispatch_uid=f"round-table.round.{name}")
+            for model in (Institution, Region, Programme):
                 signal.connect(
                     signals.institution_or_region_changed,
                     sender=model,

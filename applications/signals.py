@@ -19,5 +19,12 @@ def attachment_changed(sender, instance, **kwargs):
         table_cache.round_table_changed(round_id)
 
 
+def round_changed(sender, instance, **kwargs):
+    """The page shows the round's name, dates and quota."""
+    table_cache.round_table_changed(instance.pk)
+
+
 def institution_or_region_changed(sender, instance, **kwargs):
+    """Institutions' names, codes and kinds, regions' names, and programmes' names (the breadcrumbs) are on every
+    round's page."""
     table_cache.all_tables_changed()

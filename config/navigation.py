@@ -1,6 +1,9 @@
 """The navigation of each role: one table, read by the context processor."""
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
@@ -39,13 +42,19 @@ NAVIGATION = {
 }
 
 
+@lru_cache(maxsize=64)
+def _links(role: str, script_prefix: str, urlconf: str) -> tuple[tuple, ...]:
+    """(label, url name, url) of a role's items: the URLs are the same for every request under one script prefix and
+    URLconf, so each process reverses them once rather than on every page."""
+    return tuple((label, name, reverse(name, urlconf=urlconf)) for label, name in NAVIGATION.get(role, []))
+
+
 def nav_items_for(user, current_path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
-    role = effective_role(user)
     items = []
-    for label, name in NAVIGATION.get(role, []):
-        url = reverse(name)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    for label, name, url in _links(effective_role(user), get_script_prefix(), urlconf):
         active = current_path == url if name == "home" else current_path.startswith(url)
         items.append({"label": label, "url": url, "active": active})
     return items

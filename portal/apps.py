@@ -32,3 +32,22 @@ class PortalConfig(AppConfig):
         user_login_failed.connect(signals.login_failed, dispatch_uid="portal.audit.login_failed")
         user_locked_out.connect(signals.locked_out, dispatch_uid="portal.audit.lockout")
         post_migrate.connect(signals.admin_groups_after_migrate, dispatch_uid="portal.admin_groups")
+        self._connect_read_caches(signals)
+
+    @staticmethod
+    def _connect_read_caches(signals) -> None:
+        """Every write that changes a user's grants or unread notifications bumps their cached copy's version."""
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+
+        from portal.models import Notification, User
+
+        for model in (UserObjectPermission, GroupObjectPermission):
+            post_save.connect(signals.grants_changed, sender=model, dispatch_uid=f"portal.grants.save.{model.__name__}")
+        for model in (UserObjectPermission, GroupObjectPermission, Group, Permission):
+            post_delete.connect(signals.grants_changed, sender=model, dispatch_uid=f"portal.grants.delete.{model.__name__}")
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(signals.grants_changed, sender=through, dispatch_uid=f"portal.grants.m2m.{through.__name__}")
+        post_save.connect(signals.notification_changed, sender=Notification, dispatch_uid="portal.notifications.save")
+        post_delete.connect(signals.notification_changed, sender=Notification, dispatch_uid="portal.notifications.delete")

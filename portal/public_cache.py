@@ -14,12 +14,12 @@ may see personal content or a message), and only a 200 without cookies is stored
 """
 
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language_from_request
@@ -57,6 +57,18 @@ def public_cache(view=None, *, params: tuple[str, ...] = ()):
 MAX_VALUE = 20
 
 
+@lru_cache(maxsize=1024)
+def _cached_params(path_info: str, urlconf) -> frozenset[str] | None:
+    """The query parameters of the page at `path_info` if its view is cached for visitors, else None. Resolved once
+    per path in each process (the URLconf does not change while it runs): resolving walks the URL patterns, a
+    good part of the work of answering a cached page. Bounded: the paths are the visitors' to choose."""
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_cache_params", None)
+
+
 def _page_key(request) -> str | None:
     """The cache key of this request's page, or None when the request may not be answered from the cache."""
     if (
@@ -65,11 +77,7 @@ def _page_key(request) -> str | None:
         or "messages" in request.COOKIES
     ):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    params = getattr(match.func, "public_cache_params", None)
+    params = _cached_params(request.path_info, get_urlconf() or settings.ROOT_URLCONF)
     if params is None:
         return None
     query = sorted(request.GET.lists())

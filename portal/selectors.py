@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from portal import read_caches
 from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
 from portal.models import AuditRecord, Institution, Programme, Region, Round, User
-from portal.permissions import objects_for_user, remit, sees_everything
+from portal.permissions import remit, sees_everything
 from portal.titles import title_counts
 
 
@@ -20,8 +21,14 @@ def programme_list_for_user(user) -> QuerySet[Programme]:
     if user.role == Role.VIEWER:  # a viewer without a region oversees every jurisdiction, as its home page says
         return base.filter(region__code__startswith=user.region.code_prefix) if user.region_id else base
     if user.role == Role.PROGRAMME_ADMIN:
-        return objects_for_user(user, base, "portal.manage_programme")
+        return _granted(user, base)
     return base.none()
+
+
+def _granted(user, programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes on which the user holds manage_programme (a global grant: all), from its cached grants."""
+    ids = read_caches.managed_programme_ids(user)
+    return programmes if ids is None else programmes.filter(pk__in=ids)
 
 
 @remit(Programme, "manage")
@@ -30,15 +37,16 @@ def programmes_managed_by(user) -> QuerySet[Programme]:
     base = Programme.objects.select_related("region", "lead_department")
     if sees_everything(user):
         return base
-    return objects_for_user(user, base, "portal.manage_programme")
+    return _granted(user, base)
 
 
-@remit(Round, "manage")
+@remit(Round, "manage", answers_cached=True)  # by the user's role, flags and grants, and the round's programme
 def rounds_managed_by(user) -> QuerySet[Round]:
     base = Round.objects.select_related("programme__region")
     if sees_everything(user):
         return base
-    return base.filter(programme__in=programmes_managed_by(user).values("pk"))
+    ids = read_caches.managed_programme_ids(user)
+    return base if ids is None else base.filter(programme_id__in=ids)
 
 
 @remit(Institution, "manage")

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_user_perms, get_users_with_perms, remove_perm
 
+from portal import read_caches
 from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionStatus, Role
 from portal.models import USERNAME_TAKEN, Institution, Notification, Programme, User
@@ -187,6 +188,8 @@ def notify(*, users, text: str, link: str = "") -> list[Notification]:
     from portal.tasks import send_notification_email
 
     notes = Notification.objects.bulk_create([Notification(user=user, text=text, link=link) for user in users])
+    for user_id in {note.user_id for note in notes}:  # bulk_create sends no post_save
+        read_caches.notifications_changed(user_id)
     for note in notes:
         if note.user.email:
             transaction.on_commit(lambda pk=note.pk: enqueue(send_notification_email, pk))
@@ -365,4 +368,6 @@ def user_set_active(*, user: User, actor: User, active: bool) -> None:
 
 def notifications_mark_read(*, user: User, ids) -> int:
     """Mark the given notifications of the user as read (others' ids are ignored)."""
-    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
+    read_caches.notifications_changed(user.pk)  # update() sends no post_save
+    return marked

@@ -1,9 +1,16 @@
-"""Audit of sign-ins (docs/security.md 3, 8). Django and django-axes announce these only by signal, so the receivers live
-here, one line each; PortalConfig.ready() connects them. The password never reaches a record: Django hands
-receivers the credentials with the password masked, and only the username is read."""
+"""Receivers of the core; PortalConfig.ready() connects them.
+
+Audit of sign-ins (docs/security.md 3, 8): Django and django-axes announce these only by signal, so the receivers
+live here, one line each. The password never reaches a record: Django hands receivers the credentials with the
+password masked, and only the username is read.
+
+The read caches (portal/read_caches.py): any write of a permission, a group membership or a notification, by
+whichever code path saves or deletes the row, bumps the version of what it changes.
+"""
 
 from axes.utils import reset as axes_reset
 
+from portal import read_caches
 from portal.audit import AuditEvent, audit
 from portal.clientip import client_ip
 
@@ -39,3 +46,14 @@ def admin_groups_after_migrate(sender, using="default", **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender.label == with_models[-1].label:  # post_migrate is sent only for apps with models
         role_groups_ensure()
+
+
+def grants_changed(sender, **kwargs):
+    """A guardian object permission saved or deleted, a group or permission deleted, or a user's groups, a user's
+    or a group's permissions changed (m2m_changed: only its post_* actions change rows)."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        read_caches.grants_changed()
+
+
+def notification_changed(sender, instance, **kwargs):
+    read_caches.notifications_changed(instance.user_id)

@@ -29,7 +29,14 @@ from portal.audit import AuditEvent, audit
 from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Institution, Region, Round, User
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, manages_programme, role_required, sees_everything, visible
+from portal.permissions import (
+    check_object_for_user_or_404,
+    get_object_for_user_or_404,
+    manages_programme,
+    role_required,
+    sees_everything,
+    visible,
+)
 from portal.transitions import Refused
 
 ADMINS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
@@ -62,27 +69,32 @@ def _label_rows(applications) -> None:
 def round_applications(request, pk: int):
     """A round's applications: search, filters in the URL, sorting, pagination, and the Excel export.
 
-    The table is cached as rendered until an application of the round changes (applications/table_cache.py), and
-    only read after the permission check above.
+    The page's content (the round's heading and table) is cached as rendered until the round or an application of it
+    changes (applications/table_cache.py), and only read after the permission check.
     """
-    round = get_object_for_user_or_404(request.user, Round, "manage", pk=pk)
     if request.GET.get("export") == "xlsx":
-        filter_form = _round_filter_form(request, round)
-        rows = selectors.with_attachment_counts(selectors.round_application_table(round, **filter_form.filters()))
-        audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"round_applications xlsx rows={rows.count()}")
-        return round_applications_xlsx(round, rows, user=request.user)
-    key = table_cache.table_key(
-        round,
+        return _round_export(request, get_object_for_user_or_404(request.user, Round, "manage", pk=pk))
+    check_object_for_user_or_404(request.user, Round, "manage", pk=pk)
+    key, versions, page = table_cache.get(
+        pk,
         query=request.GET.urlencode(),
         per_page=settings.PAGINATE_BY,
         language=get_language(),
         scope="all" if sees_everything(request.user) else "programme",
     )
-    table = table_cache.get(key)
-    if table is None:
-        table = _round_table(request, round)
-        table_cache.put(key, table)
-    return render(request, "applications/round_applications.html", {"round": round, "table": mark_safe(table)})
+    if page is None:
+        round = get_object_for_user_or_404(request.user, Round, "manage", pk=pk)
+        page = (_("%(name)s申报列表") % {"name": round.name}, _round_page(request, round))
+        table_cache.put(key, versions, page)
+    title, body = page
+    return render(request, "applications/round_applications.html", {"title": title, "body": mark_safe(body)})
+
+
+def _round_export(request, round):
+    filter_form = _round_filter_form(request, round)
+    rows = selectors.with_attachment_counts(selectors.round_application_table(round, **filter_form.filters()))
+    audit(AuditEvent.EXPORT, request=request, obj=round, detail=f"round_applications xlsx rows={rows.count()}")
+    return round_applications_xlsx(round, rows, user=request.user)
 
 
 def _round_filter_form(request, round) -> RoundFilterForm:
@@ -90,7 +102,8 @@ def _round_filter_form(request, round) -> RoundFilterForm:
     return RoundFilterForm(request.GET or None, statuses=ApplicationStatus.choices, regions=regions)
 
 
-def _round_table(request, round) -> str:
+def _round_page(request, round) -> str:
+    """The round's heading and table, as cached (templates/applications/_round_page.html)."""
     filter_form = _round_filter_form(request, round)
     rows = selectors.round_application_table(round, **filter_form.filters())
     page, querystring = paginate(request, rows)
@@ -106,7 +119,7 @@ def _round_table(request, round) -> str:
         "status_counts": status_counts,
         "filtered": bool(request.GET),
     }
-    return render_to_string("applications/_round_table.html", context)
+    return render_to_string("applications/_round_page.html", context)
 
 
 def _decide(request, pk: int, form_class, act):
