@@ -13,8 +13,8 @@ class ApplicationsConfig(AppConfig):
         from applications.models import Application, Attachment
         from portal.models import Institution, Programme, Region, Round
 
-        # The cached pages of rounds' applications (applications/table_cache.py); dispatch_uid keeps a second ready() from
-        # connecting twice.
+        # The cached pages of rounds' applications (applications/table_cache.py); dispatch_uid keeps a second ready()
+        # from connecting twice.
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(
                 signals.application_changed, sender=Application, dispatch_uid=f"round-table.application.{name}"

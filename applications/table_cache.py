@@ -36,7 +36,9 @@ def all_tables_changed() -> None:
     versioned_cache.bump_now_and_on_commit(GENERATION_KEY)
 
 
-def get(round_id: int, *, query: str, per_page: int, language: str, scope: str) -> tuple[str, tuple, tuple[str, str] | None]:
+def get(
+    round_id: int, *, query: str, per_page: int, language: str, scope: str
+) -> tuple[str, tuple, tuple[str, str] | None]:
     """(key, versions, the stored (title, body) or None): the versions and the rendering in one round trip to the cache;
     a rendering stored under other versions than the current ones is stale and not returned."""
     digest = hashlib.sha256(query.encode()).hexdigest()

@@ -43,11 +43,12 @@ class PortalConfig(AppConfig):
 
         from portal.models import Notification, User
 
+        grants = signals.grants_changed
         for model in (UserObjectPermission, GroupObjectPermission):
-            post_save.connect(signals.grants_changed, sender=model, dispatch_uid=f"portal.grants.save.{model.__name__}")
+            post_save.connect(grants, sender=model, dispatch_uid=f"portal.grants.save.{model.__name__}")
         for model in (UserObjectPermission, GroupObjectPermission, Group, Permission):
-            post_delete.connect(signals.grants_changed, sender=model, dispatch_uid=f"portal.grants.delete.{model.__name__}")
+            post_delete.connect(grants, sender=model, dispatch_uid=f"portal.grants.delete.{model.__name__}")
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(signals.grants_changed, sender=through, dispatch_uid=f"portal.grants.m2m.{through.__name__}")
-        post_save.connect(signals.notification_changed, sender=Notification, dispatch_uid="portal.notifications.save")
-        post_delete.connect(signals.notification_changed, sender=Notification, dispatch_uid="portal.notifications.delete")
+            m2m_changed.connect(grants, sender=through, dispatch_uid=f"portal.grants.m2m.{through.__name__}")
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(signals.notification_changed, sender=Notification, dispatch_uid=f"portal.notifications.{name}")

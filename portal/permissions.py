@@ -2,9 +2,10 @@
 
 Every view and export that takes an id fetches its object with `get_object_for_user_or_404(user, Model, action,
 **lookup)`, or, where the page comes from a cache keyed by the id, checks it with `check_object_for_user_or_404`
-before reading the cache. What a user may do with the rows of a model is a *remit*: a function of the user that answers with the
-queryset of those rows, registered by the app that owns the model (`@remit(Model, "view")` in its selectors.py) and
-used by its list pages too. A user outside the remit gets a 404, never the object (docs/security.md 6).
+before reading the cache. What a user may do with the rows of a model is a *remit*: a function of the user that
+answers with the queryset of those rows, registered by the app that owns the model (`@remit(Model, "view")` in its
+selectors.py) and used by its list pages too. A user outside the remit gets a 404, never the object
+(docs/security.md 6).
 
 The superuser rule is `sees_everything`: a superuser, and the system administrator who runs the portal for every
 jurisdiction, see every programme's records; nobody else sees beyond their remit.

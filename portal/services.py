@@ -368,6 +368,7 @@ def user_set_active(*, user: User, actor: User, active: bool) -> None:
 
 def notifications_mark_read(*, user: User, ids) -> int:
     """Mark the given notifications of the user as read (others' ids are ignored)."""
-    marked = Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
+    unread = Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True)
+    marked = unread.update(read_at=timezone.now())
     read_caches.notifications_changed(user.pk)  # update() sends no post_save
     return marked

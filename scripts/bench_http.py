@@ -241,7 +241,8 @@ def bench_http(port: int, data: dict, session_cookie: str, clock: CpuClock) -> N
     )  # fmt: skip
     for reference_label, reference_name, label, name, target in pairs:
         bare, bare_detail, bare_ok = summary(results[reference_label], clock)
-        report(f"{reference_name} ({clients})", f"{bare:.0f} req/s ({bare_detail})", "reference of the next line", bare_ok)
+        reference = f"{bare:.0f} req/s ({bare_detail})"
+        report(f"{reference_name} ({clients})", reference, "reference of the next line", bare_ok)
         rps, detail, ok = summary(results[label], clock)
         ratio = rps / bare if bare else 0.0
         report(

@@ -18,7 +18,8 @@ def storage(tmp_path):
 def test_the_url_is_the_manifests_and_is_worked_out_once(storage, monkeypatch):
     calls = []
     real = CompressedManifestStaticFilesStorage.url
-    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
+    counted = lambda self, *args, **kwargs: calls.append(args) or real(self, *args, **kwargs)  # noqa: E731
+    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url", counted)
     fresh = StaticFilesStorage(location=storage.location, base_url="/static/")
 
     assert [fresh.url("css/portal.css") for _ in range(3)] == ["/static/css/portal.0123abcd.css"] * 3
