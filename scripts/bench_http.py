@@ -10,7 +10,7 @@ with the data.
 
 The database is a throwaway PostgreSQL database and the cache (pages, sessions, the staff pages' caches) a Redis
 database, as in production (scripts/bench_stack.py: BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/wtbench_<pid>, created and dropped; BENCH_REDIS_URL, default
+postgres://postgres@127.0.0.1:5432/portal_bench_<pid>, created and dropped; BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/10, flushed before and after); the rest (VAR_DIR, STATIC_ROOT, media) is in a temporary
 directory. When PostgreSQL or Redis is not there, one SKIP line says so and nothing is measured. The data is built
 with the project's own code and the test builders. The server is gunicorn as `make demo` runs it (2 workers ×

@@ -1,7 +1,7 @@
 """The production stack of the HTTP benchmark (scripts/bench_http.py): a throwaway PostgreSQL database and a Redis
 database of its own, both empty at the start and gone or emptied at the end.
 
-BENCH_DATABASE_URL names the database to create (default postgres://postgres@127.0.0.1:5432/wtbench_<pid>): it must
+BENCH_DATABASE_URL names the database to create (default postgres://postgres@127.0.0.1:5432/portal_bench_<pid>): it must
 not exist yet (a database the benchmark did not create is never dropped), and it is dropped afterwards.
 BENCH_REDIS_URL names the Redis database (default redis://127.0.0.1:6379/10), flushed before and after: give it one
 that nothing else uses. When either server does not answer, `Unavailable` says which and why.
@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wtbench_{pid}"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_{pid}"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
 CONNECT_SECONDS = 3
 
