@@ -6,18 +6,19 @@ is gone before the next one; and each test gets its own deep copy of the built o
 instance in memory (a status, a cached relation) does not change what the next test is given. Not for modules with
 transactional tests, whose flush would empty the shared transaction.
 
-    @pytest.fixture(scope="module")
-    def _built(django_db_setup, django_db_blocker):
-        yield from built_once(django_db_blocker, build_world)
+    _listed, listed = module_world("listed", build_listed, built_at=ISSUED_AT, tests_at=NOW)
 
-    @pytest.fixture
-    def world(_built, db):
-        return copy.deepcopy(_built)
+or, for a module fixture of its own (parametrised, say), `yield from built_once(django_db_blocker, build)`.
 """
 
+import copy
+import inspect
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TypeVar
 
+import pytest
+import time_machine
 from django.db import transaction
 
 T = TypeVar("T")
@@ -41,3 +42,30 @@ def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def module_world(name: str, build: Callable[[], T], *, built_at: datetime, tests_at: datetime | None = None):
+    """Two fixtures: `_<name>`, `build()` run once for the module with the clock on `built_at`, and `<name>`, each
+    test's own deep copy of it with the clock standing on `tests_at` (`built_at` unless given)."""
+
+    @pytest.fixture(scope="module", name=f"_{name}")
+    def built(django_db_setup, django_db_blocker):
+        def build_then() -> T:
+            with time_machine.travel(built_at, tick=False):
+                return build()
+
+        yield from built_once(django_db_blocker, build_then)
+
+    def each(**fixtures):
+        fixtures["time_machine"].move_to(tests_at or built_at, tick=False)
+        return copy.deepcopy(fixtures[f"_{name}"])
+
+    # Named by the module fixture's name, which pytest then sets up first: the test's savepoint (`db`) opens inside
+    # the module's transaction.
+    each.__signature__ = inspect.Signature(
+        [inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY) for arg in (f"_{name}", "db", "time_machine")]
+    )
+    each = pytest.fixture(name=name)(each)
+
+    return built, each
+

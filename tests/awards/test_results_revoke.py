@@ -1,11 +1,9 @@
 """Revocation (撤销, issue 7): the grounds and what each needs, the evidence check, the quota of the period, the
 institution told, the admin's form and who may open it, and the applicant's home afterwards."""
 
-import copy
 from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -22,28 +20,15 @@ from tests.awards.results_builders import ISSUED_AT, announced, applicant_of, aw
 from tests.factories import ApplicantFactory, ReviewerFactory
 from tests.portal.helpers import queued_messages, refusal, text, visible_text
 from tests.publicity.publicity_builders import at, pdf
-from tests.worlds import built_once
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 NOW = at(2026, 10, 20, 10)
 
 
-def build_listed():
-    with time_machine.travel(ISSUED_AT, tick=False):
-        return announced()
-
-
-@pytest.fixture(scope="module")
-def _listed(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_listed)
-
-
-@pytest.fixture
-def listed(_listed, db, time_machine):
-    """An announcement of 15 September 2026 naming 申报机构甲 and 申报机构乙; the clock stands on 20 October."""
-    time_machine.move_to(NOW, tick=False)
-    return copy.deepcopy(_listed)
+# An announcement of 15 September 2026 naming 申报机构甲 and 申报机构乙; the clock stands on 20 October.
+_listed, listed = module_world("listed", announced, built_at=ISSUED_AT, tests_at=NOW)
 
 
 def form_data(**overrides) -> dict:

@@ -1,11 +1,9 @@
 """Handling objections: assigning a handler, deciding, disqualifying, the adjusted list and the announcement's
 blockers, and the one reply to the objector."""
 
-import copy
 from datetime import date
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -20,7 +18,7 @@ from publicity.tasks import send_objection_reply
 from tests.factories import DepartmentLeadFactory, ReviewerFactory, SecurityAdminFactory
 from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import EMAIL, assign, at, decide, file, listed_round, publish
-from tests.worlds import built_once
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +27,14 @@ NOW = at(2026, 9, 29, 15)
 
 
 def build_listed():
-    with time_machine.travel(NOW, tick=False):
-        listed = listed_round(names=("甲", "乙"))
-        publish(listed, at(2026, 9, 28, 10))
-        listed.extra["objection"], listed.extra["token"] = file(listed, NOW)
+    """An open notice (28 Sep – 9 Oct 2026) with one objection against 申报机构甲; the clock stands on 29 Sep."""
+    listed = listed_round(names=("甲", "乙"))
+    publish(listed, at(2026, 9, 28, 10))
+    listed.extra["objection"], listed.extra["token"] = file(listed, NOW)
     return listed
 
 
-@pytest.fixture(scope="module")
-def _listed(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_listed)
-
-
-@pytest.fixture
-def listed(_listed, db, time_machine):
-    """An open notice (28 Sep – 9 Oct 2026) with one objection against 申报机构甲; the clock stands on 29 Sep."""
-    time_machine.move_to(NOW, tick=False)
-    return copy.deepcopy(_listed)
+_listed, listed = module_world("listed", build_listed, built_at=NOW)
 
 
 # --- assigning ------------------------------------------------------------------------------------------
