@@ -8,15 +8,11 @@ costs ~40 ms and ~60 KB of empty glyph tables per font; with the small fonts a p
 instead.
 """
 
-import atexit
 import ctypes
 import io
 import logging
 import math
 import os
-import shutil
-import tempfile
-import threading
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -38,6 +34,7 @@ from weasyprint.urls import URLFetcherResponse
 
 from awards.enums import FontRole
 from awards.plaque_fonts import face_info, plaque_fonts, subset_font
+from portal.files import process_folder
 from portal.pdf import LocalFileFetcher, _render_lock  # one WeasyPrint render at a time per process, all PDFs
 
 logger = logging.getLogger(__name__)
@@ -68,18 +65,10 @@ class PlaqueSpec:
 
 # --- the files of a plaque being rendered -----------------------------------------------------------------------------
 
-_workdir: tuple[int, Path] | None = None  # (pid, folder): a forked worker makes its own
-_workdir_lock = threading.Lock()
-
 
 def _plaque_workdir() -> Path:
     """This process's folder for the files of the plaque being rendered (each render removes its own)."""
-    global _workdir
-    with _workdir_lock:
-        if _workdir is None or _workdir[0] != os.getpid() or not _workdir[1].is_dir():
-            _workdir = (os.getpid(), Path(tempfile.mkdtemp(prefix="plaque-")))
-            atexit.register(shutil.rmtree, _workdir[1], ignore_errors=True)
-        return _workdir[1]
+    return process_folder("plaque-")
 
 
 class PlaqueFileFetcher(LocalFileFetcher):

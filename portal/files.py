@@ -24,8 +24,8 @@ from django.core.files.storage import Storage
 KEPT_COPIES = 64
 CHUNK = 1024 * 1024
 
-_copies: tuple[int, Path] | None = None  # (pid, folder): a forked worker makes its own
-_copies_lock = threading.Lock()
+_process_folders: dict[str, tuple[int, Path]] = {}  # prefix → (pid, folder): a forked worker makes its own
+_process_folders_lock = threading.Lock()
 
 
 def is_local(storage: Storage) -> bool:
@@ -69,14 +69,20 @@ def local_copy(file) -> Path | None:
     return target
 
 
+def process_folder(prefix: str) -> Path:
+    """This process's own temporary folder named by `prefix` (mode 0700, removed when the process exits); a forked
+    process gets a new one, and so does one whose folder was removed under it."""
+    with _process_folders_lock:
+        kept = _process_folders.get(prefix)
+        if kept is None or kept[0] != os.getpid() or not kept[1].is_dir():
+            kept = _process_folders[prefix] = (os.getpid(), Path(tempfile.mkdtemp(prefix=prefix)))
+            atexit.register(shutil.rmtree, kept[1], ignore_errors=True)
+        return kept[1]
+
+
 def copies_folder() -> Path:
     """This process's folder of local copies (mode 0700, removed when the process exits)."""
-    global _copies
-    with _copies_lock:
-        if _copies is None or _copies[0] != os.getpid() or not _copies[1].is_dir():
-            _copies = (os.getpid(), Path(tempfile.mkdtemp(prefix="portal-files-")))
-            atexit.register(shutil.rmtree, _copies[1], ignore_errors=True)
-        return _copies[1]
+    return process_folder("portal-files-")
 
 
 def _forget_oldest(folder: Path) -> None:

@@ -193,7 +193,7 @@ def test_a_stored_file_has_no_address_the_store_would_serve(store):
 
 def test_local_copies_of_stored_files_are_kept_per_process_and_the_oldest_forgotten(store, settings, monkeypatch):
     monkeypatch.setattr(files, "KEPT_COPIES", 2)
-    monkeypatch.setattr(files, "_copies", None)  # a folder of this test's own
+    monkeypatch.setattr(files, "_process_folders", {})  # a folder of this test's own
     fonts = [PlaqueFont(role=FontRole.WEIBEI, name=str(n)) for n in range(3)]
     for font in fonts:
         font.file.save("font.ttf", ContentFile(f"font {font.name}".encode()), save=False)
