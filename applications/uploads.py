@@ -208,6 +208,16 @@ def inspect_uploads(files, *, limits: UploadLimits) -> list[tuple[object, Inspec
     return inspected
 
 
+def store_inspected(model, inspected: list[tuple[object, InspectedFile]], **owner) -> None:
+    """One row of `model` (an evidence model: file, original_name, size, content_type, sha256) per file that
+    inspect_uploads passed, with what it found, for `owner` (e.g. objection=…)."""
+    for uploaded, found in inspected:
+        model.objects.create(
+            **owner, file=uploaded, original_name=uploaded.name[:200], size=found.size,
+            content_type=found.content_type, sha256=found.sha256,
+        )
+
+
 def check_totals(uploaded, *, limits: UploadLimits, existing_count: int, existing_bytes: int) -> int:
     """The count and size limits alone: callers repeat them under a lock after the slower inspection."""
     return _check_sizes(uploaded, PurePath(uploaded.name or "").name, limits, existing_count, existing_bytes)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.uploads import inspect_uploads
+from applications.uploads import inspect_uploads, store_inspected
 from awards.enums import AnnouncementStatus, AwardStatus, RevocationGround
 from awards.models import Announcement, Award, Revocation, RevocationEvidence
 from portal.audit import AuditEvent, audit
@@ -330,11 +330,7 @@ def award_revoke(
     revocation._history_user = actor
     revocation._history_date = now
     revocation.save()
-    for uploaded, found in inspected:
-        RevocationEvidence.objects.create(
-            revocation=revocation, file=uploaded, original_name=uploaded.name[:200], size=found.size,
-            content_type=found.content_type, sha256=found.sha256,
-        )
+    store_inspected(RevocationEvidence, inspected, revocation=revocation)
     revocation.digest = revocation.content_digest()
     revocation.save(update_fields=["digest"])
     _notify_revoked(locked, revocation)

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from applications.uploads import UploadLimits, inspect_uploads
+from applications.uploads import UploadLimits, inspect_uploads, store_inspected
 from portal.audit import AuditEvent, audit
 from portal.display import cn_date
 from portal.models import User
@@ -96,11 +96,7 @@ def objection_file(
         objection._change_reason = _("提出异议")
         objection._history_date = now
         objection.save()
-        for uploaded, found in inspected:
-            ObjectionEvidence.objects.create(
-                objection=objection, file=uploaded, original_name=uploaded.name[:200], size=found.size,
-                content_type=found.content_type, sha256=found.sha256,
-            )
+        store_inspected(ObjectionEvidence, inspected, objection=objection)
         audit(
             AuditEvent.TRANSITION,
             user=None,
