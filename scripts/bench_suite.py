@@ -2,9 +2,11 @@
 
 Targets (the project guide and issue 12): once installed, the demo shows within 20 s; the fast test suite (`make
 test-fast`: browser, real-worker, fuzz, backup, PDF and the other slow tests aside) averages at most 20 ms a test and
-runs within 60 s. The demo runs `manage.py demo` on a throwaway VAR_DIR (its own SQLite database, broker, media) on
-a free port and times the first answer of its home page, twice: on an empty database (migrations and demo data)
-and again on the database the first run left. The fast suite runs on SQLite; the average is the sum of the
+runs within 60 s; a fresh clone shows the demo within 2 minutes, installs included. The demo runs `manage.py demo` on
+a throwaway VAR_DIR (its own SQLite database, broker, media) on a free port and times the first answer of its home
+page: on a checkout's first start (every migration: the installs are timed by CI's set-up, not here), on another
+empty database (the schema from the migrated copy the first start kept, config/migrated_copy.py, then the demo data)
+and again on the database that start left. The fast suite runs on SQLite; the average is the sum of the
 test cases' times in the JUnit report over their count, and the whole run's time (start-up included) is its own line. BENCH_SKIP_SUITE=1 skips the tests.
 Each figure is one line `<figure>: <value>  (target <target>)  OK|MISS`.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 DEMO_SECONDS = 20.0
+FRESH_CLONE_SECONDS = 120.0
 TEST_MS = 20.0
 SUITE_SECONDS = 60.0
 
@@ -72,8 +75,14 @@ def demo_start(env: dict[str, str], timeout: float = 180.0) -> float:
 
 
 def bench_demo() -> None:
+    """Three starts: on a fresh checkout (no kept migrated copy yet: every migration runs), on another empty database
+    (its schema from the copy the first start kept), and again on the database the second start left."""
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
-        env = throwaway_environment(Path(tmp))
+        copies = {"MIGRATED_COPY_DIR": str(Path(tmp) / "migrated")}
+        first = demo_start(throwaway_environment(Path(tmp) / "first") | copies)
+        report("demo, first start of a checkout (every migration), first page after", f"{first:.1f} s",
+               f"≤ {FRESH_CLONE_SECONDS:.0f} s with the installs", first <= FRESH_CLONE_SECONDS)
+        env = throwaway_environment(Path(tmp) / "second") | copies
         fresh = demo_start(env)
         report("demo, installed, empty database: first page after", f"{fresh:.1f} s", f"≤ {DEMO_SECONDS:.0f} s",
                fresh <= DEMO_SECONDS)

@@ -11,10 +11,15 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+
+from config.migrated_copy import sqlite_restore_or_keep
 
 
 def _static_fingerprint() -> str:
@@ -58,8 +63,18 @@ class Command(BaseCommand):
         settings.DEMO_MODE = True
         return super().execute(*args, **options)
 
+    def _migrate(self) -> None:
+        """Migrate; an empty SQLite database starts from the kept copy of a freshly migrated one
+        (config/migrated_copy.py, in `var/migrated/` of the checkout, shared by every VAR_DIR, or MIGRATED_COPY_DIR),
+        made by the first demo that had to migrate from nothing."""
+        migrate = partial(call_command, "migrate", interactive=False, verbosity=0)
+        if connection.vendor == "sqlite" and not connection.introspection.table_names():
+            folder = os.environ.get("MIGRATED_COPY_DIR") or settings.BASE_DIR / "var" / "migrated"
+            sqlite_restore_or_keep(connection, migrate, Path(folder))
+        migrate()  # whatever the copy does not hold yet (nothing, when its fingerprint matched)
+
     def handle(self, *args, host, port, no_serve, **options):
-        call_command("migrate", interactive=False, verbosity=0)
+        self._migrate()
         logging.disable(logging.INFO)  # the services log every stored file: the seed's summary says enough
         try:
             call_command("seed_demo", stdout=self.stdout)
