@@ -22,8 +22,6 @@ import hashlib
 import logging
 import posixpath
 import re
-import socket
-import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -33,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from applications.clamd import ClamdError, clamd_instream
 from applications.uploads_pdf import PdfEncrypted, PdfUninspectable, pdf_active_content
 
 logger = logging.getLogger(__name__)
@@ -344,10 +343,6 @@ def _check_pdf(uploaded, name: str) -> None:
 # --- Antivirus (clamd INSTREAM) --------------------------------------------------------------------
 
 
-class ClamdError(Exception):
-    """clamd could not be reached or did not answer as expected."""
-
-
 def _scan_for_viruses(uploaded, name: str, size: int, sha256: str) -> None:
     address = getattr(settings, "CLAMD_ADDRESS", None)
     if not address:
@@ -365,44 +360,3 @@ def _scan_for_viruses(uploaded, name: str, size: int, sha256: str) -> None:
         raise _fail("virus_found", name=name)
     logger.error("virus scan unavailable (sha256=%s, size=%d): unexpected reply %r", sha256, size, reply[:200])
     raise _fail("virus_scan_unavailable")
-
-
-def _clamd_connect(address: str, timeout: float) -> socket.socket:
-    if address.startswith("unix:"):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
-        try:
-            sock.connect(address[len("unix:") :])
-        except BaseException:
-            sock.close()
-            raise
-        return sock
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit():
-        raise ClamdError(f"CLAMD_ADDRESS {address!r} is neither host:port nor unix:/path")
-    return socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
-
-
-def clamd_instream(uploaded, *, address: str, timeout: float, chunk_size: int = 64 * 1024) -> str:
-    """Stream *uploaded* to clamd (``zINSTREAM``) and return its reply, e.g. ``"stream: OK"``.
-
-    Raises ``ClamdError`` when clamd cannot be reached, times out or hangs up.
-    """
-    try:
-        with _clamd_connect(address, timeout) as sock:
-            sock.sendall(b"zINSTREAM\0")
-            uploaded.seek(0)
-            for chunk in uploaded.chunks(chunk_size):
-                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
-            sock.sendall(struct.pack("!L", 0))
-            reply = b""
-            while b"\0" not in reply and len(reply) < 4096:
-                data = sock.recv(4096)
-                if not data:
-                    break
-                reply += data
-    except OSError as exc:  # refused, unreachable, timeout, reset, broken pipe
-        raise ClamdError(f"{type(exc).__name__}: {exc}") from exc
-    if not reply:
-        raise ClamdError("clamd closed the connection without a reply")
-    return reply.split(b"\0", 1)[0].decode("utf-8", "replace").strip()

@@ -71,73 +71,79 @@ def _handle(objection, *, admin, handler, upheld: bool | None, assigned: datetim
 
 
 def seed_publicity(*, rounds: dict[str, Round], admin: User) -> list[str]:
-    done = []
+    """The notices and objections of the demo's rounds: 2022's ended notice with one objection not upheld; the 2026
+    batch's first notice (one objection upheld, one not), its adjusted list and two objections still open."""
     handler = User.objects.get(username="lead_hr")
+    done = []
     old = rounds["2022"]
     if not old.notices.exists() and getattr(old, "shortlist", None):
-        draft = services.notice_draft(old, today=date(2022, 12, 5))
-        notice = services.notice_publish(
-            round=old, actor=admin, now=_at(date(2022, 12, 5), 9), document_number="", **draft
-        )
-        objection = _file(notice, 1, _identity("刘建国", "+8613905331234"), FACTS["old"], _at(date(2022, 12, 6), 15))
-        _handle(
-            objection,
-            admin=admin,
-            handler=handler,
-            upheld=False,
-            assigned=_at(date(2022, 12, 7), 9),
-            deadline=date(2022, 12, 9),
-            decided=_at(date(2022, 12, 9), 16),
-            findings="经调阅服务台账并抽查回访，外县人员为在本县务工的登记失业人员，按规定计入服务人数。",
-            reply="经核查，该中心服务人数中的外县人员为在本县就业的登记人员，按规定纳入统计，异议不成立。感谢您的监督。",
-        )
+        _seed_2022(old, admin=admin, handler=handler)
         done.append(str(old))
-
     batch = rounds.get("2026a")
     if batch is not None and not batch.notices.exists() and getattr(batch, "shortlist", None):
-        first_day = date(2026, 11, 16)
-        draft = services.notice_draft(batch, today=first_day)
-        first = services.notice_publish(
-            round=batch, actor=admin, now=_at(first_day, 9), document_number="高人社字〔2026〕58号", **draft
-        )
-        upheld = _file(first, 1, _identity("张文静", "+8613805339876", email="objector@example.com"), FACTS["false"],
-                       _at(date(2026, 11, 17), 10))
-        _handle(
-            upheld,
-            admin=admin,
-            handler=handler,
-            upheld=True,
-            assigned=_at(date(2026, 11, 17), 14),
-            deadline=date(2026, 11, 19),
-            decided=_at(date(2026, 11, 19), 17),
-            findings="经调取2025年服务台账并电话回访30人，其中11人系重复登记，申报服务人数与实际不符。",
-            reply="经核查，您反映的该机构服务台账存在重复登记、申报人数不实的问题属实，异议成立，已取消其拟评定资格。",
-        )
-        not_upheld = _file(first, 2, _identity("赵宏伟", "+8615853301122"), FACTS["service"], _at(date(2026, 11, 18), 11))
-        _handle(
-            not_upheld,
-            admin=admin,
-            handler=handler,
-            upheld=False,
-            assigned=_at(date(2026, 11, 18), 15),
-            deadline=date(2026, 11, 20),
-            decided=_at(date(2026, 11, 20), 16),
-            findings="调取当日窗口录像并询问当班人员，窗口已按规定出具一次性告知单。",
-            reply="经核查，当日窗口已出具一次性告知单，未发现服务态度问题，异议不成立。如有其他线索，欢迎继续反映。",
-        )
-        try:
-            draft = services.notice_draft(batch, replaces=first)
-            adjusted = services.notice_publish(round=batch, actor=admin, replaces=first, **draft)
-        except Refused:  # the calendar does not know this year yet: the demo stops at the ended notice
-            return [*done, str(batch)]
-        now = timezone.now()
-        _file(adjusted, adjusted.entries.order_by("rank").last().rank, _identity("陈晓梅", "+8613953311234"), FACTS["fee"], now)
-        verifying = _file(adjusted, adjusted.entries.order_by("rank").first().rank, _identity("王强", "+8618653324567"),
-                          FACTS["staff"], now)
-        try:
-            deadline = add_working_days(timezone.localdate(), 4)
-        except CalendarYearUnknown:
-            deadline = timezone.localdate()
-        _handle(verifying, admin=admin, handler=handler, upheld=None, assigned=now, deadline=deadline, approve_identity=False)
+        _seed_2026_batch(batch, admin=admin, handler=handler)
         done.append(str(batch))
     return done
+
+
+# The objections of the ended notices, each filed, assigned, and decided on the days the story has them:
+# (rank on the list, objector, phone, e-mail, facts, filed, assigned, deadline, decided, upheld, findings, reply).
+DECIDED = {
+    "2022": [
+        (1, "刘建国", "+8613905331234", "", "old", _at(date(2022, 12, 6), 15), _at(date(2022, 12, 7), 9),
+         date(2022, 12, 9), _at(date(2022, 12, 9), 16), False,
+         "经调阅服务台账并抽查回访，外县人员为在本县务工的登记失业人员，按规定计入服务人数。",
+         "经核查，该中心服务人数中的外县人员为在本县就业的登记人员，按规定纳入统计，异议不成立。感谢您的监督。"),
+    ],
+    "2026a": [
+        (1, "张文静", "+8613805339876", "objector@example.com", "false", _at(date(2026, 11, 17), 10),
+         _at(date(2026, 11, 17), 14), date(2026, 11, 19), _at(date(2026, 11, 19), 17), True,
+         "经调取2025年服务台账并电话回访30人，其中11人系重复登记，申报服务人数与实际不符。",
+         "经核查，您反映的该机构服务台账存在重复登记、申报人数不实的问题属实，异议成立，已取消其拟评定资格。"),
+        (2, "赵宏伟", "+8615853301122", "", "service", _at(date(2026, 11, 18), 11), _at(date(2026, 11, 18), 15),
+         date(2026, 11, 20), _at(date(2026, 11, 20), 16), False,
+         "调取当日窗口录像并询问当班人员，窗口已按规定出具一次性告知单。",
+         "经核查，当日窗口已出具一次性告知单，未发现服务态度问题，异议不成立。如有其他线索，欢迎继续反映。"),
+    ],
+}
+
+
+def _decided(notice, key: str, *, admin: User, handler: User) -> None:
+    for rank, name, phone, email, facts, filed, assigned, deadline, decided, upheld, findings, reply in DECIDED[key]:
+        objection = _file(notice, rank, _identity(name, phone, email=email), FACTS[facts], filed)
+        _handle(objection, admin=admin, handler=handler, upheld=upheld, assigned=assigned, deadline=deadline,
+                decided=decided, findings=findings, reply=reply)
+
+
+def _seed_2022(old: Round, *, admin: User, handler: User) -> None:
+    draft = services.notice_draft(old, today=date(2022, 12, 5))
+    notice = services.notice_publish(round=old, actor=admin, now=_at(date(2022, 12, 5), 9), document_number="", **draft)
+    _decided(notice, "2022", admin=admin, handler=handler)
+
+
+def _seed_2026_batch(batch: Round, *, admin: User, handler: User) -> None:
+    first_day = date(2026, 11, 16)
+    draft = services.notice_draft(batch, today=first_day)
+    first = services.notice_publish(
+        round=batch, actor=admin, now=_at(first_day, 9), document_number="高人社字〔2026〕58号", **draft
+    )
+    _decided(first, "2026a", admin=admin, handler=handler)
+    _seed_adjusted(batch, first, admin=admin, handler=handler)
+
+
+def _seed_adjusted(batch: Round, first, *, admin: User, handler: User) -> None:
+    """The adjusted list after the upheld objection, with two objections filed today, one under verification."""
+    try:
+        draft = services.notice_draft(batch, replaces=first)
+        adjusted = services.notice_publish(round=batch, actor=admin, replaces=first, **draft)
+    except Refused:  # the calendar does not know this year yet: the demo stops at the ended notice
+        return
+    now = timezone.now()
+    _file(adjusted, adjusted.entries.order_by("rank").last().rank, _identity("陈晓梅", "+8613953311234"), FACTS["fee"], now)
+    verifying = _file(adjusted, adjusted.entries.order_by("rank").first().rank, _identity("王强", "+8618653324567"),
+                      FACTS["staff"], now)
+    try:
+        deadline = add_working_days(timezone.localdate(), 4)
+    except CalendarYearUnknown:
+        deadline = timezone.localdate()
+    _handle(verifying, admin=admin, handler=handler, upheld=None, assigned=now, deadline=deadline, approve_identity=False)

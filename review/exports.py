@@ -42,16 +42,15 @@ def _gate_mark(passed) -> str:
     return {True: _("符合"), False: _("不符合")}.get(passed, "")
 
 
-def score_sheets_xlsx(round):
-    """One row per score sheet × criterion, drafts included; sheets of recused reviewers are left out."""
-    criteria = _criteria(round)
+def _sheets_in_order(round) -> list[ScoreSheet]:
+    """The active reviewers' sheets of the round, by institution, department order, reviewer."""
     order = _department_order(round)
     sheets = (
         ScoreSheet.objects.filter(assignment__application__round=round, assignment__status=AssignmentStatus.ACTIVE)
         .select_related("assignment__application", "assignment__department", "assignment__reviewer")
         .prefetch_related("scores")
     )
-    sheets = sorted(
+    return sorted(
         sheets,
         key=lambda s: (
             s.assignment.application.institution_name,
@@ -61,42 +60,48 @@ def score_sheets_xlsx(round):
             s.pk,
         ),
     )
+
+
+def _sheet_lines(sheets, criteria):
+    """One row per sheet × criterion, numbered from 1."""
+    number = 0
+    for sheet in sheets:
+        scores = {score.criterion_id: score for score in sheet.scores.all()}
+        for criterion in criteria:
+            score = scores.get(criterion.pk)
+            number += 1
+            if criterion.kind == CriterionKind.GATE:
+                maximum, value = "", _gate_mark(score.passed if score else None)
+            else:
+                maximum, value = _points(criterion.max_points), _points(score.points if score else None)
+            yield [
+                number,
+                sheet.assignment.application.institution_name,
+                sheet.assignment.department.name,
+                sheet.assignment.reviewer.full_name,
+                sheet.get_status_display(),
+                criterion.code,
+                criterion.title,
+                maximum,
+                value,
+                score.comment if score else "",
+                _points(sheet.total),
+                sheet.justification,
+            ]
+
+
+def score_sheets_xlsx(round):
+    """One row per score sheet × criterion, drafts included; sheets of recused reviewers are left out."""
     headers = [
         _("序号"), _("申报机构"), _("部门"), _("评审专家"), _("状态"), _("指标编号"), _("指标"),
         _("满分"), _("得分"), _("评语"), _("总分"), _("偏离说明"),
     ]  # fmt: skip
-
-    def lines():
-        number = 0
-        for sheet in sheets:
-            scores = {score.criterion_id: score for score in sheet.scores.all()}
-            for criterion in criteria:
-                score = scores.get(criterion.pk)
-                number += 1
-                if criterion.kind == CriterionKind.GATE:
-                    maximum, value = "", _gate_mark(score.passed if score else None)
-                else:
-                    maximum, value = _points(criterion.max_points), _points(score.points if score else None)
-                yield [
-                    number,
-                    sheet.assignment.application.institution_name,
-                    sheet.assignment.department.name,
-                    sheet.assignment.reviewer.full_name,
-                    sheet.get_status_display(),
-                    criterion.code,
-                    criterion.title,
-                    maximum,
-                    value,
-                    score.comment if score else "",
-                    _points(sheet.total),
-                    sheet.justification,
-                ]
-
+    rows = _sheet_lines(_sheets_in_order(round), _criteria(round))
     return xlsx_response(
         filename=_filename(round, _("评分明细")),
         title=_("评分明细"),
         headers=headers,
-        rows=lines(),
+        rows=rows,
         widths=[6, 36, 24, 12, 12, 8, 30, 8, 10, 40, 10, 40],
     )
 

@@ -147,6 +147,22 @@ def objection_open(*, receipt_number: str, token: str) -> Objection | None:
 
 
 @transaction.atomic
+def _handler_withdraw(objection: Objection, *, actor: User, request=None) -> None:
+    """The former handler of a reassigned objection loses access with the file: its permissions and any identity
+    access it was granted; audited."""
+    previous = objection.handler
+    for perm in ("publicity.handle_objection", "publicity.view_objector_identity"):
+        remove_perm(perm, previous, objection)
+    identity_access_withdraw_for(objection=objection, user=previous, actor=actor, note=_("异议已改派他人核查"))
+    audit(
+        AuditEvent.PERMISSION_CHANGE,
+        user=actor,
+        request=request,
+        obj=objection,
+        detail=f"revoke handle/identity permissions from {previous.username} (reassigned)",
+    )
+
+
 def objection_assign(
     *,
     objection: Objection,
@@ -170,18 +186,8 @@ def objection_assign(
         raise Refused(_("经办人须为本项目的管理员或评定部门负责人。"))
     if deadline < timezone.localdate(now):
         raise Refused(_("办理期限不能早于今天。"))
-    previous = locked.handler
-    if previous is not None and previous.pk != handler.pk:  # the former handler loses access with the file
-        for perm in ("publicity.handle_objection", "publicity.view_objector_identity"):
-            remove_perm(perm, previous, locked)
-        identity_access_withdraw_for(objection=locked, user=previous, actor=actor, note=_("异议已改派他人核查"))
-        audit(
-            AuditEvent.PERMISSION_CHANGE,
-            user=actor,
-            request=request,
-            obj=locked,
-            detail=f"revoke handle/identity permissions from {previous.username} (reassigned)",
-        )
+    if locked.handler is not None and locked.handler.pk != handler.pk:
+        _handler_withdraw(locked, actor=actor, request=request)
     locked = transition(
         locked, ObjectionStatus.VERIFYING, table=Objection.TRANSITIONS, actor=actor, now=now, request=request,
         note=_("交办核查：%(name)s，期限%(date)s") % {"name": handler.full_name, "date": cn_date(deadline)},
