@@ -154,13 +154,29 @@ def _audit_table_flushable(request):
             append_only.forbid_update_and_delete(None, editor)
 
 
+def signed_in(client, user):
+    """Give `client` a session signed in as `user`, as Client.force_login does but without the sign-in itself: no
+    user_logged_in signal, so no audit record, last-login update or lockout reset per test (about five queries each).
+    The login form, its audit records and its lockouts have their own tests (tests/portal/test_accounts.py and
+    test_client_address.py), which sign in through the form or force_login."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
 @pytest.fixture
 def login(client):
-    """Log a user in (force_login: the login form has its own tests)."""
+    """Sign a user in (tests.conftest.signed_in: the login form has its own tests)."""
 
     def _login(user):
-        client.force_login(user)
-        return client
+        return signed_in(client, user)
 
     return _login
 

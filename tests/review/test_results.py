@@ -13,16 +13,16 @@ from review.enums import AssignmentStatus, SheetStatus
 from review.models import Shortlist, ShortlistEntry, ShortlistSkip, TieBreak
 from review.services import results
 from tests.applications.factories import AwardFactory
-from tests.portal.helpers import refusal
+from tests.portal.helpers import at, refusal
 from tests.review.builders import CIVIL, DRC, HR, build_review, submitted_sheet
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 LABELS = ("甲", "乙", "丙", "丁", "戊", "己", "庚")
 
 
-@pytest.fixture
-def scored():
+def build_scored():
     """Seven applications scored by three departments (weights 人社 2, 发改 1, 民政 1; extremes dropped from 3 sheets).
 
     甲: 人社 70, 80, 95 → 80 (70 and 95 dropped; a recused reviewer's 10 and a draft's 5 do not count); 发改 90; 民政 70
@@ -55,6 +55,9 @@ def scored():
     review.ids = {label: review.application(label).pk for label in LABELS}
     review.labels = {pk: label for label, pk in review.ids.items()}
     return review
+
+
+_scored, scored = module_world("scored", build_scored, built_at=at(2026, 6, 1, 9))
 
 
 def ranking(review):
