@@ -15,6 +15,7 @@ def portal(request):
     return {
         "unread_notifications": read_caches.unread_notifications(user) if signed_in else 0,
         "portal_name": settings.PORTAL_NAME,
+        "portal_region": settings.PORTAL_REGION,
         "nav_items": nav_items_for(user, request.path),
         "user_role_label": ROLE_LABELS.get(effective_role(user), "") if signed_in else "",
     }

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses text responses (HTML, CSV, JSON) for browsers that accept gzip; static files come precompressed
+    # from WhiteNoise.
+    "portal.middleware.TextGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers visitors' public pages from the cache before the middleware below runs (portal/public_cache.py).
     "portal.public_cache.PublicPageCacheMiddleware",
@@ -142,7 +145,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.passwords.SimilarityPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -346,6 +349,8 @@ PUBLICATION_HASH = os.environ.get("PUBLICATION_HASH", "sha256")
 
 # --- Portal ----------------------------------------------------------------------------------------
 PORTAL_NAME = _("就业服务质量标杆机构评定")
+# The region of the bureaus that run the portal, named before them in every page's header (e.g. 高青县, 淄博市).
+PORTAL_REGION = os.environ.get("PORTAL_REGION", "高青县")
 PAGINATE_BY = 20
 # Absolute address of the portal, for links in e-mails (e.g. https://biaogan.example.gov.cn).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

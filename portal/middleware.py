@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -112,3 +113,17 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
+
+
+# What is worth compressing: text. PDFs, spreadsheets (zip files), images and uploads are compressed already or binary,
+# and their downloads keep their Content-Length.
+_TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation: random bytes in the gzip header) for text responses only."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(_TEXT_TYPES):
+            return response
+        return super().process_response(request, response)

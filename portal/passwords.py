@@ -1,6 +1,7 @@
 """The password rule besides Django's own validators (settings.AUTH_PASSWORD_VALIDATORS): at least three of four
 kinds of character (docs/security.md, passwords)."""
 
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -59,3 +60,24 @@ class ComplexityPasswordValidator:
 
     def __hash__(self):
         return hash((type(self), self.min_classes))
+
+
+class SimilarityPasswordValidator(UserAttributeSimilarityValidator):
+    """Django's check that a password is not too like the account's own details, saying which detail in the words the
+    forms use (Django's Chinese message has stray spaces and names the model field: 「密码跟 电子邮件地址 太相似了」)."""
+
+    DEFAULT_USER_ATTRIBUTES = ("username", "full_name", "email")
+    LABELS = {"username": _("用户名"), "full_name": _("姓名"), "email": _("邮箱")}
+    message = _("密码与%(detail)s过于相似，请换一个。")
+
+    def validate(self, password, user=None):
+        for attribute in self.user_attributes:
+            single = UserAttributeSimilarityValidator(user_attributes=[attribute], max_similarity=self.max_similarity)
+            try:
+                single.validate(password, user)
+            except ValidationError:
+                detail = self.LABELS.get(attribute, attribute)
+                raise ValidationError(self.message, code="password_too_similar", params={"detail": detail}) from None
+
+    def get_help_text(self):
+        return _("密码不能与用户名、姓名或邮箱过于相似。")

@@ -37,6 +37,7 @@ def _values(context) -> tuple:
         ("admin_link", signed_in and (user.is_superuser or user.is_staff)),
         ("full_path", request.get_full_path()),
         ("portal_name", str(context.get("portal_name", ""))),
+        ("portal_region", str(context.get("portal_region", ""))),
         ("nav_items", tuple((str(i["label"]), i["url"], i["active"]) for i in context.get("nav_items", ()))),
     )
 

@@ -16,7 +16,7 @@ from portal.enums import Role
 from portal.exports import xlsx_response
 from portal.models import Programme, Round
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, role_required
+from portal.permissions import effective_role, get_object_for_user_or_404, role_required
 from portal.transitions import Refused
 from publicity import selectors, services
 from publicity.enums import ObjectionStatus, ObjectorType
@@ -95,6 +95,12 @@ def masked_identity(objection) -> dict[str, str]:
     }
 
 
+def section_title(user) -> str:
+    """The objection pages' name as the user's navigation has it: a department lead verifies (异议核查), the
+    programme's admins handle (异议办理)."""
+    return _("异议核查") if effective_role(user) == Role.DEPARTMENT_LEAD else _("异议办理")
+
+
 @role_required(*STAFF)
 @require_safe
 def objection_list(request):
@@ -109,7 +115,10 @@ def objection_list(request):
         return _export(request, objections, with_identity=request.GET.get("identities") == "1")
     page, query = paginate(request, objections)
     rows = [{"objection": o, "masked": masked_identity(o)} for o in page.object_list]
-    context = {"page": page, "rows": rows, "querystring": query, "status": status, "statuses": ObjectionStatus.choices}
+    context = {
+        "page": page, "rows": rows, "querystring": query, "status": status, "statuses": ObjectionStatus.choices,
+        "section_title": section_title(request.user),
+    }
     return render(request, "publicity/objection_list.html", context)
 
 
@@ -150,6 +159,7 @@ def _detail_context(request, objection, decide_form=None) -> dict:
     is_handler = objection.handler_id == request.user.pk
     return {
         "objection": objection,
+        "section_title": section_title(request.user),
         "masked": masked_identity(objection),
         "may_see_identity": services.may_see_identity(request.user, objection),
         "administers": administers,

@@ -276,6 +276,24 @@ def test_register_mismatched_passwords_are_refused(client):
     assert response.context["form"].errors["password2"] == ["两次输入的密码不一致。"]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "password", "detail"),
+    [
+        ("email", "sunjingban2026@example.cn", "Sunjingban2026!", "邮箱"),
+        ("username", "luzhong_hr", "Luzhong_hr1", "用户名"),
+    ],
+)
+def test_register_password_like_the_accounts_details_names_the_detail_in_the_forms_words(
+    client, field, value, password, detail
+):
+    data = registration_data(**{field: value, "password1": password, "password2": password})
+
+    response = client.post(reverse("applications:register"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password1"] == [f"密码与{detail}过于相似，请换一个。"]
+
+
 def test_register_signed_in_user_is_sent_home(login):
     client = login(ApplicantFactory())
 
@@ -366,6 +384,36 @@ def test_edit_shows_the_prefilled_form_and_marks_county_condition_1_not_applicab
     assert "本条仅适用于公共就业服务机构，其他机构不作要求，自动记为“不适用”。" in page
     assert "本条为优先评定条款，不是必备条件" in page
     assert "请上传加盖公章或签字的承诺页图片。" in page
+
+
+def test_edit_page_reads_in_the_order_of_the_work(login, draft):
+    """Issue 13: the commitment once, its checkbox before it; the empty optional 优先评定 row without asterisks; the
+    save and submit buttons after the attachments, where the required seal page is uploaded, with what is missing."""
+    response = login(draft.created_by).get(edit_url(draft))
+    content = response.content.decode()
+    page = visible_text(response)
+
+    assert page.count("本机构全部申报情况属实，如有不实，由本机构承担全部责任。") == 1
+    checkbox = content.index('name="commitment_accepted"')
+    assert checkbox < content.index("本机构全部申报情况属实")
+    priority = content[content.index("<legend>四、优先评定事项"):content.index("<legend>五、申报机构承诺")]
+    assert "field--required" not in priority and 'class="required"' not in priority
+    attachments, submit = content.index('id="attachments"'), content.index('name="action" value="submit"')
+    assert attachments < content.index("提交前还需完成") < submit
+    assert 'form="application-form" name="action" value="submit"' in content
+    assert f"还有 {len(response.context['problems'])} 项未完成" in page
+
+
+def test_a_started_priority_row_marks_its_required_fields_again(login, draft):
+    client = login(draft.created_by)
+    data = edit_data(draft, **{"priority-TOTAL_FORMS": "1", "priority-0-title": "县级优质服务窗口"})
+
+    response = client.post(edit_url(draft), data)
+
+    priority = response.content.decode()
+    priority = priority[priority.index("<legend>四、优先评定事项"):priority.index("<legend>五、申报机构承诺")]
+    assert response.status_code == 200
+    assert priority.count('class="required"') == 4  # 类别, 名称, 授予/批示单位, 日期
 
 
 @pytest.mark.history

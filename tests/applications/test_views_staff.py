@@ -580,6 +580,19 @@ def test_detail_shows_the_admin_the_decision_forms(login, case):
     assert application.institution.uscc in page
 
 
+def test_detail_shows_the_principals_phone_and_the_contact_email(login, case):
+    """Issue 13: annex 2 asks for both; the detail page left them out."""
+    application, admin = case
+    application.principal_phone = "+8613905330001"
+    application.contact_email = "hr@gaoqing.example.cn"
+    application.save(update_fields=["principal_phone", "contact_email"])
+
+    page = visible_text(login(admin).get(application.get_absolute_url()))
+
+    assert "负责人电话 139 0533 0001" in page
+    assert "联系邮箱 hr@gaoqing.example.cn" in page
+
+
 # --- institutions ------------------------------------------------------------------------------------
 
 

@@ -89,6 +89,16 @@ def test_landing_anonymous_sees_login_button(client):
 
 
 @pytest.mark.django_db
+def test_landing_offers_registration_to_a_new_institution_without_an_open_round(client):
+    """Issue 13: 机构登记 was reachable only through a round's call."""
+    page = client.get("/")
+
+    assert '<a class="button" href="/register/">机构登记</a>' in text(page)
+    assert "首次申报的机构请先登记" in visible_text(page)
+    assert client.get("/register/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_landing_signed_in_user_sees_no_login_button(login):
     client = login(UserFactory(full_name="赵敏"))
 

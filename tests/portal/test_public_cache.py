@@ -1,11 +1,16 @@
 """The public page cache (portal/public_cache.py): a visitor's second request is answered before the middleware
 below it runs, with the headers the first one got; signed-in users, pending messages and other pages never are."""
 
+import gzip
+
 import pytest
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.middleware import TextGZipMiddleware
 from portal.public_cache import public_pages_changed
 from publicity.models import PublicityNotice
 from tests.publicity.publicity_builders import at, listed_round, publish
@@ -106,3 +111,28 @@ def test_the_same_parameters_in_any_order_share_one_copy(client, notice):
     _response, count = queries(client, "/notices/?page=1&state=open")
 
     assert count == 0
+
+
+# --- compression (issue 13: public pages) ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_pages_are_gzipped_for_browsers_that_accept_it_and_say_what_they_are(client):
+    plain = client.get("/")
+    compressed = client.get("/", headers={"accept-encoding": "gzip, deflate, br"})
+
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert b'<meta name="description" content="' in plain.content
+
+
+def test_binary_downloads_are_not_gzipped():
+    request = RequestFactory().get("/", headers={"accept-encoding": "gzip"})
+    middleware = TextGZipMiddleware(lambda request: None)
+    pdf = HttpResponse(b"%PDF-1.7 " + b"0" * 5000, content_type="application/pdf")
+    html = HttpResponse(b"<p>" + b"0" * 5000, content_type="text/html; charset=utf-8")
+
+    assert "Content-Encoding" not in middleware.process_response(request, pdf)
+    assert middleware.process_response(request, html)["Content-Encoding"] == "gzip"

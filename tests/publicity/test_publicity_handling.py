@@ -141,6 +141,20 @@ def test_handler_opens_and_decides_another_lead_cannot(listed, login, client):
     )
 
 
+def test_the_lead_and_the_admin_see_the_objection_pages_under_their_navigations_name(listed, login):
+    """Issue 13: a department lead verifies (异议核查 in its navigation), the admin handles (异议办理)."""
+    assign(listed)
+    objection = listed.extra["objection"]
+
+    for user, name in ((listed.lead, "异议核查"), (listed.admin, "异议办理")):
+        client = login(user)
+        listing = client.get(reverse("publicity:objections"))
+        detail = client.get(reverse("publicity:objection", args=[objection.pk]))
+        assert listing.context["section_title"] == name
+        assert f"<h1>{name}</h1>" in text(listing)
+        assert visible_text(detail).count(name) >= 2  # the navigation and the breadcrumb
+
+
 def test_handler_cannot_assign_or_grant(listed, login):
     assign(listed)
     client = login(listed.lead)
