@@ -4,6 +4,7 @@ the programme's admins (a login redirect for visitors, 403 for other roles, 404 
 
 import pytest
 from django.urls import reverse
+from time_machine import travel
 
 from awards import services as award_services
 from awards import urls as award_urls
@@ -17,6 +18,7 @@ from tests.awards.results_builders import (
     with_archive,
 )
 from tests.factories import ApplicantFactory, ReviewerFactory, SystemAdminFactory, ViewerFactory
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -34,19 +36,29 @@ STAFF = (
 ISSUE_7 = {*PUBLIC, "plaque", *STAFF}
 
 
+NOW = ISSUED_AT.replace(month=10, day=20)
+
+
+def build_listed():
+    """An issued announcement (甲 valid, 乙 revoked) and a finished batch of it; the clock stands on 20 October."""
+    listed = announced()
+    with travel(NOW, tick=False):
+        listed.extra["revocation"] = revoke(award_of(listed, "乙"), listed.admin)
+        listed.extra["batch"] = with_archive(
+            PlaqueBatch.objects.create(announcement=listed.extra["announcement"], total=2, created_by=listed.admin)
+        )
+    return listed
+
+
+_built, built = module_world("built", build_listed, built_at=ISSUED_AT, tests_at=NOW)
+
+
 @pytest.fixture
-def listed(time_machine, monkeypatch):
-    """An issued announcement (甲 valid, 乙 revoked), a finished batch of it; no PDF is really rendered."""
+def listed(built, monkeypatch):
+    """The announcement, its revocation and batch; no PDF is really rendered."""
     monkeypatch.setattr(award_services, "award_plaque_pdf", fake_plaque)
     monkeypatch.setattr(award_services, "announcement_pdf", lambda announcement: b"%PDF-1.7 announcement")
-    time_machine.move_to(ISSUED_AT, tick=False)
-    listed = announced()
-    time_machine.move_to(ISSUED_AT.replace(month=10, day=20), tick=False)
-    listed.extra["revocation"] = revoke(award_of(listed, "乙"), listed.admin)
-    listed.extra["batch"] = with_archive(
-        PlaqueBatch.objects.create(announcement=listed.extra["announcement"], total=2, created_by=listed.admin)
-    )
-    return listed
+    return built
 
 
 def urls(listed) -> dict[str, tuple[str, str]]:

@@ -26,15 +26,13 @@ from tests.awards.results_builders import (
 from tests.factories import ApplicantFactory
 from tests.portal.helpers import refusal, text, visible_text
 from tests.publicity.publicity_builders import at, file, listed_round, publish
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def closed(time_machine):
-    """Notice of 1–7 September 2026 ended without objections; the clock stands on 15 September 10:00."""
-    time_machine.move_to(ISSUED_AT, tick=False)
-    return closed_round()
+# Notice of 1–7 September 2026 ended without objections; the clock stands on 15 September 10:00.
+_closed, closed = module_world("closed", closed_round, built_at=ISSUED_AT)
 
 
 def issuing(listed, announcement=None, now=ISSUED_AT):

@@ -2,6 +2,7 @@
 are run in this process, and the plaque renderer is a stand-in. Progress, failures, reruns, the ZIP, the pages and
 the jurisdiction's year."""
 
+import copy
 import io
 import json
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
+from time_machine import travel
 
 from awards import batches, tasks
 from awards import services as award_services
@@ -27,6 +29,7 @@ from tests.applications.factories import AwardFactory
 from tests.awards.results_builders import ISSUED_AT, announced, fake_plaque, with_archive
 from tests.factories import ApplicantFactory, ProgrammeFactory, RegionFactory, SystemAdminFactory, UserFactory
 from tests.portal.helpers import messages_of, text, visible_text
+from tests.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +46,27 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="class")
+def _three_awards(django_db_setup, django_db_blocker):
+    """Three awards (370322X-2026-001 … 003) of one announcement of 15 September 2026, built once for the tests of
+    `TestAnnouncementBatches` (tests/worlds.py): its class, not the module, since the jurisdiction tests below count
+    every award of 高青县 in 2026. A test outside the class that asks for it gets one built for itself."""
+
+    def build():
+        with travel(ISSUED_AT, tick=False):
+            return announced(names=("甲", "乙", "丙"))
+
+    yield from built_once(django_db_blocker, build)
+
+
 @pytest.fixture
-def listed(time_machine, monkeypatch):
-    """Three awards (370322X-2026-001 … 003) of one announcement, in chunks of two; plaques rendered by a stand-in."""
+def listed(_three_awards, db, time_machine, monkeypatch):
+    """Each test's own copy of the three awards, in chunks of two, the clock on 15 September 2026; plaques rendered by
+    a stand-in."""
     time_machine.move_to(ISSUED_AT, tick=False)
     monkeypatch.setattr(batches, "CHUNK", 2)
     monkeypatch.setattr(award_services, "award_plaque_pdf", fake_plaque)
-    return announced(names=("甲", "乙", "丙"))
+    return copy.deepcopy(_three_awards)
 
 
 class Queue:
@@ -103,146 +120,6 @@ def failing_for(name: str, message="字体文件损坏"):
     return render
 
 
-# --- queuing ----------------------------------------------------------------------------------------------
-
-
-def test_batch_start_queues_one_task_per_chunk_after_the_commit(listed, queue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        batch = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
-    queued_before_commit = list(queue.calls)
-    for callback in callbacks:
-        callback()
-
-    ids = award_ids(listed)
-    assert queued_before_commit == []
-    assert queue.calls == [(batch.pk, 0, ids[:2]), (batch.pk, 1, ids[2:])]
-    assert (batch.total, batch.chunks_total, batch.status, batch.done, batch.percent) == (
-        3,
-        2,
-        BatchStatus.QUEUED,
-        0,
-        0,
-    )
-    record = AuditRecord.objects.get(event=AuditEvent.EXPORT, object_type="awards.plaquebatch")
-    assert (record.user_id, record.detail) == (listed.admin.pk, "plaque batch of 3")
-
-
-def test_a_second_start_while_the_batch_is_queued_answers_with_it(listed, queue):
-    first = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
-
-    with pytest.raises(AlreadyExists, match="这些奖牌正在批量生成，已为您打开其进度。") as existing:
-        batch_start(actor=SystemAdminFactory(), announcement=listed.extra["announcement"])
-
-    assert existing.value.existing == first
-    assert PlaqueBatch.objects.count() == 1
-
-
-def test_a_finished_batch_does_not_stop_a_new_one(listed, queue, django_capture_on_commit_callbacks):
-    finished = start(listed, queue, django_capture_on_commit_callbacks)
-
-    again = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
-
-    assert finished.status == BatchStatus.DONE
-    assert again.pk != finished.pk and again.status == BatchStatus.QUEUED
-
-
-def test_the_default_chunk_is_fifty():
-    assert batches.CHUNK == 50
-
-
-def test_nothing_to_render_is_refused(time_machine):
-    time_machine.move_to(ISSUED_AT, tick=False)
-    region = RegionFactory(code="110101", name="东城区", level=RegionLevel.COUNTY)
-
-    with pytest.raises(Refused, match="没有可生成的奖牌。"):
-        batch_start(actor=SystemAdminFactory(), region=region, year=2026)
-    assert not PlaqueBatch.objects.exists()
-
-
-# --- rendering ------------------------------------------------------------------------------------------
-
-
-def test_the_chunks_write_one_pdf_per_award_and_the_last_one_the_zip(
-    listed, queue, media, django_capture_on_commit_callbacks
-):
-    batch = start(listed, queue, django_capture_on_commit_callbacks)
-
-    assert batch.status == BatchStatus.DONE and batch.finished_at == ISSUED_AT
-    assert (batch.done, batch.failures, batch.percent, sorted(batch.chunks_done)) == (3, [], 100, [0, 1])
-    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
-    with batch.archive.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
-        assert archive.read("370322X-2026-002.pdf") == b"%PDF-1.4 plaque 370322X-2026-002"
-    assert not (Path(media) / "plaque-batches" / f"batch-{batch.pk}").exists()  # the PDFs are in the ZIP only
-
-
-def test_a_failing_plaque_is_reported_and_the_others_go_on(
-    listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    render = failing_for("申报机构乙")
-    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
-
-    batch = start(listed, queue, django_capture_on_commit_callbacks)
-
-    failed = Award.objects.get(institution_name="申报机构乙")
-    assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
-    assert batch.failures == [{"award": failed.pk, "name": "申报机构乙", "error": "字体文件损坏"}]
-    assert (batch.status, batch.done, batch.percent) == (BatchStatus.DONE, 2, 100)
-    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-003.pdf"]
-
-
-def test_a_batch_where_every_plaque_fails_is_failed(listed, queue, monkeypatch, django_capture_on_commit_callbacks):
-    def broken(award):
-        raise RuntimeError("没有可用的奖牌字体")
-
-    monkeypatch.setattr(award_services, "award_plaque_pdf", broken)
-
-    batch = start(listed, queue, django_capture_on_commit_callbacks)
-
-    assert batch.status == BatchStatus.FAILED and batch.done == 0
-    assert [failure["name"] for failure in batch.failures] == ["申报机构甲", "申报机构乙", "申报机构丙"]
-
-
-def test_running_a_chunk_twice_counts_nothing_twice(listed, queue, monkeypatch, django_capture_on_commit_callbacks):
-    render = failing_for("申报机构乙")
-    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    first, second = queue.calls
-
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # redelivered after it finished
-    twice = PlaqueBatch.objects.get(pk=batch.pk)
-    PlaqueBatch.objects.filter(pk=batch.pk).update(chunks_done=[])  # killed before it could mark the chunk done
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    rerun = PlaqueBatch.objects.get(pk=batch.pk)
-    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # after the ZIP
-    done = PlaqueBatch.objects.get(pk=batch.pk)
-
-    assert (twice.done, len(twice.failures), twice.chunks_done, twice.status) == (1, 1, [0], BatchStatus.RUNNING)
-    assert (rerun.done, len(rerun.failures), rerun.chunks_done) == (1, 1, [0])
-    assert render.calls == ["申报机构甲", "申报机构乙", "申报机构乙", "申报机构丙"]  # written plaques are not redone
-    assert (done.status, done.done, len(done.failures), done.percent) == (BatchStatus.DONE, 2, 1, 100)
-    assert zip_names(done) == ["370322X-2026-001.pdf", "370322X-2026-003.pdf"]
-
-
-def test_a_plaque_that_succeeds_on_a_redelivered_chunk_is_no_longer_a_failure(
-    listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙", "内存不足"))
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    first, second = queue.calls
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    PlaqueBatch.objects.filter(pk=batch.pk).update(chunks_done=[])  # the worker was killed; the chunk comes again
-    monkeypatch.setattr(award_services, "award_plaque_pdf", fake_plaque)  # and this time the plaque renders
-
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
-
-    batch.refresh_from_db()
-    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
-    assert (batch.done, batch.failures, batch.percent) == (3, [], 100)
-
-
 @contextmanager
 def claimed_elsewhere(batch_id: int, index: int):
     """The chunk claimed by another process while the block runs: a thread of this one, with a database session (and
@@ -268,82 +145,6 @@ def claimed_elsewhere(batch_id: int, index: int):
         holder.join(10)
 
 
-def test_a_copy_of_a_chunk_another_process_is_rendering_leaves_it_to_that_process(
-    listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    render = failing_for("none")
-    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    first, second = queue.calls
-
-    with claimed_elsewhere(batch.pk, 0):
-        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the broker's copy, back after an hour
-    left = PlaqueBatch.objects.get(pk=batch.pk)
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the holder is gone, its claim with it
-    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
-
-    assert (left.done, left.chunks_done) == (0, [])
-    assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
-    batch.refresh_from_db()
-    assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the claim of several machines is PostgreSQL's")
-def test_a_killed_workers_claim_goes_with_its_database_session(
-    listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    render = failing_for("none")
-    monkeypatch.setattr(award_services, "award_plaque_pdf", render)
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    first = queue.calls[0]
-    claimed, killed = threading.Event(), threading.Event()
-
-    def worker_killed_while_rendering():  # takes the claim, then its connection ends with no unlock, as on SIGKILL
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [batches.claim_key(batch.pk, 0)])
-            assert cursor.fetchone() == (True,)
-        claimed.set()
-        killed.wait(10)
-        connections.close_all()
-
-    holder = threading.Thread(target=worker_killed_while_rendering)
-    holder.start()
-    assert claimed.wait(10)
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    calls_while_held = list(render.calls)
-    killed.set()
-    holder.join(10)
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-
-    assert calls_while_held == []
-    assert render.calls == ["申报机构甲", "申报机构乙"]
-    assert PlaqueBatch.objects.get(pk=batch.pk).chunks_done == [0]
-
-
-def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(
-    listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    first, second = queue.calls
-    write_archive = batches._write_archive
-    monkeypatch.setattr(batches, "_write_archive", lambda batch: None)  # killed when about to write the ZIP
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
-    monkeypatch.setattr(batches, "_write_archive", write_archive)
-    queue.calls.clear()
-
-    stalled = PlaqueBatch.objects.get(pk=batch.pk)
-    later = batches.batches_resume(now=stalled.progressed_at + batches.STALLED_AFTER)
-
-    batch.refresh_from_db()
-    assert (stalled.status, stalled.chunks_done, later, queue.calls) == (BatchStatus.RUNNING, [0, 1], 0, [])
-    assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
-    assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
-
-
-# --- the pages ----------------------------------------------------------------------------------------------
-
-
 def status(client, batch) -> dict:
     response = client.get(reverse("awards:batch_status", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
@@ -351,96 +152,314 @@ def status(client, batch) -> dict:
     return json.loads(response.content)
 
 
-def test_progress_json_follows_the_chunks(login, listed, queue, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙"))
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    client = login(listed.admin)
-    first, second = queue.calls
-
-    queued = status(client, batch)
-    chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
-    halfway = status(client, batch)
-    chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
-    finished = status(client, batch)
-
-    failed_pk = Award.objects.get(institution_name="申报机构乙").pk
-    assert queued == {
-        "status": "queued", "status_label": "排队中", "total": 3, "done": 0, "failed": 0, "failures": [],
-        "percent": 0, "download": False,
-    }  # fmt: skip
-    assert (halfway["status"], halfway["done"], halfway["failed"], halfway["percent"]) == ("running", 1, 1, 66)
-    assert halfway["failures"] == [{"award": failed_pk, "name": "申报机构乙", "error": "字体文件损坏"}]
-    assert (finished["status"], finished["done"], finished["percent"], finished["download"]) == ("done", 2, 100, True)
+# --- queuing ----------------------------------------------------------------------------------------------
 
 
-def test_batch_page_lists_the_failures_by_institution(
-    login, listed, queue, monkeypatch, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙"))
-    batch = start(listed, queue, django_capture_on_commit_callbacks)
-
-    response = login(listed.admin).get(reverse("awards:batch", args=[batch.pk]))
-
-    page = visible_text(response)
-    assert "县人社局字〔2026〕1号 · 已完成" in page
-    assert "2 / 3 已生成， 1 失败" in page
-    assert "申报机构乙：字体文件损坏" in page
-    assert reverse("awards:batch_status", args=[batch.pk]) in text(response)
+def test_the_default_chunk_is_fifty():
+    assert batches.CHUNK == 50
 
 
-def test_download_is_404_until_the_zip_exists(login, listed, queue, django_capture_on_commit_callbacks):
-    batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
-    client = login(listed.admin)
-    url = reverse("awards:batch_download", args=[batch.pk])
+def test_nothing_to_render_is_refused(time_machine):
+    time_machine.move_to(ISSUED_AT, tick=False)
+    region = RegionFactory(code="110101", name="东城区", level=RegionLevel.COUNTY)
 
-    before = client.get(url)
-    for batch_id, index, ids in queue.calls:
-        chunk_render(batch_id=batch_id, index=index, award_ids=ids)
-    after = client.get(url)
-
-    assert before.status_code == 404
-    assert after.status_code == 200
-    assert after["Content-Type"] == "application/zip" and after["Cache-Control"] == "private, no-store"
-    assert after["Content-Disposition"].startswith("attachment;")
-    content = b"".join(after.streaming_content)
-    assert zipfile.ZipFile(io.BytesIO(content)).namelist() == [
-        "370322X-2026-001.pdf",
-        "370322X-2026-002.pdf",
-        "370322X-2026-003.pdf",
-    ]
+    with pytest.raises(Refused, match="没有可生成的奖牌。"):
+        batch_start(actor=SystemAdminFactory(), region=region, year=2026)
+    assert not PlaqueBatch.objects.exists()
 
 
-def test_admin_starts_a_batch_from_the_round_page(login, listed, queue):
-    response = login(listed.admin).post(reverse("awards:batch_start", args=[listed.extra["announcement"].pk]))
+class TestAnnouncementBatches:
+    """The batches of one announcement (`listed`, built once for the class)."""
 
-    batch = PlaqueBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
-    assert (batch.announcement, batch.total, batch.created_by) == (listed.extra["announcement"], 3, listed.admin)
+    # --- queuing an announcement's batch -----------------------------------------------------------------
 
+    def test_batch_start_queues_one_task_per_chunk_after_the_commit(
+        self, listed, queue, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as callbacks:
+            batch = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
+        queued_before_commit = list(queue.calls)
+        for callback in callbacks:
+            callback()
 
-def test_starting_again_from_the_round_page_opens_the_queued_batch(login, listed, queue):
-    client = login(listed.admin)
-    url = reverse("awards:batch_start", args=[listed.extra["announcement"].pk])
-    client.post(url)
+        ids = award_ids(listed)
+        assert queued_before_commit == []
+        assert queue.calls == [(batch.pk, 0, ids[:2]), (batch.pk, 1, ids[2:])]
+        assert (batch.total, batch.chunks_total, batch.status, batch.done, batch.percent) == (
+            3,
+            2,
+            BatchStatus.QUEUED,
+            0,
+            0,
+        )
+        record = AuditRecord.objects.get(event=AuditEvent.EXPORT, object_type="awards.plaquebatch")
+        assert (record.user_id, record.detail) == (listed.admin.pk, "plaque batch of 3")
 
-    response = client.post(url)
+    def test_a_second_start_while_the_batch_is_queued_answers_with_it(self, listed, queue):
+        first = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
 
-    batch = PlaqueBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
-    assert messages_of(response) == ["这些奖牌正在批量生成，已为您打开其进度。"]
+        with pytest.raises(AlreadyExists, match="这些奖牌正在批量生成，已为您打开其进度。") as existing:
+            batch_start(actor=SystemAdminFactory(), announcement=listed.extra["announcement"])
 
+        assert existing.value.existing == first
+        assert PlaqueBatch.objects.count() == 1
 
-def test_batch_pages_are_404_for_another_programmes_admin(login, listed, queue, django_capture_on_commit_callbacks):
-    batch = with_archive(start(listed, queue, django_capture_on_commit_callbacks, run=False))
-    other = announced(names=("丁",))
-    colleague = UserFactory()
-    programme_admin_grant(programme=listed.programme, user=colleague)
-    names = ("batch", "batch_status", "batch_download")
+    def test_a_finished_batch_does_not_stop_a_new_one(self, listed, queue, django_capture_on_commit_callbacks):
+        finished = start(listed, queue, django_capture_on_commit_callbacks)
 
-    for user, expected in ((other.admin, 404), (colleague, 200), (SystemAdminFactory(), 200)):
-        client = login(user)
-        for name in names:
-            assert client.get(reverse(f"awards:{name}", args=[batch.pk])).status_code == expected, (user, name)
+        again = batch_start(actor=listed.admin, announcement=listed.extra["announcement"])
+
+        assert finished.status == BatchStatus.DONE
+        assert again.pk != finished.pk and again.status == BatchStatus.QUEUED
+
+    # --- rendering --------------------------------------------------------------------------------------
+
+    def test_the_chunks_write_one_pdf_per_award_and_the_last_one_the_zip(
+        self, listed, queue, media, django_capture_on_commit_callbacks
+    ):
+        batch = start(listed, queue, django_capture_on_commit_callbacks)
+
+        assert batch.status == BatchStatus.DONE and batch.finished_at == ISSUED_AT
+        assert (batch.done, batch.failures, batch.percent, sorted(batch.chunks_done)) == (3, [], 100, [0, 1])
+        assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
+        with batch.archive.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+            assert archive.read("370322X-2026-002.pdf") == b"%PDF-1.4 plaque 370322X-2026-002"
+        assert not (Path(media) / "plaque-batches" / f"batch-{batch.pk}").exists()  # the PDFs are in the ZIP only
+
+    def test_a_failing_plaque_is_reported_and_the_others_go_on(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        render = failing_for("申报机构乙")
+        monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+
+        batch = start(listed, queue, django_capture_on_commit_callbacks)
+
+        failed = Award.objects.get(institution_name="申报机构乙")
+        assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
+        assert batch.failures == [{"award": failed.pk, "name": "申报机构乙", "error": "字体文件损坏"}]
+        assert (batch.status, batch.done, batch.percent) == (BatchStatus.DONE, 2, 100)
+        assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-003.pdf"]
+
+    def test_a_batch_where_every_plaque_fails_is_failed(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        def broken(award):
+            raise RuntimeError("没有可用的奖牌字体")
+
+        monkeypatch.setattr(award_services, "award_plaque_pdf", broken)
+
+        batch = start(listed, queue, django_capture_on_commit_callbacks)
+
+        assert batch.status == BatchStatus.FAILED and batch.done == 0
+        assert [failure["name"] for failure in batch.failures] == ["申报机构甲", "申报机构乙", "申报机构丙"]
+
+    def test_running_a_chunk_twice_counts_nothing_twice(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        render = failing_for("申报机构乙")
+        monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        first, second = queue.calls
+
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # redelivered after it finished
+        twice = PlaqueBatch.objects.get(pk=batch.pk)
+        PlaqueBatch.objects.filter(pk=batch.pk).update(chunks_done=[])  # killed before it could mark the chunk done
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        rerun = PlaqueBatch.objects.get(pk=batch.pk)
+        chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # after the ZIP
+        done = PlaqueBatch.objects.get(pk=batch.pk)
+
+        assert (twice.done, len(twice.failures), twice.chunks_done, twice.status) == (1, 1, [0], BatchStatus.RUNNING)
+        assert (rerun.done, len(rerun.failures), rerun.chunks_done) == (1, 1, [0])
+        assert render.calls == ["申报机构甲", "申报机构乙", "申报机构乙", "申报机构丙"]  # written plaques are not redone
+        assert (done.status, done.done, len(done.failures), done.percent) == (BatchStatus.DONE, 2, 1, 100)
+        assert zip_names(done) == ["370322X-2026-001.pdf", "370322X-2026-003.pdf"]
+
+    def test_a_plaque_that_succeeds_on_a_redelivered_chunk_is_no_longer_a_failure(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙", "内存不足"))
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        first, second = queue.calls
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        PlaqueBatch.objects.filter(pk=batch.pk).update(chunks_done=[])  # the worker was killed; the chunk comes again
+        monkeypatch.setattr(award_services, "award_plaque_pdf", fake_plaque)  # and this time the plaque renders
+
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+
+        batch.refresh_from_db()
+        assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
+        assert (batch.done, batch.failures, batch.percent) == (3, [], 100)
+
+    def test_a_copy_of_a_chunk_another_process_is_rendering_leaves_it_to_that_process(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        render = failing_for("none")
+        monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        first, second = queue.calls
+
+        with claimed_elsewhere(batch.pk, 0):
+            chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the broker's copy, back after an hour
+        left = PlaqueBatch.objects.get(pk=batch.pk)
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])  # the holder is gone, its claim with it
+        chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+
+        assert (left.done, left.chunks_done) == (0, [])
+        assert render.calls == ["申报机构甲", "申报机构乙", "申报机构丙"]
+        batch.refresh_from_db()
+        assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the claim of several machines is PostgreSQL's")
+    def test_a_killed_workers_claim_goes_with_its_database_session(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        render = failing_for("none")
+        monkeypatch.setattr(award_services, "award_plaque_pdf", render)
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        first = queue.calls[0]
+        claimed, killed = threading.Event(), threading.Event()
+
+        def worker_killed_while_rendering():  # takes the claim, then its connection ends with no unlock, as on SIGKILL
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [batches.claim_key(batch.pk, 0)])
+                assert cursor.fetchone() == (True,)
+            claimed.set()
+            killed.wait(10)
+            connections.close_all()
+
+        holder = threading.Thread(target=worker_killed_while_rendering)
+        holder.start()
+        assert claimed.wait(10)
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        calls_while_held = list(render.calls)
+        killed.set()
+        holder.join(10)
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+
+        assert calls_while_held == []
+        assert render.calls == ["申报机构甲", "申报机构乙"]
+        assert PlaqueBatch.objects.get(pk=batch.pk).chunks_done == [0]
+
+    def test_a_batch_whose_zip_writer_was_killed_gets_its_zip_from_the_sweep(
+        self, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        first, second = queue.calls
+        write_archive = batches._write_archive
+        monkeypatch.setattr(batches, "_write_archive", lambda batch: None)  # killed when about to write the ZIP
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+        monkeypatch.setattr(batches, "_write_archive", write_archive)
+        queue.calls.clear()
+
+        stalled = PlaqueBatch.objects.get(pk=batch.pk)
+        later = batches.batches_resume(now=stalled.progressed_at + batches.STALLED_AFTER)
+
+        batch.refresh_from_db()
+        assert (stalled.status, stalled.chunks_done, later, queue.calls) == (BatchStatus.RUNNING, [0, 1], 0, [])
+        assert (batch.status, batch.done) == (BatchStatus.DONE, 3)
+        assert zip_names(batch) == ["370322X-2026-001.pdf", "370322X-2026-002.pdf", "370322X-2026-003.pdf"]
+
+    # --- the pages ------------------------------------------------------------------------------------------
+
+    def test_progress_json_follows_the_chunks(
+        self, login, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙"))
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        client = login(listed.admin)
+        first, second = queue.calls
+
+        queued = status(client, batch)
+        chunk_render(batch_id=first[0], index=first[1], award_ids=first[2])
+        halfway = status(client, batch)
+        chunk_render(batch_id=second[0], index=second[1], award_ids=second[2])
+        finished = status(client, batch)
+
+        failed_pk = Award.objects.get(institution_name="申报机构乙").pk
+        assert queued == {
+            "status": "queued", "status_label": "排队中", "total": 3, "done": 0, "failed": 0, "failures": [],
+            "percent": 0, "download": False,
+        }  # fmt: skip
+        assert (halfway["status"], halfway["done"], halfway["failed"], halfway["percent"]) == ("running", 1, 1, 66)
+        assert halfway["failures"] == [{"award": failed_pk, "name": "申报机构乙", "error": "字体文件损坏"}]
+        assert (finished["status"], finished["done"], finished["percent"], finished["download"]) == (
+            "done",
+            2,
+            100,
+            True,
+        )
+
+    def test_batch_page_lists_the_failures_by_institution(
+        self, login, listed, queue, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(award_services, "award_plaque_pdf", failing_for("申报机构乙"))
+        batch = start(listed, queue, django_capture_on_commit_callbacks)
+
+        response = login(listed.admin).get(reverse("awards:batch", args=[batch.pk]))
+
+        page = visible_text(response)
+        assert "县人社局字〔2026〕1号 · 已完成" in page
+        assert "2 / 3 已生成， 1 失败" in page
+        assert "申报机构乙：字体文件损坏" in page
+        assert reverse("awards:batch_status", args=[batch.pk]) in text(response)
+
+    def test_download_is_404_until_the_zip_exists(self, login, listed, queue, django_capture_on_commit_callbacks):
+        batch = start(listed, queue, django_capture_on_commit_callbacks, run=False)
+        client = login(listed.admin)
+        url = reverse("awards:batch_download", args=[batch.pk])
+
+        before = client.get(url)
+        for batch_id, index, ids in queue.calls:
+            chunk_render(batch_id=batch_id, index=index, award_ids=ids)
+        after = client.get(url)
+
+        assert before.status_code == 404
+        assert after.status_code == 200
+        assert after["Content-Type"] == "application/zip" and after["Cache-Control"] == "private, no-store"
+        assert after["Content-Disposition"].startswith("attachment;")
+        content = b"".join(after.streaming_content)
+        assert zipfile.ZipFile(io.BytesIO(content)).namelist() == [
+            "370322X-2026-001.pdf",
+            "370322X-2026-002.pdf",
+            "370322X-2026-003.pdf",
+        ]
+
+    def test_admin_starts_a_batch_from_the_round_page(self, login, listed, queue):
+        response = login(listed.admin).post(reverse("awards:batch_start", args=[listed.extra["announcement"].pk]))
+
+        batch = PlaqueBatch.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
+        assert (batch.announcement, batch.total, batch.created_by) == (listed.extra["announcement"], 3, listed.admin)
+
+    def test_starting_again_from_the_round_page_opens_the_queued_batch(self, login, listed, queue):
+        client = login(listed.admin)
+        url = reverse("awards:batch_start", args=[listed.extra["announcement"].pk])
+        client.post(url)
+
+        response = client.post(url)
+
+        batch = PlaqueBatch.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("awards:batch", args=[batch.pk])
+        assert messages_of(response) == ["这些奖牌正在批量生成，已为您打开其进度。"]
+
+    def test_batch_pages_are_404_for_another_programmes_admin(
+        self, login, listed, queue, django_capture_on_commit_callbacks
+    ):
+        batch = with_archive(start(listed, queue, django_capture_on_commit_callbacks, run=False))
+        other = announced(names=("丁",))
+        colleague = UserFactory()
+        programme_admin_grant(programme=listed.programme, user=colleague)
+        names = ("batch", "batch_status", "batch_download")
+
+        for user, expected in ((other.admin, 404), (colleague, 200), (SystemAdminFactory(), 200)):
+            client = login(user)
+            for name in names:
+                assert client.get(reverse(f"awards:{name}", args=[batch.pk])).status_code == expected, (user, name)
 
 
 # --- a jurisdiction's year ------------------------------------------------------------------------------------

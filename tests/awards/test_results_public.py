@@ -26,17 +26,13 @@ from tests.awards.results_builders import (
 from tests.factories import ApplicantFactory
 from tests.portal.helpers import text, visible_text
 from tests.publicity.publicity_builders import pdf
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listed(time_machine):
-    """An announcement issued on 15 September 2026 naming 申报机构甲 and 申报机构乙; the clock stands on 20 October."""
-    time_machine.move_to(ISSUED_AT, tick=False)
-    listed = announced()
-    time_machine.move_to(ISSUED_AT.replace(month=10, day=20), tick=False)
-    return listed
+# An announcement issued on 15 September 2026 naming 申报机构甲 and 申报机构乙; the clock stands on 20 October.
+_listed, listed = module_world("listed", announced, built_at=ISSUED_AT, tests_at=ISSUED_AT.replace(month=10, day=20))
 
 
 def verify_url(award: Award) -> str:

@@ -1,6 +1,8 @@
 """Access to an objector's identity: asked by a programme admin, decided by a security administrator (issue 11
 item 3; docs/security.md 7, 18): a programme admin can no longer grant itself, every step is audited."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -12,17 +14,30 @@ from publicity.identity_access import identity_access_decide, identity_access_re
 from tests.factories import AuditAdminFactory, SecurityAdminFactory, SystemAdminFactory, UserFactory
 from tests.portal.helpers import messages_of, text
 from tests.publicity.publicity_builders import at, file, listed_round, publish
+from tests.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def objection():
+def build_objection():
     listed = listed_round(names=("甲",))
     publish(listed, at(2026, 9, 28, 10))
     objection, _token = file(listed, at(2026, 9, 29, 15))
     objection.listed = listed
     return objection
+
+
+@pytest.fixture(scope="module")
+def _objection(django_db_setup, django_db_blocker):
+    """An objection of 29 Sep 2026 on a notice of 28 Sep, built once for the module (tests/worlds.py). On the real
+    clock, as these tests always ran: they stand on no day of their own, so none is frozen for them."""
+    yield from built_once(django_db_blocker, build_objection)
+
+
+@pytest.fixture
+def objection(_objection, db):
+    """Each test's own copy of the objection and its listed round (`objection.listed`)."""
+    return copy.deepcopy(_objection)
 
 
 def _ask(objection, grantee=None, reason="需电话核实"):

@@ -1,5 +1,6 @@
 """Who may open the staff pages of publicity and the objection files (docs/security.md 6, 14, 18)."""
 
+import copy
 import io
 
 import pytest
@@ -25,12 +26,12 @@ from tests.publicity.publicity_builders import (
     png,
     publish,
 )
+from tests.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listed():
+def build_listed():
     """An organisation's objection with a seal and one evidence file, on a notice of 28 Sep 2026."""
     listed = listed_round(names=("甲",))
     publish(listed, at(2026, 9, 28, 10))
@@ -46,6 +47,19 @@ def listed():
     listed.extra["objection"] = objection
     listed.extra["evidence"] = objection.evidence.get()
     return listed
+
+
+@pytest.fixture(scope="module")
+def _listed(django_db_setup, django_db_blocker):
+    """Built once for the module (tests/worlds.py). On the real clock, as these tests always ran: they stand on no
+    day of their own, so none is frozen for them."""
+    yield from built_once(django_db_blocker, build_listed)
+
+
+@pytest.fixture
+def listed(_listed, db):
+    """Each test's own copy of the listed round and its objection."""
+    return copy.deepcopy(_listed)
 
 
 def staff_urls(listed) -> dict[str, tuple[str, str]]:

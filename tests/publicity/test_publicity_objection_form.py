@@ -27,17 +27,19 @@ from tests.publicity.publicity_builders import (
     png,
     publish,
 )
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listed(time_machine):
+def build_listed():
     """An open notice of a programme that asks persons for their ID number; the clock stands on its second day."""
-    time_machine.move_to(at(2026, 9, 29, 15), tick=False)
     listed = listed_round(names=("甲", "乙"), objection_requires_id_number=True)
     publish(listed, at(2026, 9, 28, 10))
     return listed
+
+
+_listed, listed = module_world("listed", build_listed, built_at=at(2026, 9, 29, 15))
 
 
 def new_url(listed) -> str:

@@ -20,18 +20,20 @@ from publicity.tasks import publicity_sweep
 from tests.factories import UserFactory
 from tests.portal.helpers import visible_text
 from tests.publicity.publicity_builders import CONTACT_PERSON, at, file, listed_round, pdf, png, publish
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listed(time_machine):
+def build_listed():
     """A notice of 28 Sep 2026 (closes 10 Oct 00:00) with one objection; the clock stands on 29 Sep."""
-    time_machine.move_to(at(2026, 9, 29, 15), tick=False)
     listed = listed_round(names=("甲", "乙"))
     publish(listed, at(2026, 9, 28, 10))
     listed.extra["objection"], _token = file(listed, at(2026, 9, 29, 15))
     return listed
+
+
+_listed, listed = module_world("listed", build_listed, built_at=at(2026, 9, 29, 15))
 
 
 def admin_notes(listed) -> list[str]:

@@ -28,6 +28,8 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.portal.helpers import at
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +87,7 @@ def plan_for(round):
     )
 
 
-@pytest.fixture
-def review():
+def build_scored():
     """Two departments (weights 1 and 2; extremes dropped from 3 sheets), three accepted applications.
 
     evil (name starts with "="): HR 80, 90, 70 → 80 (70 and 90 dropped); DRC 85 → overall 250/3.
@@ -117,6 +118,9 @@ def review():
     sheet_for(centre, r3, 70, status=SheetStatus.DRAFT)
     sheet_for(centre, r4, 99, assignment_status=AssignmentStatus.RECUSED)
     return {"round": round, "admin": admin_of(programme), "hr": hr, "drc": drc, "apps": (evil, luzhong, centre)}
+
+
+_review, review = module_world("review", build_scored, built_at=at(2026, 6, 1, 9))
 
 
 def url(round, kind):

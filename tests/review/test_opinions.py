@@ -15,8 +15,9 @@ from review.enums import OpinionVerdict
 from review.models import DepartmentOpinion
 from review.services import results
 from tests.factories import DepartmentFactory, DepartmentLeadFactory
-from tests.portal.helpers import refusal, visible_text
+from tests.portal.helpers import at, refusal, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, submit
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +33,14 @@ def png(colour) -> bytes:
 RED, BLUE = png((200, 20, 20)), png((20, 20, 200))
 
 
-@pytest.fixture
-def review():
+def build_sealed():
     review = build_review(labels=("甲",), reviewers_each=1)
     review.departments[DRC].seal_image.save("drc-seal.png", ContentFile(RED))
     return review
+
+
+# After the signing date the tests post (2026-11-20): a date in the future is refused.
+_review, review = module_world("review", build_sealed, built_at=at(2026, 12, 1, 9))
 
 
 def sign(review, kind=DRC, **kwargs):

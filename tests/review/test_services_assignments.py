@@ -13,11 +13,21 @@ from review.enums import AssignmentStatus, ConflictKind, SheetStatus
 from review.models import ConflictDeclaration, ReviewAssignment, ScoreSheet
 from review.services import assignments as services
 from tests.factories import ProgrammeFactory, RegionFactory, ReviewerFactory, RoundFactory, UserFactory
+from tests.portal.helpers import at
 from tests.review.builders import CIVIL, DRC, HR, accepted, activate, build_review, confirmed, submit
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 REVIEW_PERM = "applications.review_application"
+
+
+def build_one():
+    """One application 甲, two reviewers in each department."""
+    return build_review(labels=("甲",))
+
+
+_review, review = module_world("review", build_one, built_at=at(2026, 6, 1, 9))
 
 
 def cells(round) -> Counter:
@@ -114,8 +124,7 @@ def test_propose_skips_reviewers_of_the_supervising_department():
     assert cells(review.round)[("申报机构甲", "县民政局")] == 2
 
 
-def test_propose_skips_a_reviewer_who_declared_a_conflict_with_the_institution_before():
-    review = build_review(labels=("甲",), reviewers_each=2)
+def test_propose_skips_a_reviewer_who_declared_a_conflict_with_the_institution_before(review):
     earlier_round = RoundFactory(programme=review.programme, name="2025年度")
     earlier = accepted(earlier_round, "申报机构甲（上一批次）")
     earlier.institution = review.application("甲").institution
@@ -129,8 +138,7 @@ def test_propose_skips_a_reviewer_who_declared_a_conflict_with_the_institution_b
     assert hr.reviewer == review.reviewers[HR][1]
 
 
-def test_propose_replaces_a_recused_reviewer_with_another_and_never_proposes_the_recused_one_again():
-    review = build_review(labels=("甲",), reviewers_each=2)
+def test_propose_replaces_a_recused_reviewer_with_another_and_never_proposes_the_recused_one_again(review):
     services.assignments_propose(round=review.round, actor=review.admin)
     services.assignments_confirm(round=review.round, actor=review.admin)
     first = ReviewAssignment.objects.get(department=review.departments[HR])
@@ -149,8 +157,7 @@ def test_propose_replaces_a_recused_reviewer_with_another_and_never_proposes_the
     assert ReviewAssignment.objects.count() == 4
 
 
-def test_propose_leaves_out_applications_not_accepted():
-    review = build_review(labels=("甲",))
+def test_propose_leaves_out_applications_not_accepted(review):
     draft = review.applications[0]
     draft.status = "submitted"
     draft.save()
@@ -164,8 +171,7 @@ def test_propose_leaves_out_applications_not_accepted():
 # --- manual assignment and removal ---------------------------------------------------------------------------
 
 
-def test_assignment_create_refuses_a_flagged_conflict_without_override():
-    review = build_review(labels=("甲",))
+def test_assignment_create_refuses_a_flagged_conflict_without_override(review):
     institution = review.application("甲").institution
     institution.supervisor = review.departments[HR]
     institution.save()
@@ -182,8 +188,7 @@ def test_assignment_create_refuses_a_flagged_conflict_without_override():
 
 
 @pytest.mark.history
-def test_assignment_create_with_override_records_the_flag_in_history():
-    review = build_review(labels=("甲",))
+def test_assignment_create_with_override_records_the_flag_in_history(review):
     reviewer = review.reviewers[DRC][0]
     reviewer.institution = review.application("甲").institution
     reviewer.save()
@@ -195,8 +200,7 @@ def test_assignment_create_with_override_records_the_flag_in_history():
 
 
 @pytest.mark.parametrize("case", ["not_a_reviewer", "not_accepted", "twice"])
-def test_assignment_create_refuses(case):
-    review = build_review(labels=("甲",))
+def test_assignment_create_refuses(review, case):
     application, reviewer = review.application("甲"), review.reviewers[HR][0]
     expected = {"not_a_reviewer": "只能分配评审专家。", "not_accepted": "只有已受理的申报才能分配评审。", "twice": "该专家已分配过这份申报（包括已回避的）。"}
     if case == "not_a_reviewer":
@@ -214,8 +218,7 @@ def test_assignment_create_refuses(case):
     assert ReviewAssignment.objects.count() == (1 if case == "twice" else 0)
 
 
-def test_assignment_remove_only_before_confirmation():
-    review = build_review(labels=("甲",))
+def test_assignment_remove_only_before_confirmation(review):
     proposed = services.assignment_create(application=review.application("甲"), reviewer=review.reviewers[HR][0], actor=review.admin)
     kept = confirmed(review, review.application("甲"), review.reviewers[DRC][0])
 
@@ -245,8 +248,7 @@ def test_confirm_asks_each_reviewer_to_declare_and_tells_them_once():
     assert ScoreSheet.objects.count() == 0
 
 
-def test_confirm_leaves_other_rounds_alone():
-    review = build_review(labels=("甲",))
+def test_confirm_leaves_other_rounds_alone(review):
     other = build_review(labels=("乙",))
     services.assignments_propose(round=other.round, actor=other.admin)
 
@@ -260,8 +262,7 @@ def test_confirm_leaves_other_rounds_alone():
 # --- declarations -----------------------------------------------------------------------------------------------
 
 
-def test_declaring_no_conflict_opens_the_application_and_creates_the_sheet():
-    review = build_review(labels=("甲",))
+def test_declaring_no_conflict_opens_the_application_and_creates_the_sheet(review):
     reviewer = review.reviewers[HR][0]
     assignment = confirmed(review, review.application("甲"), reviewer)
 
@@ -274,8 +275,7 @@ def test_declaring_no_conflict_opens_the_application_and_creates_the_sheet():
     assert list(assignment.declarations.values_list("kind", flat=True)) == [ConflictKind.NONE]
 
 
-def test_declaring_a_conflict_recuses_at_once_and_tells_the_programmes_admins_only():
-    review = build_review(labels=("甲",))
+def test_declaring_a_conflict_recuses_at_once_and_tells_the_programmes_admins_only(review):
     city_admin = UserFactory()  # admin of a city programme whose jurisdiction contains the county: not this round's
     city = RegionFactory(code="370300", name="淄博市", level=RegionLevel.CITY)
     portal_services.programme_admin_grant(programme=ProgrammeFactory(region=city), user=city_admin)
@@ -298,8 +298,7 @@ def test_declaring_a_conflict_recuses_at_once_and_tells_the_programmes_admins_on
     assert texts(city_admin) == []
 
 
-def test_declaring_a_conflict_needs_a_detail():
-    review = build_review(labels=("甲",))
+def test_declaring_a_conflict_needs_a_detail(review):
     reviewer = review.reviewers[HR][0]
     assignment = confirmed(review, review.application("甲"), reviewer)
 
@@ -313,8 +312,7 @@ def test_declaring_a_conflict_needs_a_detail():
 
 
 @pytest.mark.parametrize("case", ["someone_else", "proposed", "already_declared"])
-def test_declaring_is_refused(case):
-    review = build_review(labels=("甲",))
+def test_declaring_is_refused(review, case):
     reviewer = review.reviewers[HR][0]
     expected = "该评审任务当前不需要声明。"
     if case == "someone_else":
@@ -334,8 +332,7 @@ def test_declaring_is_refused(case):
 # --- the admin's recusal -----------------------------------------------------------------------------------------
 
 
-def test_admin_recusal_removes_access_keeps_the_sheet_and_tells_the_admins():
-    review = build_review(labels=("甲",))
+def test_admin_recusal_removes_access_keeps_the_sheet_and_tells_the_admins(review):
     reviewer = review.reviewers[DRC][0]
     assignment = activate(review, review.application("甲"), reviewer)
     submit(assignment, 80)
@@ -349,8 +346,7 @@ def test_admin_recusal_removes_access_keeps_the_sheet_and_tells_the_admins():
     assert texts(review.admin) == [f"{reviewer.full_name} 已回避“申报机构甲”的评审，请重新分配。"]
 
 
-def test_admin_recusal_of_a_recused_reviewer_is_refused():
-    review = build_review(labels=("甲",))
+def test_admin_recusal_of_a_recused_reviewer_is_refused(review):
     reviewer = review.reviewers[DRC][0]
     assignment = confirmed(review, review.application("甲"), reviewer)
     services.assignment_recuse(assignment=assignment, actor=review.admin, reason="举报。")

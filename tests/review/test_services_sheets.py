@@ -7,18 +7,28 @@ import pytest
 from review.enums import ConflictKind, SheetStatus
 from review.models import Score, ScoreSheet
 from review.services import assignments, sheets
-from tests.portal.helpers import refusal
+from tests.portal.helpers import at, refusal
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, score_values, submit
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def panel():
+def build_panel():
     """One application, one active reviewer from each department (so each has two others); outlier threshold 10."""
     review = build_review(labels=("甲",), reviewers_each=1, review_outlier_threshold=Decimal("10"))
     review.active = {kind: activate(review, review.application("甲"), review.reviewers[kind][0]) for kind in (HR, DRC, CIVIL)}
     return review
+
+
+_panel, panel = module_world("panel", build_panel, built_at=at(2026, 6, 1, 9))
+
+
+@pytest.fixture
+def panel_with_history():
+    """The same panel built by the test itself, under its `history` marker: the sheets' history starts at their
+    creation, which the module's panel, built with history off, has no record of."""
+    return build_panel()
 
 
 def save(assignment, total, **kwargs):
@@ -195,6 +205,7 @@ def test_save_after_recusal_is_refused(panel):
 
 
 def test_declared_conflict_leaves_no_sheet_to_write():
+    ScoreSheet.objects.all().delete()  # the module panel's, in the database of every test here: this test counts them all
     review = build_review(labels=("甲",), reviewers_each=1)
     assignment = assignments.assignment_create(application=review.application("甲"), reviewer=review.reviewers[HR][0], actor=review.admin)
     assignments.assignments_confirm(round=review.round, actor=review.admin)
@@ -220,7 +231,8 @@ def test_submitted_sheet_is_locked(panel):
 
 
 @pytest.mark.history
-def test_reopen_needs_a_reason_then_the_reviewer_can_resubmit(panel):
+def test_reopen_needs_a_reason_then_the_reviewer_can_resubmit(panel_with_history):
+    panel = panel_with_history
     assignment = panel.active[HR]
     submit(assignment, 80)
 

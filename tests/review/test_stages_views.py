@@ -28,7 +28,8 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.portal.helpers import visible_text
+from tests.portal.helpers import at, visible_text
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def assign(application, reviewer, status=AssignmentStatus.ACTIVE):
     )
 
 
-@pytest.fixture
-def stage():
+def build_stage():
     """A round with three accepted applications (submitted in the order a, b, c), one still under check, its admin."""
     round = RoundFactory()
     ReviewPlan.objects.create(
@@ -90,6 +90,9 @@ def stage():
     c = application(round, "丙零工市场", minutes_ago=100)
     application(round, "丁职业培训学校", status=ApplicationStatus.SUBMITTED, minutes_ago=50)
     return {"round": round, "admin": admin_of(round.programme), "a": a, "b": b, "c": c}
+
+
+_stage, stage = module_world("stage", build_stage, built_at=at(2026, 6, 1, 9))
 
 
 def session_form(**overrides):

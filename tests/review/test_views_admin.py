@@ -13,11 +13,13 @@ from django.utils import timezone
 from portal.models import Notification
 from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, ReviewPlan, Rubric, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
+from review.rubrics import rubric_install_default
 from review.services import assignments as assignment_services
 from review.services import plans
 from tests.factories import DepartmentFactory, ReviewerFactory
-from tests.portal.helpers import messages_of, text, visible_text
+from tests.portal.helpers import at, messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submit, submitted_sheet
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +32,31 @@ def url(name, review, *args):
     return reverse(f"review:{name}", args=args or [review.round.pk])
 
 
-@pytest.mark.parametrize("name", POST_ONLY)
-def test_post_only_pages_refuse_get(name, login):
-    review = build_review(labels=("甲",))
+def build_unplanned():
+    """One application 甲, one reviewer in each department, no review plan yet."""
+    return build_review(labels=("甲",), reviewers_each=1, plan=False)
 
+
+_unplanned, unplanned = module_world("unplanned", build_unplanned, built_at=at(2026, 6, 1, 9))
+
+
+@pytest.fixture
+def review(unplanned):
+    """The same round with the plan `build_review` gives it, made by each test: the plan tests need a round without
+    one, and the module's round is in the database of every test of it."""
+    unplanned.plan = ReviewPlan.objects.create(
+        round=unplanned.round,
+        rubric=rubric_install_default(unplanned.programme),
+        methods=["written"],
+        reviewers_per_department=1,
+        scoring_opens_at=timezone.now() - timedelta(days=1),
+        scoring_closes_at=timezone.now() + timedelta(days=14),
+    )
+    return unplanned
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_post_only_pages_refuse_get(review, name, login):
     response = login(review.admin).get(url(name, review))
 
     assert response.status_code == 405
@@ -42,8 +65,8 @@ def test_post_only_pages_refuse_get(name, login):
 # --- plan ------------------------------------------------------------------------------------------------------------
 
 
-def test_plan_page_shows_the_default_rubric_and_saves_the_plan(login):
-    review = build_review(labels=("甲",), plan=False)
+def test_plan_page_shows_the_default_rubric_and_saves_the_plan(unplanned, login):
+    review = unplanned
     client = login(review.admin)
 
     page = client.get(url("plan", review))
@@ -68,8 +91,8 @@ def test_plan_page_shows_the_default_rubric_and_saves_the_plan(login):
         ({"methods": ["written"], "scoring_opens_at": "2026-12-15T09:00", "scoring_closes_at": "2026-12-01T17:00"}, "评分截止时间必须晚于开始时间。"),
     ],
 )
-def test_plan_page_refuses_a_bad_plan(login, data, error):
-    review = build_review(labels=("甲",), plan=False)
+def test_plan_page_refuses_a_bad_plan(unplanned, login, data, error):
+    review = unplanned
 
     response = login(review.admin).post(url("plan", review), data | {"reviewers_per_department": "1"})
 
@@ -78,9 +101,9 @@ def test_plan_page_refuses_a_bad_plan(login, data, error):
     assert not ReviewPlan.objects.exists()
 
 
-def test_plan_saved_twice_as_if_first_keeps_one_plan_and_one_rubric():
+def test_plan_saved_twice_as_if_first_keeps_one_plan_and_one_rubric(unplanned):
     """Two first saves at once both found no plan: the later one changes the plan the first made."""
-    review = build_review(labels=("甲",), plan=False)
+    review = unplanned
     window = {"scoring_opens_at": timezone.now(), "scoring_closes_at": timezone.now() + timedelta(days=14)}
 
     first = plans.plan_save(round=review.round, actor=review.admin, methods=["written"], reviewers_per_department=1, **window)
@@ -91,8 +114,8 @@ def test_plan_saved_twice_as_if_first_keeps_one_plan_and_one_rubric():
     assert (second.methods, second.reviewers_per_department) == (["written", "field"], 2)
 
 
-def test_assignments_page_without_a_plan_sends_to_the_plan(login):
-    review = build_review(labels=("甲",), plan=False)
+def test_assignments_page_without_a_plan_sends_to_the_plan(unplanned, login):
+    review = unplanned
 
     response = login(review.admin).get(url("assignments", review))
 
@@ -104,8 +127,7 @@ def test_assignments_page_without_a_plan_sends_to_the_plan(login):
 # --- assignment ----------------------------------------------------------------------------------------------------------
 
 
-def test_propose_and_confirm_through_the_page(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_propose_and_confirm_through_the_page(review, login):
     institution = review.application("甲").institution
     institution.supervisor = review.departments[CIVIL]
     institution.save()
@@ -125,8 +147,7 @@ def test_propose_and_confirm_through_the_page(login):
     assert Notification.objects.filter(user__in=[review.reviewers[HR][0], review.reviewers[DRC][0]]).count() == 2
 
 
-def test_assignments_page_shows_flags_of_proposed_assignments(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_assignments_page_shows_flags_of_proposed_assignments(review, login):
     reviewer = review.reviewers[DRC][0]
     reviewer.institution = review.application("甲").institution
     reviewer.save()
@@ -137,8 +158,7 @@ def test_assignments_page_shows_flags_of_proposed_assignments(login):
     assert "⚠ 该专家在申报机构工作。" in visible_text(page)
 
 
-def test_add_a_flagged_reviewer_needs_the_override(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_add_a_flagged_reviewer_needs_the_override(review, login):
     reviewer = review.reviewers[HR][0]
     reviewer.institution = review.application("甲").institution
     reviewer.save()
@@ -153,8 +173,7 @@ def test_add_a_flagged_reviewer_needs_the_override(login):
     assert list(ReviewAssignment.objects.values_list("reviewer", "status")) == [(reviewer.pk, AssignmentStatus.PROPOSED)]
 
 
-def test_confirm_again_says_nothing_is_left_to_confirm(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_confirm_again_says_nothing_is_left_to_confirm(review, login):
     assignment_services.assignments_propose(round=review.round, actor=review.admin)
     client = login(review.admin)
     messages_of(client.post(url("assignments_confirm", review)))
@@ -165,8 +184,7 @@ def test_confirm_again_says_nothing_is_left_to_confirm(login):
     assert Notification.objects.filter(text__startswith="您有").count() == 3  # one per reviewer, from the first
 
 
-def test_add_a_reviewer_of_a_department_outside_the_programme_is_refused(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_add_a_reviewer_of_a_department_outside_the_programme_is_refused(review, login):
     outsider = ReviewerFactory(department=DepartmentFactory(name="测试县财政局"))
 
     response = login(review.admin).post(url("assignment_add", review), {"application": review.application("甲").pk, "reviewer": outsider.pk})
@@ -175,8 +193,7 @@ def test_add_a_reviewer_of_a_department_outside_the_programme_is_refused(login):
     assert not ReviewAssignment.objects.exists()
 
 
-def test_remove_a_proposal_but_not_a_confirmed_assignment(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_remove_a_proposal_but_not_a_confirmed_assignment(review, login):
     kept = confirmed(review, review.application("甲"), review.reviewers[DRC][0])
     proposal = assignment_services.assignment_create(application=review.application("甲"), reviewer=review.reviewers[HR][0], actor=review.admin)
     client = login(review.admin)
@@ -189,8 +206,7 @@ def test_remove_a_proposal_but_not_a_confirmed_assignment(login):
     assert list(ReviewAssignment.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
-def test_recuse_needs_a_reason(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_recuse_needs_a_reason(review, login):
     assignment = activate(review, review.application("甲"), review.reviewers[HR][0])
     client = login(review.admin)
 
@@ -207,8 +223,7 @@ def test_recuse_needs_a_reason(login):
 # --- sheets and the stage ---------------------------------------------------------------------------------------------------
 
 
-def test_reopen_a_sheet_with_a_reason(login):
-    review = build_review(labels=("甲",), reviewers_each=1)
+def test_reopen_a_sheet_with_a_reason(review, login):
     assignment = activate(review, review.application("甲"), review.reviewers[HR][0])
     submit(assignment, 80)
     client = login(review.admin)
@@ -222,8 +237,7 @@ def test_reopen_a_sheet_with_a_reason(login):
     assert ScoreSheet.objects.get(pk=assignment.sheet.pk).status == SheetStatus.REOPENED
 
 
-def test_close_the_stage_once(login):
-    review = build_review(labels=("甲",))
+def test_close_the_stage_once(review, login):
     client = login(review.admin)
 
     closed = messages_of(client.post(url("close_scoring", review)))

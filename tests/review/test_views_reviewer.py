@@ -9,17 +9,28 @@ from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, Score, ScoreSheet
 from review.services import sheets
 from tests.applications.factories import AttachmentFactory
-from tests.portal.helpers import messages_of, text, visible_text
+from tests.portal.helpers import at, messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, form_data, submit
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def review():
+def build_one():
     review = build_review(labels=("甲",), reviewers_each=1, review_outlier_threshold=Decimal("10"))
     review.attachment = AttachmentFactory(application=review.application("甲"), original_name="服务台账.png")
     return review
+
+
+def build_panel():
+    review = build_one()
+    review.active = {kind: activate(review, review.application("甲"), review.reviewers[kind][0]) for kind in (HR, DRC, CIVIL)}
+    return review
+
+
+BUILT_AT = at(2026, 6, 1, 9)
+_review, review = module_world("review", build_one, built_at=BUILT_AT)
+_panel, panel = module_world("panel", build_panel, built_at=BUILT_AT)
 
 
 def page_url(assignment) -> str:
@@ -125,12 +136,6 @@ def test_declaring_on_someone_elses_task_is_404(review, login):
 
 
 # --- scoring ---------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def panel(review):
-    review.active = {kind: activate(review, review.application("甲"), review.reviewers[kind][0]) for kind in (HR, DRC, CIVIL)}
-    return review
 
 
 def post_sheet(client, assignment, total, **kwargs):
