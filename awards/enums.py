@@ -24,11 +24,13 @@ class AwardStatus(models.TextChoices):
 class RevocationGround(models.TextChoices):
     """Seed 000 五.5: the grounds on which a title is withdrawn."""
 
-    FALSE_MATERIALS = "false_materials", _("申报材料弄虚作假")
+    # In the seed's own words: 「出现申报材料虚假失实、机构注销、发生违法违规违纪问题、就业服务工作被证实达不到标准以及产生
+    # 其它应当撤销评定的情形，将予以撤销」.
+    FALSE_MATERIALS = "false_materials", _("申报材料虚假失实")
     DEREGISTERED = "deregistered", _("机构注销")
-    VIOLATION = "violation", _("违法违纪")
-    BELOW_STANDARD = "below_standard", _("经查实服务质量不达标")
-    OTHER = "other", _("其他")
+    VIOLATION = "violation", _("发生违法违规违纪问题")
+    BELOW_STANDARD = "below_standard", _("就业服务工作被证实达不到标准")
+    OTHER = "other", _("其它应当撤销评定的情形")
 
 
 class BatchStatus(models.TextChoices):

@@ -87,8 +87,8 @@ def announcement_defaults(round: Round, *, today: date | None = None) -> dict:
         "doc_prefix": prefix,
         "doc_year": today.year,
         "doc_serial": serial,
-        "title": _("关于公布%(round)s%(level)s就业服务质量标杆机构名单的通知")
-        % {"round": round.name, "level": programme.get_level_display()},
+        "title": _("关于公布%(region)s%(round)s%(level)s就业服务质量标杆机构名单的通知")
+        % {"region": programme.region.name, "round": round.name, "level": programme.get_level_display()},
         "body": PLACEHOLDER.sub(lambda m: values[m.group(1)], programme.announcement_template or _(DEFAULT_BODY)),
         "written_on": today,
     }

@@ -377,7 +377,7 @@ def test_approve_identity_access(live_server, request):
 def announcement_data() -> dict:
     return {
         "doc_prefix": "县人社局字", "doc_year": "2026", "doc_serial": "12", "written_on": "2026-09-15",
-        "title": "关于公布2026年度县级就业服务质量标杆机构名单的通知", "body": "经机构申报、部门联合评审、社会公示，现将名单予以公布。",
+        "title": "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知", "body": "经机构申报、部门联合评审、社会公示，现将名单予以公布。",
     }
 
 

@@ -120,15 +120,10 @@ def notice_draft(round: Round, *, replaces: PublicityNotice | None = None, today
         "联系方式": round_contacts(round),
     }
     template = programme.publicity_template or _(DEFAULT_TEMPLATE)
-    title = _("关于%(round)s拟评定%(level)s就业服务质量标杆机构名单的公示") % {
-        "round": round.name,
-        "level": programme.get_level_display(),
-    }
+    names = {"region": programme.region.name, "round": round.name, "level": programme.get_level_display()}
+    title = _("关于%(region)s%(round)s拟评定%(level)s就业服务质量标杆机构名单的公示") % names
     if replaces:
-        title = _("关于%(round)s拟评定%(level)s就业服务质量标杆机构调整后名单的公示") % {
-            "round": round.name,
-            "level": programme.get_level_display(),
-        }
+        title = _("关于%(region)s%(round)s拟评定%(level)s就业服务质量标杆机构调整后名单的公示") % names
     return {
         "title": title,
         "body": PLACEHOLDER.sub(lambda m: values[m.group(1)], template),

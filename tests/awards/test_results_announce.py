@@ -48,7 +48,7 @@ def test_defaults_number_the_document_with_the_lead_departments_prefix(closed):
     defaults = award_services.announcement_defaults(closed.round, today=ISSUED_ON)
 
     assert (defaults["doc_prefix"], defaults["doc_year"], defaults["doc_serial"]) == ("县人社局字", 2026, 1)
-    assert defaults["title"] == "关于公布2026年度县级就业服务质量标杆机构名单的通知"
+    assert defaults["title"] == "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知"
     assert "公示期间无异议" in defaults["body"] and "“县级就业服务质量标杆机构”牌匾" in defaults["body"]
     assert "{" not in defaults["body"]
     assert defaults["written_on"] == ISSUED_ON
@@ -128,7 +128,7 @@ def test_an_issued_announcement_cannot_be_edited(closed):
 
     assert message == "已发布的文件不能修改。"
     announcement.refresh_from_db()
-    assert announcement.title == "关于公布2026年度县级就业服务质量标杆机构名单的通知"
+    assert announcement.title == "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知"
 
 
 def test_a_draft_read_before_the_issue_cannot_undo_it(closed):
@@ -334,7 +334,7 @@ def form_data(**overrides) -> dict:
         "doc_prefix": "县人社局字",
         "doc_year": "2026",
         "doc_serial": "12",
-        "title": "关于公布2026年度县级就业服务质量标杆机构名单的通知",
+        "title": "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知",
         "written_on": "2026-09-15",
         "body": "经机构申报、部门联合评审、社会公示，现将名单予以公布。",
     }

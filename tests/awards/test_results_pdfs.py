@@ -130,7 +130,7 @@ def test_the_announcement_pdf_is_the_a4_document_with_subset_fonts(client, time_
     for value in (
         *announcement.issuers,
         "县人社局字〔2026〕12号",
-        "关于公布2026年度县级就业服务质量标杆机构名单的通知",
+        "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知",
         "申报机构甲",
         "申报机构乙",
         "370322X-2026-001",

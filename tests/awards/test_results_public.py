@@ -91,7 +91,7 @@ def test_result_page_shows_the_metadata_block_and_the_list(client, listed):
         f"索引号 {announcement.index_number} 发文机关 {issuer} 成文日期 2026-09-15 发布日期 2026-09-15 "
         "文号 县人社局字〔2026〕1号" in page
     )
-    assert "关于公布2026年度县级就业服务质量标杆机构名单的通知 县人社局字〔2026〕1号" in page
+    assert "关于公布高青县2026年度县级就业服务质量标杆机构名单的通知 县人社局字〔2026〕1号" in page
     assert "1 申报机构甲 370322X-2026-001 有效 2 申报机构乙 370322X-2026-002 有效" in page
     assert f"{issuer} 2026年9月15日" in page
     assert f"内容校验值（SHA-256）： {announcement.digest} 与发布内容一致" in page
@@ -115,7 +115,7 @@ def test_revocation_notice_shows_ground_number_and_date(client, listed):
 
     assert "关于撤销申报机构甲“县级就业服务质量标杆机构”称号的公告 县人社局字〔2026〕30号" in page
     assert "奖牌编号 370322X-2026-001 原授予 县人社局字〔2026〕1号 ，2026年9月15日" in page
-    assert "撤销事由 申报材料弄虚作假 事实和依据 经查实，该机构申报材料中的服务台账人数与实际不符。" in page
+    assert "撤销事由 申报材料虚假失实 事实和依据 经查实，该机构申报材料中的服务台账人数与实际不符。" in page
     assert "决定日期 2026年10月19日" in page
     assert f"内容校验值（SHA-256）： {revocation.digest}" in page
     assert "1 申报机构甲 370322X-2026-001 已于2026年10月19日撤销 2 申报机构乙 370322X-2026-002 有效" in result
@@ -199,7 +199,7 @@ def test_verify_says_revoked_with_the_date_after_a_revocation(client, listed):
     assert response.status_code == 200
     assert "已撤销 该奖牌已于2026年10月19日撤销，不再有效。" in page
     assert "该奖牌真实有效" not in page
-    assert "撤销 县人社局字〔2026〕30号 ：申报材料弄虚作假" in page
+    assert "撤销 县人社局字〔2026〕30号 ：申报材料虚假失实" in page
     assert revocation.get_absolute_url() in text(response)
     assert "数字摘要 与登记内容一致" in page  # the plaque was genuine; it is no longer valid
 

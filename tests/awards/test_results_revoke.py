@@ -88,7 +88,7 @@ def test_other_ground_is_accepted_with_its_facts(listed):
     )
 
     assert (revocation.ground, revocation.ground_text) == (RevocationGround.OTHER, "机构自愿申请撤销称号。")
-    assert revocation.get_ground_display() == "其他"
+    assert revocation.get_ground_display() == "其它应当撤销评定的情形"
 
 
 def test_the_document_number_is_required(listed):
@@ -201,7 +201,7 @@ def test_a_revoked_award_moves_through_its_table_with_the_reason_in_its_history(
     assert (award.status, award.revoked_at, award.is_valid) == ("revoked", NOW, False)
     latest = award.history.latest()
     assert (latest.status, latest.history_user, latest.history_change_reason) == (
-        "revoked", listed.admin, "撤销：申报材料弄虚作假"
+        "revoked", listed.admin, "撤销：申报材料虚假失实"
     )
     assert not Award.objects.valid().filter(pk=award.pk).exists()
 

@@ -96,7 +96,7 @@ def test_announce_download_verify_revoke(browser, live_server, screenshot_dir, t
 
     # The admin revokes the award in public.
     admin.goto(f"/staff/awards/{award.pk}/revoke/")
-    admin.get_by_label("经查实服务质量不达标").check()
+    admin.get_by_label("就业服务工作被证实达不到标准").check()
     admin.get_by_label("事实和依据").fill("2026年暗访检查两次未按规定公示收费标准，整改后复查仍不达标。")
     admin.get_by_label("撤销文号").fill("测人社字〔2026〕30号")
     shot(admin, "5-admin-revoke")

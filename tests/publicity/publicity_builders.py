@@ -43,7 +43,7 @@ MASKED_ID = "110105********002X"
 MASKED_NAME = "欧***"
 
 FACTS = "该机构申报材料中所列服务台账人数与实际不符，部分服务对象为重复登记，请予核查。"
-TITLE = "关于2026年度拟评定县级就业服务质量标杆机构名单的公示"
+TITLE = "关于高青县2026年度拟评定县级就业服务质量标杆机构名单的公示"
 
 
 def at(year, month, day, hour=0, minute=0, second=0) -> datetime:

@@ -90,4 +90,4 @@ def test_round_page_offers_the_adjusted_list(ranked, login):
 
     assert "发布调整后名单" in page
     assert "2 申报机构乙 3 申报机构丙 按排名递补" in page
-    assert 'value="关于2026年度拟评定县级就业服务质量标杆机构调整后名单的公示"' in text(response)
+    assert 'value="关于高青县2026年度拟评定县级就业服务质量标杆机构调整后名单的公示"' in text(response)
