@@ -222,7 +222,15 @@ def application_return(*, application: Application, actor: User, reason: str, de
     )
 
 
+# Checks of the later stages on an acceptance, each returning a refusal or "": this app cannot import them (the layers
+# point down), so they register here (review: none once its scoring is closed, review.apps).
+ACCEPT_GUARDS: list = []
+
+
 def application_accept(*, application: Application, actor: User, note: str = "") -> Application:
+    for guard in ACCEPT_GUARDS:
+        if refusal := guard(application):
+            raise Refused(refusal)
     return application_transition(
         application=application, to=S.ACCEPTED, actor=actor, note=note, decision_reason=note, decided_at=timezone.now()
     )

@@ -5,6 +5,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from portal.validators import _nfkc, _parse_phone, normalize_id_number
 
@@ -67,3 +68,9 @@ def format_phone(value: object) -> str:
 def cn_date(value) -> str:
     """A date as Chinese prose writes it: 2026年3月1日 (no leading zeros), the same as the templates' 「Y年n月j日」."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value) -> str:
+    """A moment in Beijing time as prose writes it: 2026年12月18日17:30."""
+    local = timezone.localtime(value)
+    return f"{cn_date(local)}{local:%H:%M}"

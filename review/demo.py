@@ -20,7 +20,7 @@ from portal.models import Round, User
 from review.enums import AssignmentStatus, ConflictKind, OpinionVerdict, ReviewMethod
 from review.models import ReviewAssignment, ReviewPlan
 from review.rubrics import rubric_install_default
-from review.services import assignments, results, sheets
+from review.services import assignments, results, sheets, stages
 
 # Points per scored criterion (S1, S2, S3) and bonus, by institution name; each reviewer varies them a little.
 POINTS = {
@@ -69,6 +69,20 @@ def _declare_all(round: Round, *, skip=()) -> None:
         assignments.conflict_declare(assignment=assignment, actor=assignment.reviewer, kind=ConflictKind.NONE)
 
 
+def _inspect_all(round: Round, plan: ReviewPlan, *, admin: User) -> None:
+    """实地考察 of every accepted application in the scoring window's first days, by its active reviewers."""
+    accepted = Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED).order_by("pk")
+    for day, application in enumerate(accepted):
+        inspectors = User.objects.filter(
+            review_assignments__application=application, review_assignments__status=AssignmentStatus.ACTIVE
+        )
+        stages.field_inspection_record(
+            application=application, actor=admin,
+            inspected_on=timezone.localdate(plan.scoring_opens_at) + timedelta(days=day % 5),
+            inspectors=inspectors, findings="实地查看服务场所和服务台账，现场情况与申报材料一致。",
+        )
+
+
 def _sign(application: Application, lead: User) -> None:
     results.opinion_sign(application=application, actor=lead, verdict=OpinionVerdict.AGREE, text="经审核，该机构符合评定条件，同意推荐。")
 
@@ -102,6 +116,8 @@ def _review_decided(round: Round, methods, *, admin: User, score_offset, shortli
     active = ReviewAssignment.objects.filter(application__round=round, status=AssignmentStatus.ACTIVE)
     for offset, assignment in enumerate(active):
         _score(assignment, score_offset(offset))
+    if ReviewMethod.FIELD in methods:
+        _inspect_all(round, plan, admin=admin)
     for lead in User.objects.filter(role=Role.DEPARTMENT_LEAD, username__startswith="lead_"):
         for application in Application.objects.filter(round=round, status=ApplicationStatus.ACCEPTED):
             _sign(application, lead)

@@ -78,6 +78,9 @@ class ReviewPlan(models.Model):
     scoring_opens_at = models.DateTimeField(_("评分开始"))
     scoring_closes_at = models.DateTimeField(_("评分截止"))
     closed_at = models.DateTimeField(_("评分阶段关闭时间"), null=True, blank=True)
+    close_reason = models.TextField(
+        _("提前关闭理由"), blank=True, help_text=_("评分阶段在仍有未完成事项时关闭的，记录管理员说明的理由。")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

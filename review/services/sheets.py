@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import AuditEvent, audit
+from portal.display import cn_date, cn_datetime
 from portal.models import User
 from portal.transitions import Refused, TransitionError, transition
 from review import scoring
@@ -24,6 +26,7 @@ def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: s
     _check_editable(locked, actor)
     criteria = list(sheet_criteria(locked))
     _check_points(criteria, values)
+    _check_priority(locked.assignment.application, criteria, values)
     for criterion in criteria:
         value = values.get(criterion.pk, {})
         Score.objects.update_or_create(
@@ -45,6 +48,18 @@ def _check_points(criteria, values: dict) -> None:
             raise Refused(
                 _("%(code)s 的得分应在0到%(max)s分之间，请检查。")
                 % {"code": criterion.code, "max": f"{criterion.max_points.normalize():f}"}
+            )
+
+
+def _check_priority(application, criteria, values: dict) -> None:
+    """Priority points (优先评定, the bonus criteria) only for an application that claims a priority item (annex 2 四)."""
+    if application.priority_items.exists():
+        return
+    for criterion in criteria:
+        points = values.get(criterion.pk, {}).get("points")
+        if criterion.kind == CriterionKind.BONUS and points:
+            raise Refused(
+                _("该申报未填报优先评定事项，%(code)s 不能加分。") % {"code": criterion.code}
             )
 
 
@@ -137,15 +152,92 @@ def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
     )
 
 
+def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
+    """What is still open in the round whose scoring would close (issue 13): the call, undecided applications,
+    accepted applications whose sheets are not all in, the scoring deadline, defense sessions still to come and
+    inspections the plan asks for but nobody recorded. Empty when the scoring can close without a word."""
+    from applications.enums import ApplicationStatus
+    from review.enums import ReviewMethod
+    from review.models import DefenseSession
+
+    now = now or timezone.now()
+    round = plan.round
+    blockers = []
+    if round.closes_at > now:
+        blockers.append(_("申报期尚未结束（%(at)s截止）") % {"at": cn_datetime(round.closes_at)})
+    undecided = round.applications.filter(
+        status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.RESUBMITTED)
+    ).count()
+    if undecided:
+        blockers.append(_("%(n)d份申报尚未作出受理决定") % {"n": undecided})
+    unscored = [application.institution_name for application in unscored_applications(plan)]
+    if unscored:
+        blockers.append(_("%(n)d份已受理的申报评分未完成：%(names)s") % {"n": len(unscored), "names": "、".join(unscored)})
+    if plan.scoring_closes_at > now:
+        blockers.append(_("评分截止时间（%(at)s）未到") % {"at": cn_datetime(plan.scoring_closes_at)})
+    sessions = DefenseSession.objects.filter(round=round, starts_on__gt=timezone.localdate(now)).order_by("starts_on")
+    if sessions:
+        blockers.append(_("现场答辩尚未举行（%(dates)s）") % {"dates": "、".join(cn_date(s.starts_on) for s in sessions)})
+    if ReviewMethod.FIELD in plan.methods:
+        missing = round.applications.filter(status=ApplicationStatus.ACCEPTED, field_inspections__isnull=True).count()
+        if missing:
+            blockers.append(_("%(n)d份已受理的申报尚无实地考察记录") % {"n": missing})
+    return blockers
+
+
+def unscored_applications(plan: ReviewPlan):
+    """Accepted applications of the round whose scoring is not done: no submitted sheet at all, or an active
+    reviewer's sheet not submitted. (A department whose reviewers all recused is not open: the ranking averages the
+    departments that scored, review.scoring.)"""
+    from applications.enums import ApplicationStatus
+    from review.models import ReviewAssignment
+
+    accepted = list(plan.round.applications.filter(status=ApplicationStatus.ACCEPTED).order_by("institution_name"))
+    active = ReviewAssignment.objects.filter(application__in=accepted, status=AssignmentStatus.ACTIVE).select_related("sheet")
+    submitted, open_sheets = set(), set()
+    for assignment in active:
+        sheet = getattr(assignment, "sheet", None)
+        if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+            submitted.add(assignment.application_id)
+        else:
+            open_sheets.add(assignment.application_id)
+    return [a for a in accepted if a.pk in open_sheets or a.pk not in submitted]
+
+
 @transaction.atomic
-def plan_close_scoring(*, plan: ReviewPlan, actor: User) -> ReviewPlan:
-    """Close the scoring stage: sheets lock, and reviewers may now see each other's scores."""
+def plan_close_scoring(*, plan: ReviewPlan, actor: User, reason: str = "", request=None) -> ReviewPlan:
+    """Close the scoring stage: sheets lock, and reviewers may now see each other's scores.
+
+    Refused while something is still open (`scoring_close_blockers`) unless the admin gives a reason, which is kept
+    on the plan, in its history and in the audit log with what was open."""
+    plan = ReviewPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_closed:
         raise Refused(_("评分阶段已经关闭。"))
+    blockers = scoring_close_blockers(plan)
+    reason = reason.strip()
+    if blockers and not reason:
+        raise Refused(
+            _("尚不能关闭评分阶段：%(open)s。如确需提前关闭，请填写理由。") % {"open": "；".join(blockers)}
+        )
     plan.closed_at = timezone.now()
-    plan._change_reason = _("关闭评分阶段")
-    plan.save(update_fields=["closed_at"])
+    plan.close_reason = reason if blockers else ""
+    plan._change_reason = _("关闭评分阶段") + (_("（提前关闭：%(reason)s）") % {"reason": reason} if blockers else "")
+    plan.save(update_fields=["closed_at", "close_reason"])
+    if blockers:
+        audit(
+            AuditEvent.TRANSITION, user=actor, request=request, obj=plan,
+            detail=f"scoring closed early: {reason} | open: {'; '.join(blockers)}",
+        )
     return plan
+
+
+def acceptance_refusal(application) -> str:
+    """applications' guard (applications.services.ACCEPT_GUARDS): no application is accepted into a review whose
+    scoring is closed, where nobody could score it."""
+    plan = ReviewPlan.objects.filter(round=application.round_id).only("closed_at").first()
+    if plan is not None and plan.is_closed:
+        return _("本批次评分阶段已关闭，不能再受理申报进入评审。")
+    return ""
 
 
 def department_progress(plan: ReviewPlan) -> list[dict]:

@@ -171,7 +171,9 @@ def close_scoring(request, round_pk: int):
     round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     review_plan = get_object_or_404(ReviewPlan, round=round)
     try:
-        sheets.plan_close_scoring(plan=review_plan, actor=request.user)
+        sheets.plan_close_scoring(
+            plan=review_plan, actor=request.user, reason=request.POST.get("reason", ""), request=request
+        )
         messages.success(request, _("评分阶段已关闭。"))
     except Refused as error:
         messages.error(request, str(error))
@@ -208,6 +210,8 @@ def ranking(request, round_pk: int):
         "limit": quota_remaining(round),
         "period_remaining": period_remaining(round),
         "progress": sheets.department_progress(review_plan),
+        "close_blockers": [] if review_plan.is_closed else sheets.scoring_close_blockers(review_plan),
+        "unscored": sheets.unscored_applications(review_plan),
     }
     return render(request, "review/ranking.html", context)
 

@@ -8,13 +8,13 @@ the ranking tests, where the order of submission must not matter.
 
 import itertools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from applications.enums import ApplicationStatus
-from applications.models import Application
+from applications.enums import ApplicationStatus, PriorityKind
+from applications.models import Application, PriorityItem
 from portal import services as portal_services
 from portal.enums import DepartmentKind
 from portal.models import Department, ProgrammeDepartment, Round, User
@@ -110,6 +110,14 @@ def accepted(round, name: str, **institution_fields) -> Application:
     institution = InstitutionFactory(name=name, **institution_fields)
     return ApplicationFactory(
         round=round, institution=institution, status=ApplicationStatus.ACCEPTED, submitted_at=timezone.now()
+    )
+
+
+def claims_priority(application) -> None:
+    """The application claims a priority item (annex 2 四), so reviewers may give it priority points."""
+    PriorityItem.objects.create(
+        application=application, kind=PriorityKind.HONOUR, title="县级优质服务窗口", issuer="县人社局",
+        issued_on=date(2025, 5, 1),
     )
 
 

@@ -158,7 +158,7 @@ def build_world(*, scored: bool) -> World:
         sheets.sheet_save(sheet=active[0].sheet, actor=active[0].reviewer, values={}, justification="草稿")
     assignments.assignment_recuse(assignment=removed, actor=review.admin, reason="群众举报。")
     if scored:
-        sheets.plan_close_scoring(plan=review.plan, actor=review.admin)
+        sheets.plan_close_scoring(plan=review.plan, actor=review.admin, reason="评审工作组决定提前结束评分。")
         results.shortlist_save(round=review.round, application_ids=[application.pk], skip_reasons={}, actor=review.admin)
         results.opinion_sign(application=application, actor=review.leads[DRC], verdict="agree", text="同意推荐。")
     return World(

@@ -8,7 +8,7 @@ from review.enums import ConflictKind, SheetStatus
 from review.models import Score, ScoreSheet
 from review.services import assignments, sheets
 from tests.portal.helpers import at, refusal
-from tests.review.builders import CIVIL, DRC, HR, activate, build_review, score_values, submit
+from tests.review.builders import CIVIL, DRC, HR, activate, build_review, claims_priority, score_values, submit
 from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def status_of(assignment) -> str:
 
 def test_save_keeps_a_draft_with_every_line(panel):
     assignment = panel.active[HR]
+    claims_priority(assignment.application)
 
     save(assignment, 80, failed={"B2"}, bonus=3, justification="草稿说明")
 
@@ -60,6 +61,7 @@ def test_save_keeps_a_draft_with_every_line(panel):
 
 def test_submit_adds_the_bonus_and_locks(panel):
     assignment = panel.active[HR]
+    claims_priority(assignment.application)
 
     sheet = submit(assignment, 80, bonus=5)
 
@@ -265,7 +267,7 @@ def test_closing_the_stage_locks_every_sheet(panel):
     sheets.sheet_reopen(sheet=panel.active[DRC].sheet, actor=panel.admin, reason="请核对。")
     save(panel.active[CIVIL], 70)
 
-    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin)
+    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin, reason="评审工作组决定提前结束评分。")
 
     panel.plan.refresh_from_db()
     assert panel.plan.is_closed

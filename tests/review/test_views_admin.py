@@ -240,8 +240,9 @@ def test_reopen_a_sheet_with_a_reason(review, login):
 def test_close_the_stage_once(review, login):
     client = login(review.admin)
 
-    closed = messages_of(client.post(url("close_scoring", review)))
-    again = messages_of(client.post(url("close_scoring", review)))
+    early = {"reason": "评审工作组决定提前结束评分。"}  # the call and the scoring window are still open
+    closed = messages_of(client.post(url("close_scoring", review), early))
+    again = messages_of(client.post(url("close_scoring", review), early))
 
     assert closed == ["评分阶段已关闭。"]
     assert again == ["评分阶段已经关闭。"]

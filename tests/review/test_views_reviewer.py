@@ -10,7 +10,7 @@ from review.models import ReviewAssignment, Score, ScoreSheet
 from review.services import sheets
 from tests.applications.factories import AttachmentFactory
 from tests.portal.helpers import at, messages_of, text, visible_text
-from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, form_data, submit
+from tests.review.builders import CIVIL, DRC, HR, activate, build_review, claims_priority, confirmed, form_data, submit
 from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +148,7 @@ def sheet_of(assignment) -> ScoreSheet:
 
 def test_save_draft_then_submit(panel, login):
     assignment = panel.active[HR]
+    claims_priority(assignment.application)
     client = login(assignment.reviewer)
 
     draft = messages_of(post_sheet(client, assignment, 70, bonus=4))
@@ -248,7 +249,7 @@ def test_submitted_sheet_refuses_a_post_until_reopened(panel, login):
 
 def test_closed_stage_refuses_a_draft(panel, login):
     assignment = panel.active[HR]
-    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin)
+    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin, reason="评审工作组决定提前结束评分。")
     client = login(assignment.reviewer)
 
     response = post_sheet(client, assignment, 70)
@@ -265,7 +266,7 @@ def test_other_reviewers_totals_are_hidden_until_the_stage_closes(panel, login):
     client = login(assignment.reviewer)
 
     before = client.get(page_url(assignment))
-    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin)
+    sheets.plan_close_scoring(plan=panel.plan, actor=panel.admin, reason="评审工作组决定提前结束评分。")
     after = client.get(page_url(assignment))
 
     assert "86.50" not in text(before) and "83.50" not in text(before)
