@@ -15,7 +15,7 @@ from portal.security_views import lockout_rows
 from publicity import selectors as publicity_selectors
 from publicity.identity_access import pending_count
 from publicity.models import PublicityNotice
-from review.services.assignments import reviewer_tasks
+from review.services.assignments import reviewer_task_lists
 
 
 @require_GET
@@ -73,7 +73,7 @@ HOME_CONTEXT = {
     Role.VIEWER: lambda user: {"progress": selectors.target_progress(user.region)},
     Role.SECURITY_ADMIN: _security_administrator,
     Role.AUDIT_ADMIN: lambda user: selectors.audit_overview(),
-    Role.REVIEWER: lambda user: {"tasks": list(reviewer_tasks(user))},
+    Role.REVIEWER: lambda user: dict(zip(("tasks", "done"), reviewer_task_lists(user), strict=True)),
     Role.DEPARTMENT_LEAD: _department_lead,
     Role.APPLICANT: _applicant,
 }

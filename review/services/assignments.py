@@ -19,7 +19,7 @@ from portal.models import Round, User
 from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
-from review.enums import AssignmentStatus, ConflictKind
+from review.enums import AssignmentStatus, ConflictKind, SheetStatus
 from review.models import ConflictDeclaration, ReviewAssignment, ReviewPlan, ScoreSheet
 
 REVIEW_PERM = "applications.review_application"
@@ -214,6 +214,29 @@ def reviewer_tasks(user: User):
     return (
         ReviewAssignment.objects.filter(reviewer=user)
         .filter(Q(status=AssignmentStatus.AWAITING_DECLARATION) | Q(status=AssignmentStatus.ACTIVE))
-        .select_related("application__round__programme", "sheet")
+        .select_related("application__round__programme", "application__round__review_plan", "sheet")
         .order_by("status", "application__institution_name")
     )
+
+
+def _still_to_do(task: ReviewAssignment) -> bool:
+    plan = getattr(task.application.round, "review_plan", None)
+    if plan is not None and plan.is_closed:
+        return False
+    sheet = getattr(task, "sheet", None)
+    return task.status == AssignmentStatus.AWAITING_DECLARATION or sheet is None or sheet.status != SheetStatus.SUBMITTED
+
+
+def reviewer_task_lists(user: User) -> tuple[list, list]:
+    """The reviewer's home (issue 13): what is still to do (declare, score), the nearest scoring deadline first; and
+    apart, what is done (submitted) or can no longer be done (the scoring closed), the latest first."""
+    tasks = list(reviewer_tasks(user))
+
+    def deadline(task):
+        plan = getattr(task.application.round, "review_plan", None)
+        return plan.scoring_closes_at if plan is not None else task.created_at
+
+    to_do = sorted((t for t in tasks if _still_to_do(t)), key=lambda t: (deadline(t), t.application.institution_name))
+    done = sorted((t for t in tasks if not _still_to_do(t)), key=lambda t: t.application.institution_name)
+    done.sort(key=deadline, reverse=True)  # stable: by name within a deadline
+    return to_do, done

@@ -1,11 +1,36 @@
 """The review plan of a round: its methods, reviewers per department and scoring window, on the programme's rubric."""
 
+from datetime import datetime, time, timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Round, User
+from portal.workdays import CalendarYearUnknown, add_working_days
 from review.models import ReviewPlan
 from review.rubrics import rubric_install_default
+
+# Office hours of a scoring window's default: it opens at 09:00 and closes at 17:30 (Beijing time).
+OPENS_AT, CLOSES_AT = time(9, 0), time(17, 30)
+SCORING_WORKING_DAYS = 10
+
+
+def plan_defaults(round: Round, *, now=None) -> dict:
+    """A new plan's window: from 09:00 of the first working day after the call has closed (or after today, when it
+    already has) to 17:30 of its tenth working day; written review only (the admin adds defense or inspection)."""
+    now = timezone.localtime(now)
+    after = max(timezone.localdate(round.closes_at), now.date()) + timedelta(days=1)
+    try:
+        first = add_working_days(after, 1)
+        last = add_working_days(first, SCORING_WORKING_DAYS)
+    except CalendarYearUnknown:  # the State Council has not published that year yet: count calendar days
+        first, last = after, after + timedelta(days=13)
+    zone = timezone.get_current_timezone()
+    return {
+        "scoring_opens_at": datetime.combine(first, OPENS_AT, tzinfo=zone),
+        "scoring_closes_at": datetime.combine(last, CLOSES_AT, tzinfo=zone),
+    }
 
 
 @transaction.atomic

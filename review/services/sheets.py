@@ -51,6 +51,22 @@ def _check_points(criteria, values: dict) -> None:
             )
 
 
+def _check_stage_order(application) -> None:
+    """The plan's stages in their order (seed 000 五.2): a sheet is submitted once the application's defense, when one
+    is scheduled, has taken place; a draft may be saved before."""
+    from review.models import DefenseSlot
+
+    today = timezone.localdate()
+    slot = (
+        DefenseSlot.objects.filter(application=application, session__starts_on__gt=today)
+        .select_related("session").order_by("session__starts_on").first()
+    )
+    if slot is not None:
+        raise Refused(
+            _("该申报的现场答辩定于%(date)s，答辩后才能提交评分；评分可先保存为草稿。") % {"date": cn_date(slot.session.starts_on)}
+        )
+
+
 def _check_priority(application, criteria, values: dict) -> None:
     """Priority points (优先评定, the bonus criteria) only for an application that claims a priority item (annex 2 四)."""
     if application.priority_items.exists():
@@ -118,6 +134,7 @@ def sheet_submit(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
     """Submit and lock the sheet. A total far from the other reviewers' needs a written justification first."""
     locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
     _check_editable(locked, actor)
+    _check_stage_order(locked.assignment.application)
     try:
         total, missing = sheet_total(locked)
     except ValueError as error:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +31,7 @@ def _plan_or_redirect(request, round):
 def plan(request, round_pk: int):
     round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     instance = ReviewPlan.objects.filter(round=round).first()
-    initial = {"methods": [ReviewMethod.WRITTEN], "scoring_opens_at": timezone.localtime(), "scoring_closes_at": timezone.localtime() + timezone.timedelta(days=14)}
+    initial = {"methods": [ReviewMethod.WRITTEN], **plans.plan_defaults(round)}
     form = ReviewPlanForm(request.POST or None, instance=instance, initial=None if instance else initial)
     if request.method == "POST" and form.is_valid():
         plans.plan_save(round=round, actor=request.user, **form.cleaned_data)

@@ -144,3 +144,72 @@ def test_priority_points_only_for_an_application_that_claims_a_priority_item(fin
     assert refused == "该申报未填报优先评定事项，P1 不能加分。"
     assert saved.scores.get(criterion__code="P1").points == 3
     assert timezone.now() == NOW  # the module's clock
+
+
+# --- the plan's defaults and the order of its stages -------------------------------------------------------------
+
+
+def test_a_new_plan_opens_at_nine_on_the_first_working_day_after_the_call_and_closes_at_half_past_five(finished):
+    from review.services import plans
+
+    type(finished.round).objects.filter(pk=finished.round.pk).update(closes_at=at(2026, 6, 18, 17, 30))
+    finished.round.refresh_from_db()
+
+    window = plans.plan_defaults(finished.round, now=NOW)
+
+    # 6月19日 is 端午节 and 20–21 a weekend: the first working day is Monday 22; its tenth working day is 7月3日.
+    assert (window["scoring_opens_at"], window["scoring_closes_at"]) == (at(2026, 6, 22, 9), at(2026, 7, 3, 17, 30))
+
+
+def test_the_plan_page_offers_the_default_window(finished, login):
+    review = build_review(labels=("甲",), plan=False)
+    type(review.round).objects.filter(pk=review.round.pk).update(
+        opens_at=at(2026, 5, 18, 9), closes_at=at(2026, 6, 18, 17, 30)
+    )
+
+    form = login(review.admin).get(reverse("review:plan", args=[review.round.pk])).context["form"]
+
+    assert (form.initial["scoring_opens_at"], form.initial["scoring_closes_at"]) == (at(2026, 6, 22, 9), at(2026, 7, 3, 17, 30))
+
+
+def test_a_sheet_is_submitted_only_after_the_applications_scheduled_defense(finished, time_machine):
+    from review.services import stages
+
+    review = build_review(labels=("丁",))
+    application = review.applications[0]
+    assignment = activate(review, application, review.reviewers[HR][0])
+    stages.defense_session_create(
+        round=review.round, actor=review.admin, starts_on=NOW.date() + timedelta(days=2),
+        first_slot_at=at(2026, 6, 3, 9).time(), minutes_each=20, place="县人社局三楼会议室",
+    )
+    criteria = sheets.sheet_criteria(assignment.sheet)
+    sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(criteria, 80))
+
+    before = refusal(lambda: sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer))
+    time_machine.move_to(NOW + timedelta(days=2), tick=False)
+    after = sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer)
+
+    assert before == "该申报的现场答辩定于2026年6月3日，答辩后才能提交评分；评分可先保存为草稿。"
+    assert after.total == 80
+
+
+# --- the reviewer's home -------------------------------------------------------------------------------------------
+
+
+def test_the_reviewers_home_lists_what_is_still_to_do_first_and_finished_work_apart_not_in_red(finished, login):
+    reviewer = finished.reviewers[HR][0]  # scored 甲 and 乙 in the finished round
+    late = ApplicationFactory(
+        round=finished.round, institution_name="申报机构戊", status=ApplicationStatus.ACCEPTED, submitted_at=NOW
+    )
+    other_reviewer_task = assignments.assignment_create(application=late, reviewer=reviewer, actor=finished.admin, override=True)
+    assignments.assignments_confirm(round=finished.round, actor=finished.admin)
+
+    response = login(reviewer).get("/home/")
+    content = response.content.decode()
+
+    assert [t.pk for t in response.context["tasks"]] == [other_reviewer_task.pk]
+    assert sorted(t.application.institution_name for t in response.context["done"]) == sorted(["申报机构甲", "申报机构乙"])
+    to_do = content[content.index("<h2>待办</h2>"):content.index("<h2>已完成</h2>")]
+    done = content[content.index("<h2>已完成</h2>"):]
+    assert "申报机构戊" in to_do and "声明回避情况" in to_do and 'class="deadline"' in to_do
+    assert "申报机构甲" not in to_do and "已评分" in done and 'class="deadline"' not in done
