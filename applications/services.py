@@ -79,6 +79,10 @@ def application_start(*, round: Round, user: User) -> Application:
         raise Refused(_("本机构信息尚未通过核验，核验通过后方可申报。"))
     if not round.is_open():
         raise Refused(_("当前不在该批次的申报时间内。"))
+    if not round.programme.region.contains(institution.region):
+        raise Refused(
+            _("本机构所在地区不属于%(region)s，不能申报该评定项目。") % {"region": round.programme.region.name}
+        )
     existing = Application.objects.filter(round=round, institution=institution).first()
     if existing is not None:
         raise _already_applied(existing)

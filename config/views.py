@@ -86,5 +86,5 @@ def home(request):
     role = effective_role(user)
     if role not in Role.values:  # an account without a role has no home page (was a TemplateDoesNotExist 500)
         raise PermissionDenied
-    context = {"open_rounds": selectors.round_list_open_now(), **HOME_CONTEXT[Role(role)](user)}
+    context = {"open_rounds": selectors.round_list_open_for(user), **HOME_CONTEXT[Role(role)](user)}
     return render(request, f"portal/home/{role}.html", context)

@@ -71,6 +71,20 @@ def round_list_open_now() -> QuerySet[Round]:
     return Round.objects.open_at(timezone.now()).select_related("programme", "programme__region")
 
 
+def round_list_open_for(user) -> QuerySet[Round]:
+    """The open rounds a home page lists (issue 13: each list only the user's jurisdiction): those of the programmes
+    an administrator manages; for an applicant, those its institution may apply to (its region lies in the
+    programme's); for a viewer, those of its region; none for anyone else."""
+    rounds = round_list_open_now()
+    if user.role in (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN) or user.is_superuser:
+        return rounds if sees_everything(user) else rounds.filter(programme__in=programmes_managed_by(user))
+    if user.role == Role.APPLICANT and user.institution_id:
+        return rounds.filter(pk__in=[r.pk for r in rounds if r.programme.region.contains(user.institution.region)])
+    if user.role == Role.VIEWER and user.region_id:
+        return rounds.filter(programme__region__code__startswith=user.region.code_prefix)
+    return rounds.none()
+
+
 def next_round_deadline(programmes) -> Round | None:
     return (
         Round.objects.filter(programme__in=programmes, closes_at__gt=timezone.now())

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from applications.forms import MultipleFileField, MultipleFileInput
 from portal.enums import Role
 from portal.forms import IdChoiceField, IdMultipleChoiceField
 from portal.models import User
+from portal.selectors import programme_admins
 
 DATE_INPUT = {"type": "date"}
 MINUTES_EACH_MIN, MINUTES_EACH_MAX = 5, 120
@@ -110,11 +112,18 @@ class FieldInspectionForm(forms.Form):
         help_text=_("可多选，JPG 或 PNG，每张不超过20MB。"),
     )
 
-    def __init__(self, *args, applications, **kwargs):
+    def __init__(self, *args, applications, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = applications
+        # Only the programme's own people (issue 13): reviewers and leads of its departments, and its admins; not a
+        # reviewer of another county's bureau nor a city's admin.
+        departments = programme.programme_departments.values("department_id")
+        admins = [user.pk for user in programme_admins(programme)]
         self.fields["inspectors"].queryset = (
-            User.objects.filter(is_active=True, role__in=[Role.REVIEWER, Role.PROGRAMME_ADMIN])
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(role__in=[Role.REVIEWER, Role.DEPARTMENT_LEAD], department__in=departments) | Q(pk__in=admins)
+            )
             .select_related("department")
             .order_by("role", "department", "full_name", "pk")
         )

@@ -52,6 +52,10 @@ class Region(models.Model):
         """The part of the code that every subdivision shares (37 for a province, 3703 for a city …)."""
         return {RegionLevel.PROVINCE: self.code[:2], RegionLevel.CITY: self.code[:4]}.get(self.level, self.code)
 
+    def contains(self, other: "Region") -> bool:
+        """Whether `other` is this region or one of its subdivisions (高青县 lies in 淄博市 and in 山东省)."""
+        return other.code.startswith(self.code_prefix)
+
 
 class Department(models.Model):
     """A government department that takes part in an evaluation (人社局, 发改局, 民政局 …)."""

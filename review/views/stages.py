@@ -124,7 +124,7 @@ def inspections(request, round_pk: int):
     """The round's field inspections; the form records one, with its inspectors and photos."""
     round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     applications = accepted_applications(round).order_by("institution_name", "pk")
-    form = FieldInspectionForm(request.POST or None, request.FILES or None, applications=applications)
+    form = FieldInspectionForm(request.POST or None, request.FILES or None, applications=applications, programme=round.programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

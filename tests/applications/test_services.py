@@ -30,7 +30,15 @@ from tests.applications.factories import (
     AwardFactory,
     make_complete,
 )
-from tests.factories import ApplicantFactory, InstitutionFactory, RoundFactory, UserFactory
+from tests.factories import (
+    ApplicantFactory,
+    InstitutionFactory,
+    ProgrammeFactory,
+    RegionFactory,
+    RoundFactory,
+    UserFactory,
+)
+from tests.portal.helpers import refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -732,3 +740,12 @@ def test_return_reason_on_several_lines_still_sends_the_email(eager_celery, djan
     assert "\n" not in subject
     assert subject == "【标杆评定】您的申报“人社站 · 首批”状态已变更为：退回补正。 退回原因：一、补充台账 二"
     assert "一、补充台账\n二、补充照片" in mail.outbox[0].body
+
+
+def test_an_institution_outside_the_programmes_region_cannot_apply():
+    round = RoundFactory(programme=ProgrammeFactory(region=RegionFactory(code="370321", name="桓台县")))
+    applicant = ApplicantFactory(institution=InstitutionFactory())  # 高青县
+
+    message = refusal(lambda: services.application_start(round=round, user=applicant))
+
+    assert message == "本机构所在地区不属于桓台县，不能申报该评定项目。"

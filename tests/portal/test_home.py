@@ -318,3 +318,26 @@ def test_navigation_absent_for_anonymous(client):
 
     assert response.context["nav_items"] == []
     assert 'class="site-nav"' not in response.content.decode()
+
+
+# --- each list only the user's jurisdiction (issue 13) -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_home_lists_only_the_open_rounds_of_the_users_jurisdiction(login):
+    county = RoundFactory(name="2026年度", programme__name="高青县评定")
+    city = RoundFactory(name="2026年度", programme=ProgrammeFactory(name="淄博市评定", level=Level.CITY, region=_city()))
+    elsewhere = RoundFactory(name="2026年度", programme=ProgrammeFactory(name="历下区评定", region=_county_of_other_city()))
+    city_admin, county_admin = UserFactory(), UserFactory()
+    services.programme_admin_grant(programme=city.programme, user=city_admin)
+    services.programme_admin_grant(programme=county.programme, user=county_admin)
+    gaoqing_applicant = ApplicantFactory()  # an institution of 高青县, in 淄博市
+
+    def listed(user):
+        return {r.programme.name for r in login(user).get("/home/").context["open_rounds"]}
+
+    assert listed(city_admin) == {"淄博市评定"}
+    assert listed(county_admin) == {"高青县评定"}
+    assert listed(gaoqing_applicant) == {"高青县评定", "淄博市评定"}
+    assert listed(SystemAdminFactory()) == {"高青县评定", "淄博市评定", "历下区评定"}
+    assert elsewhere.programme.name not in visible_text(login(gaoqing_applicant).get("/home/"))

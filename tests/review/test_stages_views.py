@@ -14,6 +14,7 @@ from PIL import Image
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal import services as portal_services
+from portal.enums import Level, RegionLevel
 from portal.models import Notification
 from review.enums import AssignmentStatus
 from review.models import DefenseSession, FieldInspection, ReviewAssignment, ReviewPlan
@@ -21,6 +22,7 @@ from review.rubrics import rubric_install_default
 from review.services.stages import defense_minutes_upload, defense_session_create, field_inspection_record
 from tests.factories import (
     ApplicantFactory,
+    DepartmentLeadFactory,
     InstitutionFactory,
     ProgrammeFactory,
     RegionFactory,
@@ -399,7 +401,7 @@ def _outsider(stage, who):
 
 
 def test_inspection_recorded_with_inspectors_and_photo(stage, login):
-    inspector = ReviewerFactory(full_name="王考察")
+    inspector = ReviewerFactory(full_name="王考察", department=stage["round"].programme.lead_department)
     client = login(stage["admin"])
 
     response = client.post(
@@ -463,6 +465,23 @@ def test_inspection_only_offers_accepted_applications_and_staff_inspectors(stage
     assert [a.institution_name for a in form.fields["application"].queryset] == [
         "丙零工市场", "乙公共就业服务中心", "甲人力资源服务有限公司",
     ]
+
+
+def test_inspection_offers_only_the_programmes_own_people(stage, login):
+    """Issue 13: the county form offered a city user as inspector. Only the programme's reviewers and leads (of its
+    departments) and its admins are offered."""
+    programme = stage["round"].programme
+    own_reviewer = ReviewerFactory(full_name="本县专家", department=programme.lead_department)
+    own_lead = DepartmentLeadFactory(full_name="本县负责人", department=programme.lead_department)
+    other_county_reviewer = ReviewerFactory(full_name="外县专家")
+    city_admin = admin_of(ProgrammeFactory(name="淄博市评定", level=Level.CITY, region=RegionFactory(
+        code="370300", name="淄博市", level=RegionLevel.CITY)))
+
+    form = login(stage["admin"]).get(reverse("review:inspections", args=[stage["round"].pk])).context["form"]
+    offered = set(form.fields["inspectors"].queryset)
+
+    assert {own_reviewer, own_lead, stage["admin"]} <= offered
+    assert other_county_reviewer not in offered and city_admin not in offered
 
 
 def test_inspection_page_lists_records_and_empty_state(stage, login):
