@@ -190,8 +190,10 @@ def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
     unscored = [application.institution_name for application in unscored_applications(plan)]
     if unscored:
         blockers.append(_("%(n)d份已受理的申报评分未完成：%(names)s") % {"n": len(unscored), "names": "、".join(unscored)})
-    if plan.scoring_closes_at > now:
-        blockers.append(_("评分截止时间（%(at)s）未到") % {"at": cn_datetime(plan.scoring_closes_at)})
+    if plan.scoring_closes_at > now and _reviewers_still_at_work(round):
+        blockers.append(
+            _("评分截止时间（%(at)s）未到，仍有评审专家未提交评分") % {"at": cn_datetime(plan.scoring_closes_at)}
+        )
     sessions = DefenseSession.objects.filter(round=round, starts_on__gt=timezone.localdate(now)).order_by("starts_on")
     if sessions:
         blockers.append(_("现场答辩尚未举行（%(dates)s）") % {"dates": "、".join(cn_date(s.starts_on) for s in sessions)})
@@ -200,6 +202,19 @@ def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
         if missing:
             blockers.append(_("%(n)d份已受理的申报尚无实地考察记录") % {"n": missing})
     return blockers
+
+
+def _reviewers_still_at_work(round) -> bool:
+    """Whether a reviewer of the round has an assignment not yet declared or a sheet not yet submitted: before the
+    deadline they were promised the time; once every sheet is in, nobody waits for it."""
+    from review.models import ReviewAssignment
+
+    return (
+        ReviewAssignment.objects.filter(application__round=round)
+        .exclude(status=AssignmentStatus.RECUSED)
+        .exclude(sheet__status=SheetStatus.SUBMITTED)
+        .exists()
+    )
 
 
 def unscored_applications(plan: ReviewPlan):

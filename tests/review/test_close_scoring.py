@@ -63,6 +63,7 @@ def test_closing_names_everything_still_open_and_refuses_without_a_reason(finish
     ApplicationFactory(round=round, status=ApplicationStatus.SUBMITTED, submitted_at=NOW)
     ApplicationFactory(round=round, status=ApplicationStatus.RESUBMITTED, submitted_at=NOW)
     unscored = ApplicationFactory(round=round, status=ApplicationStatus.ACCEPTED, submitted_at=NOW)
+    assignments.assignment_create(application=unscored, reviewer=finished.reviewers[HR][1], actor=finished.admin, override=True)
     DefenseSession.objects.create(round=round, starts_on=NOW.date() + timedelta(days=5), place="县人社局三楼会议室")
     plan = ReviewPlan.objects.get(pk=finished.plan.pk)
 
@@ -70,10 +71,18 @@ def test_closing_names_everything_still_open_and_refuses_without_a_reason(finish
 
     assert message == (
         "尚不能关闭评分阶段：申报期尚未结束（2026年6月18日17:30截止）；2份申报尚未作出受理决定；"
-        f"1份已受理的申报评分未完成：{unscored.institution_name}；评分截止时间（2026年6月4日09:00）未到；"
+        f"1份已受理的申报评分未完成：{unscored.institution_name}；评分截止时间（2026年6月4日09:00）未到，仍有评审专家未提交评分；"
         "现场答辩尚未举行（2026年6月6日）；3份已受理的申报尚无实地考察记录。如确需提前关闭，请填写理由。"
     )
     assert not ReviewPlan.objects.get(pk=plan.pk).is_closed
+
+
+def test_once_every_sheet_is_in_the_scoring_closes_before_its_deadline_without_a_word(finished):
+    ReviewPlan.objects.filter(pk=finished.plan.pk).update(scoring_closes_at=NOW + timedelta(days=3))
+    plan = ReviewPlan.objects.get(pk=finished.plan.pk)
+
+    assert sheets.scoring_close_blockers(plan) == []
+    assert sheets.plan_close_scoring(plan=plan, actor=finished.admin).is_closed
 
 
 @pytest.mark.history
