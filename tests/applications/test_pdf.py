@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from applications import pdf as application_pdf_module
 from applications.enums import AttachmentPurpose, ConditionSection, PriorityKind, SelfCheck
@@ -22,7 +22,16 @@ from applications.pdf import application_pdf, opinion_box_title
 from portal.enums import DepartmentKind, InstitutionKind, Level
 from portal.models import ProgrammeDepartment
 from portal.pdf import LocalFileFetcher
-from tests.factories import ApplicantFactory, DepartmentFactory, InstitutionFactory, ProgrammeFactory, RoundFactory
+from review.enums import OpinionVerdict
+from review.models import DepartmentOpinion
+from tests.factories import (
+    ApplicantFactory,
+    DepartmentFactory,
+    InstitutionFactory,
+    ProgrammeFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.pdf
 
@@ -302,6 +311,137 @@ def test_annex2_pdf_prints_department_opinion_when_present(tmp_path, monkeypatch
     text = squeezed(pdf_text(application_pdf(application), tmp_path))
 
     assert "县人力资源社会保障部门意见：同意。经审核，推荐。（盖章）2026年12月4日县发改部门意见：（盖章）年月日" in text
+
+
+# --- layout: seals and pages ----------------------------------------------------------------------------
+
+DPI = 144
+PAGE_MARGIN_PT = 2.5 / 2.54 * 72
+# A distinct hue for each seal (PIL's HSV scale, 0-255), so the rendered page shows whose seal each red pixel is. The
+# applicant's seal (seal_png) is red.
+APPLICANT_HUE = 0
+DEPARTMENT_SEALS = [  # (colour, image size): round, tall and narrow, wide and short, round
+    ((0, 150, 0, 235), (480, 480)),
+    ((0, 0, 210, 235), (120, 600)),
+    ((0, 160, 160, 235), (700, 140)),
+    ((190, 0, 190, 235), (400, 400)),
+]
+OPINION_TEXT = "经审核，该机构符合评定条件，同意推荐。" * 3
+
+
+def framed_seal_png(size: tuple[int, int], colour: tuple) -> bytes:
+    """A seal whose ink reaches all four edges of the image (a frame and a dot), so the ink's extent is the image's."""
+    width, height = size
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width - 1, height - 1), outline=colour, width=12)
+    radius = min(width, height) / 4
+    draw.ellipse((width / 2 - radius, height / 2 - radius, width / 2 + radius, height / 2 + radius), fill=colour)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def hue(rgb: tuple) -> int:
+    return Image.new("RGB", (1, 1), rgb[:3]).convert("HSV").getpixel((0, 0))[0]
+
+
+def page_images(pdf: bytes, folder) -> list[Image.Image]:
+    poppler(["pdftoppm", "-r", str(DPI), "-png"], pdf, folder, str(folder / "page"))
+    files = sorted(folder.glob("page-*.png"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
+    return [Image.open(path).convert("RGB") for path in files]
+
+
+def words_by_page(pdf: bytes, folder) -> list[list[tuple[str, float]]]:
+    """Each page's words with the top of each, in pixels at DPI."""
+    html = poppler(["pdftotext", "-bbox"], pdf, folder, "-")
+    pages = []
+    for page in re.findall(r"<page .*?</page>", html, flags=re.DOTALL):
+        words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', page)
+        pages.append([(word, float(top) * DPI / 72) for top, word in words])
+    return pages
+
+
+def ink_box(page: Image.Image, seal_hue: int) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of the page's coloured pixels of this hue (a seal's ink); black text and rules have
+    no colour. None if there are none."""
+    hues, saturation, value = page.convert("HSV").split()
+    coloured = saturation.point(lambda s: 255 if s > 90 else 0)
+    lit = value.point(lambda v: 255 if v > 60 else 0)
+    near = hues.point(lambda h: 255 if min(abs(h - seal_hue), 256 - abs(h - seal_hue)) < 20 else 0)
+    return ImageChops.multiply(ImageChops.multiply(coloured, lit), near).getbbox()
+
+
+def ruled_box(page: Image.Image, y: float) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the table row at height y: the rules around it, found as dark lines (or rows and
+    columns of pixels dark for at least 90% of the table's width or the row's height)."""
+    dark = page.convert("L").point(lambda v: 255 if v < 160 else 0)
+    width, height = page.size
+    margin = round(PAGE_MARGIN_PT * DPI / 72)
+    across = dark.crop((margin, 0, width - margin, height)).resize((1, height), Image.Resampling.BOX)
+    rules = [row for row in range(height) if across.getpixel((0, row)) > 0.9 * 255]
+    top = max(row for row in rules if row < y)
+    bottom = min(row for row in rules if row > y)
+    down = dark.crop((0, top, width, bottom)).resize((width, 1), Image.Resampling.BOX)
+    columns = [x for x in range(width) if down.getpixel((x, 0)) > 0.9 * 255]
+    return min(columns), top, max(columns), bottom
+
+
+@pytest.mark.django_db
+def test_annex2_pdf_keeps_each_seal_inside_its_own_box(tmp_path):
+    """Four departments sign, with seals of different shapes: each seal is drawn inside its own box, clear of the
+    rules around it (before, each seal hung over the next box and the table's bottom edge)."""
+    application = make_application()
+    programme = application.round.programme
+    finance = DepartmentFactory(kind=DepartmentKind.FINANCE, name="高青县财政局", short_name="")
+    ProgrammeDepartment.objects.create(programme=programme, department=finance, order=3)
+    signer = UserFactory()
+    links = programme.programme_departments.select_related("department").order_by("order", "pk")
+    assert len(links) == len(DEPARTMENT_SEALS)
+    for link, (colour, size) in zip(links, DEPARTMENT_SEALS, strict=True):
+        opinion = DepartmentOpinion(
+            application=application,
+            department=link.department,
+            verdict=OpinionVerdict.AGREE,
+            text=OPINION_TEXT,
+            signed_by=signer,
+            signed_on=date(2026, 12, 4),
+        )
+        opinion.seal.save("seal.png", ContentFile(framed_seal_png(size, colour)), save=False)
+        opinion.save()
+    boxes = [("申报机构承诺", APPLICANT_HUE)]
+    for link, (colour, _) in zip(links, DEPARTMENT_SEALS, strict=True):
+        boxes.append((opinion_box_title(programme, link.department), hue(colour)))
+
+    pdf = application_pdf(application)
+
+    pages = page_images(pdf, tmp_path)
+    words = words_by_page(pdf, tmp_path)
+    for title, seal_hue in boxes:
+        [number] = [n for n, page_words in enumerate(words) if any(title in word for word, _ in page_words)]
+        title_top = next(top for word, top in words[number] if title in word)
+        left, top, right, bottom = ruled_box(pages[number], title_top + 5)
+        ink = ink_box(pages[number], seal_hue)
+        assert ink is not None, title
+        # getbbox() ends one past the last inked pixel; the rules are the first dark rows and columns outside.
+        inside = left < ink[0] and top < ink[1] and ink[2] <= right and ink[3] <= bottom
+        assert inside, (title, ink, (left, top, right, bottom))
+        assert [n for n, page in enumerate(pages) if ink_box(page, seal_hue)] == [number], title
+
+
+def test_annex2_pdf_leaves_no_page_mostly_empty(filled_form, tmp_path):
+    """Every page but the last is filled at least two-thirds down: nothing pushes a long block to the next page
+    (before, the commitment and opinion boxes moved as one block and left most of page 4 empty)."""
+    pages = page_images(filled_form, tmp_path)
+    margin = PAGE_MARGIN_PT * DPI / 72
+
+    assert len(pages) > 1
+    for number, page in enumerate(pages[:-1], 1):
+        grey = page.convert("L")
+        width, height = page.size
+        body = grey.crop((0, 0, width, round(height - margin)))  # without the footer, which is in the bottom margin
+        lowest = body.point(lambda value: 255 if value < 200 else 0).getbbox()[3]
+        assert (lowest - margin) / (height - 2 * margin) > 2 / 3, f"page {number}"
 
 
 # --- fonts and paper -------------------------------------------------------------------------------------
