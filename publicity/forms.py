@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +50,20 @@ class NoticePublishForm(forms.Form):
         return written_on
 
 
+# Fields only one kind of objector fills: marked on the input, so objection.js shows them only when that kind is
+# chosen (and disables them otherwise, so a hidden field is never sent). Without JavaScript every field is shown
+# and clean() below decides, as the service does.
+FOR_ORGANISATION = {"data-objector-only": ObjectorType.ORGANISATION}
+FOR_PERSON = {"data-objector-only": ObjectorType.PERSON}
+
+
+class ObjectionCaptchaInput(CaptchaTextInput):
+    """simple-captcha's widget with a larger image, a 换一张 button (objection.js, simple-captcha's refresh view) and
+    the audio link when flite is configured (CAPTCHA_FLITE_PATH)."""
+
+    template_name = "publicity/_captcha_widget.html"
+
+
 class ObjectionForm(forms.Form):
     entry = IdChoiceField(
         label=_("被异议机构"),
@@ -63,18 +77,26 @@ class ObjectionForm(forms.Form):
     name = forms.CharField(
         label=_("真实姓名（单位名称）"), max_length=100, error_messages={"required": _("匿名异议不予受理，请填写真实姓名或单位名称。")}
     )
-    contact_person = forms.CharField(label=_("单位联系人"), max_length=50, required=False, help_text=_("单位提出异议时填写。"))
+    contact_person = forms.CharField(
+        label=_("单位联系人"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs=FOR_ORGANISATION),
+        help_text=_("单位提出异议时填写。"),
+    )
     phone = forms.CharField(
         label=_("联系电话"), max_length=30, help_text=_("手机或带区号的固定电话，用于核实情况和答复。")
     )
-    id_number = forms.CharField(label=_("居民身份证号码"), max_length=30, required=False)
+    id_number = forms.CharField(
+        label=_("居民身份证号码"), max_length=30, required=False, widget=forms.TextInput(attrs=FOR_PERSON)
+    )
     email = forms.EmailField(
         label=_("电子邮箱"), required=False, help_text=_("选填。办结后我们会发邮件告知，答复也可通过回执链接查看。")
     )
     seal = forms.FileField(
         label=_("加盖公章的证明"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png", **FOR_ORGANISATION}),
         help_text=_("单位提出异议时上传加盖公章的异议书或证明（JPG、PNG）。"),
     )
     facts = forms.CharField(
@@ -98,7 +120,9 @@ class ObjectionForm(forms.Form):
         label=_("我已阅读上述说明，保证所反映情况真实，同意提供上述个人信息用于核实和答复。"),
         error_messages={"required": _("请阅读说明并勾选同意，否则无法受理。")},
     )
-    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码不正确，请重新输入。")})
+    captcha = CaptchaField(
+        label=_("验证码"), widget=ObjectionCaptchaInput, error_messages={"invalid": _("验证码不正确，请重新输入。")}
+    )
 
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +134,12 @@ class ObjectionForm(forms.Form):
             self.fields["id_number"].help_text = _("个人提出异议须填写（本项目规定）。")
         else:
             del self.fields["id_number"]
+        # The way without the CAPTCHA (a bureau takes objections by telephone, letter or in person as well): the
+        # notice's own contacts, on the form where the CAPTCHA is.
+        self.fields["captcha"].help_text = _(
+            "输入图片中的字母，不区分大小写。无法识别验证码的（如视力障碍），可通过本公示公布的联系方式以电话、信函或当面提出异议，"
+            "同样受理：%(contacts)s"
+        ) % {"contacts": " ".join(notice.contacts.split())}
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
@@ -232,9 +262,25 @@ class IdentityRevokeForm(forms.Form):
     note = forms.CharField(label=_("收回理由"), max_length=300)
 
 
+# Codes typed from a receipt: no autocorrection, capitals on phone keyboards, nothing remembered by the browser.
+CODE_INPUT = {"autocomplete": "off", "autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"}
+
+
 class ReceiptLookupForm(forms.Form):
-    receipt_number = forms.CharField(label=_("回执号"), max_length=30)
-    token = forms.CharField(label=_("查询码"), max_length=60, help_text=_("回执上“查询码”一栏，或私密链接最后一段。"))
+    receipt_number = forms.CharField(
+        label=_("回执号"),
+        max_length=30,
+        widget=forms.TextInput(attrs=CODE_INPUT),
+        help_text=_("回执上以YY开头的编号，如YY20261009-ABC234。"),
+    )
+    token = forms.CharField(
+        label=_("查询码"),
+        max_length=60,
+        widget=forms.TextInput(attrs=CODE_INPUT),
+        help_text=_(
+            "回执上的8位查询码，如ABCD-EFGH，不区分大小写，短横线可不输入。早前的回执没有8位查询码的，请输入私密链接的最后一段。"
+        ),
+    )
 
 
 class PublicitySettingsForm(forms.ModelForm):

@@ -157,6 +157,34 @@ class NoticeEntry(models.Model):
 IDENTITY_FIELDS = ("name", "contact_person", "phone", "id_number", "email", "seal")
 
 
+# The short query code (查询码) on the receipt: 8 characters that can be read out over the phone (no 0/O, no 1/I),
+# shown in two groups of four, ABCD-EFGH. It is not stored: it is worked out one-way from the private link's secret,
+# so every objection has its own (old ones too), and knowing it tells nothing of the secret itself.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def query_code_of(token: str) -> str:
+    """The 8-character query code of a private link's secret: 40 bits of its SHA-256, 5 bits a character."""
+    digest = hashlib.sha256(b"objection-query-code\x00" + token.encode("utf-8", "replace")).digest()
+    number = int.from_bytes(digest[:5], "big")
+    return "".join(QUERY_CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(QUERY_CODE_LENGTH)))
+
+
+def query_code_display(code: str) -> str:
+    """ABCDEFGH → ABCD-EFGH, as the receipt prints it."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def query_code_normalized(text: str) -> str | None:
+    """What a person typed as a query code, in the form query_code_of gives (case, spaces and dashes do not matter),
+    or None when it is not one (then it may be the last segment of a private link, as old receipts said)."""
+    code = "".join(text.split()).replace("-", "").replace("－", "").replace("—", "").upper()
+    if len(code) == QUERY_CODE_LENGTH and all(c in QUERY_CODE_ALPHABET for c in code):
+        return code
+    return None
+
+
 class Objection(models.Model):
     """异议 against one listed institution. The receipt number names it; only the receipt plus the token open it."""
 
@@ -228,6 +256,11 @@ class Objection(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in OBJECTION_CLOSED
+
+    @property
+    def query_code(self) -> str:
+        """The receipt's short query code (ABCD-EFGH); with the receipt number it opens the private link."""
+        return query_code_display(query_code_of(self.token))
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -29,6 +29,7 @@ from publicity.services.objections import (  # noqa: F401
     objection_assign,
     objection_decide,
     objection_file,
+    objection_find,
     objection_open,
     objection_reply_send,
     private_link,

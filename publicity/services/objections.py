@@ -29,6 +29,8 @@ from publicity.models import (
     Objection,
     ObjectionEvidence,
     PublicityNotice,
+    query_code_normalized,
+    query_code_of,
 )
 from publicity.selectors import handler_choices, objection_locked
 from publicity.services.notices import SHANGHAI
@@ -144,6 +146,23 @@ def objection_open(*, receipt_number: str, token: str) -> Objection | None:
         secrets.compare_digest(given, b"x" * 32)
         return None
     return objection if secrets.compare_digest(given, objection.token.encode()) else None
+
+
+def objection_find(*, receipt_number: str, code: str) -> Objection | None:
+    """The objection a receipt number and its query code name (the lookup form), or None.
+
+    `code` is the receipt's short query code (ABCD-EFGH; case, spaces and dashes do not matter) or, as older receipts
+    said, the private link's last segment. Either is compared in constant time, and an unknown receipt number costs
+    the same work as a wrong code, so the answer tells nothing about which one was wrong.
+    """
+    short = query_code_normalized(code)
+    if short is None:
+        return objection_open(receipt_number=receipt_number, token=code.strip())
+    objection = Objection.objects.select_related("notice", "entry").filter(receipt_number=receipt_number[:30]).first()
+    token = objection.token if objection is not None else ""
+    expected = query_code_of(token or "x" * 32)
+    matched = secrets.compare_digest(short.encode(), expected.encode())
+    return objection if matched and token else None
 
 
 @transaction.atomic

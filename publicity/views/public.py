@@ -123,6 +123,7 @@ def objection_status(request, receipt: str, token: str):
         "objection": objection,
         "is_new": request.GET.get("new") == "1",
         "link": services.private_link(objection),
+        "lookup_url": settings.PORTAL_BASE_URL + reverse("publicity:objection_lookup"),
         "evidence_count": objection.evidence.count(),
     }
     response = render(request, "publicity/objection_status.html", context)
@@ -138,11 +139,12 @@ def objection_lookup(request):
         if rate_limited(request, "objection-lookup", 30):
             form.add_error(None, _("查询过于频繁，请一小时后再试。"))
         else:
-            objection = services.objection_open(
-                receipt_number=form.cleaned_data["receipt_number"].strip().upper(), token=form.cleaned_data["token"].strip()
+            # The short query code (ABCD-EFGH) or, from an older receipt, the private link's last segment.
+            objection = services.objection_find(
+                receipt_number=form.cleaned_data["receipt_number"].strip().upper(), code=form.cleaned_data["token"]
             )
             if objection is not None:
-                return redirect("publicity:objection_status", receipt=objection.receipt_number, token=form.cleaned_data["token"].strip())
+                return redirect("publicity:objection_status", receipt=objection.receipt_number, token=objection.token)
             form.add_error(None, _("回执号或查询码不正确。"))
     return render(request, "publicity/objection_lookup.html", {"form": form})
 

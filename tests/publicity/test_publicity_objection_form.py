@@ -329,3 +329,227 @@ def test_the_limit_counts_per_hour(client, listed, captcha_passes, settings, tim
     time_machine.move_to(at(2026, 9, 29, 16, 5), tick=False)
 
     assert post(client, listed).status_code == 302
+
+
+# --- Issue 13: the form on a phone, the CAPTCHA, the short query code -------------------------------------------
+
+
+def field_tag(page: str, name: str) -> str:
+    """The <input …> tag of the field named `name` in the page's HTML."""
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
+def test_organisation_fields_are_marked_for_the_script_and_all_shown_without_it(client, listed):
+    response = client.get(new_url(listed))
+    page = response.content.decode()
+
+    assert 'data-objector-only="organisation"' in field_tag(page, "contact_person")
+    assert 'data-objector-only="organisation"' in field_tag(page, "seal")
+    assert 'data-objector-only="person"' in field_tag(page, "id_number")
+    assert "data-objector-only" not in field_tag(page, "name") + field_tag(page, "phone")
+    assert "data-objection-form" in page and "/static/js/objection.js" in page and "/static/css/objection.css" in page
+    # Without JavaScript nothing is hidden or disabled: every field is in the page for everyone.
+    for tag in (field_tag(page, name) for name in ("contact_person", "seal", "id_number")):
+        assert " hidden" not in tag and "disabled" not in tag
+    assert all(label in visible_text(response) for label in ("单位联系人", "加盖公章的证明", "居民身份证号码"))
+
+
+def test_a_person_filing_without_the_hidden_organisation_fields_is_accepted(client, listed, captcha_passes):
+    """What the script sends for a person: the organisation's fields disabled, so absent from the POST."""
+    data = form_data(listed)
+    assert "contact_person" not in data and "seal" not in data
+
+    assert post(client, listed).status_code == 302
+    assert (Objection.objects.get().contact_person, Objection.objects.get().seal.name) == ("", "")
+
+
+def test_an_organisation_filing_without_the_hidden_id_number_is_accepted(client, listed, captcha_passes):
+    data = form_data(listed, objector_type=ObjectorType.ORGANISATION, name="某某商会", contact_person=CONTACT_PERSON)
+    del data["id_number"]
+
+    response = client.post(new_url(listed), {**data, "seal": png()})
+
+    assert response.status_code == 302
+    assert Objection.objects.get().id_number == ""
+
+
+def test_captcha_is_shown_larger_with_a_refresh_button_and_the_way_without_it(client, listed):
+    response = client.get(new_url(listed))
+    page = response.content.decode()
+
+    image = re.search(r'<img[^>]*data-captcha-image[^>]*>', page).group(0)
+    assert 'width="240"' in image and 'height="80"' in image and 'alt="验证码图片"' in image
+    assert f'data-refresh-url="{reverse("captcha-refresh")}"' in page
+    button = re.search(r"<button[^>]*data-captcha-refresh[^>]*>([^<]*)</button>", page)
+    assert button.group(1) == "看不清，换一张" and " hidden" in button.group(0)  # shown by objection.js only
+    assert "收听语音验证码" not in page  # no flite here (CAPTCHA_FLITE_PATH unset)
+    help_text = "无法识别验证码的（如视力障碍），可通过本公示公布的联系方式以电话、信函或当面提出异议，同样受理：县评定工作办公室，电话：0533-6961000"
+    assert help_text in visible_text(response)
+
+
+def test_captcha_offers_audio_when_flite_is_configured(client, listed, monkeypatch):
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_FLITE_PATH", "/usr/bin/flite")
+
+    page = client.get(new_url(listed)).content.decode()
+
+    assert re.search(r'<a href="/captcha/audio/\w+\.wav" class="captcha-box__audio" data-captcha-audio>收听语音验证码</a>', page)
+
+
+def test_captcha_refresh_gives_a_new_challenge_and_the_form_accepts_it(client, listed):
+    from captcha.models import CaptchaStore
+
+    form_page = client.get(new_url(listed)).content.decode()
+    old_key = re.search(r'name="captcha_0" value="(\w+)"', form_page).group(1)
+
+    refreshed = client.get(reverse("captcha-refresh"), headers={"x-requested-with": "XMLHttpRequest"})
+
+    assert refreshed.status_code == 200
+    new = refreshed.json()
+    assert new["key"] != old_key and new["image_url"] == reverse("captcha-image", args=[new["key"]])
+    answer = CaptchaStore.objects.get(hashkey=new["key"]).response
+    response = post(client, listed, captcha_0=new["key"], captcha_1=answer.upper())
+    assert response.status_code == 302
+
+
+def test_receipt_shows_the_short_query_code_and_copy_buttons(client, listed, captcha_passes):
+    response = client.get(post(client, listed)["Location"])
+    objection = Objection.objects.get()
+    page = visible_text(response)
+    html = response.content.decode()
+
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", objection.query_code)
+    assert f"回执号： {objection.receipt_number}" in page and f"查询码： {objection.query_code}" in page
+    assert "凭回执号和查询码，可在本门户“查询异议办理结果”页面查看办理进度和答复" in page
+    assert "查询网址：http://127.0.0.1:8000/objections/lookup/" in page  # printed; shown on paper only
+    copy = f'data-copy-text="回执号：{objection.receipt_number}，查询码：{objection.query_code}"'
+    assert copy in html and f'data-copy-text="http://127.0.0.1:8000/objections/{objection.receipt_number}/' in html
+    assert "复制回执号和查询码" in page and "复制私密链接" in page
+    assert html.count("data-copy-group hidden") == 2  # buttons only with the script; the text is there to copy by hand
+    assert "/static/js/objection.js" in html
+
+
+def test_status_page_without_new_does_not_repeat_the_query_code(client, listed):
+    objection, token = file(listed, at(2026, 9, 29, 15))
+
+    page = visible_text(client.get(reverse("publicity:objection_status", args=[objection.receipt_number, token])))
+
+    assert objection.query_code not in page
+
+
+def test_query_code_is_derived_from_the_secret_one_way():
+    from publicity.models import query_code_display, query_code_normalized, query_code_of
+
+    codes = {query_code_of(f"token-{n}") for n in range(2000)}
+
+    assert len(codes) == 2000  # 40 bits: no two of these alike
+    assert all(re.fullmatch(r"[2-9A-HJ-NP-Z]{8}", code) for code in codes)
+    assert query_code_of("abc") == query_code_of("abc") != query_code_of("abC")
+    assert query_code_display("ABCD2345") == "ABCD-2345"
+    for typed in ("abcd-2345", " ABCD 2345 ", "abcd2345", "ABCD－2345"):
+        assert query_code_normalized(typed) == "ABCD2345", typed
+    for typed in ("ABCD-234", "ABCD-23450", "ABCO-2345", "ABC1-2345", "查询码查询码查询码", "x" * 32):
+        assert query_code_normalized(typed) is None, typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param(lambda code: code, id="as-printed"),
+        pytest.param(lambda code: code.lower(), id="lower-case"),
+        pytest.param(lambda code: code.replace("-", ""), id="without-dash"),
+        pytest.param(lambda code: f" {code.lower().replace('-', ' ')} ", id="spaces"),
+    ],
+)
+def test_lookup_with_the_short_query_code_redirects_to_the_private_link(client, listed, typed):
+    objection, token = file(listed, at(2026, 9, 29, 15))
+
+    found = client.post(
+        reverse("publicity:objection_lookup"),
+        {"receipt_number": objection.receipt_number.lower(), "token": typed(objection.query_code)},
+    )
+
+    assert found.status_code == 302
+    assert found["Location"] == reverse("publicity:objection_status", args=[objection.receipt_number, token])
+
+
+def test_lookup_refuses_a_wrong_code_and_an_unknown_receipt_alike(client, listed):
+    first, _token = file(listed, at(2026, 9, 29, 15))
+    second, _token = file(listed, at(2026, 9, 29, 15), rank=2)
+    url = reverse("publicity:objection_lookup")
+
+    answers = [
+        client.post(url, {"receipt_number": first.receipt_number, "token": second.query_code}),  # another's code
+        client.post(url, {"receipt_number": "YY20260929-ZZZZZZ", "token": first.query_code}),  # unknown receipt
+        client.post(url, {"receipt_number": first.receipt_number, "token": "ABCD-EFGH"}),
+    ]
+
+    for response in answers:
+        assert response.status_code == 200
+        assert "回执号或查询码不正确。" in visible_text(response)
+
+
+def test_lookup_compares_the_code_in_constant_time_whether_or_not_the_receipt_exists(listed, monkeypatch):
+    import secrets
+
+    objection, _token = file(listed, at(2026, 9, 29, 15))
+    compared = []
+    real = secrets.compare_digest
+    monkeypatch.setattr(secrets, "compare_digest", lambda a, b: compared.append((len(a), len(b))) or real(a, b))
+
+    assert services.objection_find(receipt_number="YY20260929-ZZZZZZ", code=objection.query_code) is None
+    assert services.objection_find(receipt_number=objection.receipt_number, code="ABCD-EFGH") is None
+    assert services.objection_find(receipt_number=objection.receipt_number, code=objection.query_code) == objection
+
+    assert compared == [(8, 8), (8, 8), (8, 8)]
+
+
+def test_lookup_with_a_code_refuses_an_objection_without_a_secret(client, listed):
+    objection, _token = file(listed, at(2026, 9, 29, 15))
+    Objection.objects.filter(pk=objection.pk).update(token="")
+    objection.refresh_from_db()
+
+    response = client.post(
+        reverse("publicity:objection_lookup"), {"receipt_number": objection.receipt_number, "token": objection.query_code}
+    )
+
+    assert response.status_code == 200 and "回执号或查询码不正确。" in visible_text(response)
+
+
+def test_the_short_code_does_not_open_the_private_link_itself(client, listed):
+    """The link is the long secret only: the short code works through the lookup form, which is rate-limited."""
+    objection, _token = file(listed, at(2026, 9, 29, 15))
+
+    for code in (objection.query_code, objection.query_code.replace("-", "")):
+        assert client.get(f"/objections/{objection.receipt_number}/{code}/").status_code == 404
+
+
+def test_lookups_per_hour_from_one_address_are_limited_for_short_codes_too(client, listed):
+    objection, _token = file(listed, at(2026, 9, 29, 15))
+    url = reverse("publicity:objection_lookup")
+    for _ in range(30):
+        client.post(url, {"receipt_number": objection.receipt_number, "token": "ABCD-EFGH"})
+
+    right = client.post(url, {"receipt_number": objection.receipt_number, "token": objection.query_code})
+
+    assert right.status_code == 200
+    assert "查询过于频繁，请一小时后再试。" in visible_text(right)
+
+
+def test_lookup_form_explains_the_code_and_keeps_the_old_link_segment(client):
+    response = client.get(reverse("publicity:objection_lookup"))
+    page = response.content.decode()
+
+    assert "回执上的8位查询码，如ABCD-EFGH，不区分大小写，短横线可不输入。" in visible_text(response)
+    assert "早前的回执没有8位查询码的，请输入私密链接的最后一段。" in visible_text(response)
+    assert 'autocapitalize="characters"' in field_tag(page, "token") and 'autocomplete="off"' in field_tag(page, "token")
+
+
+def test_the_captcha_uses_only_letters_nobody_confuses():
+    from captcha.conf import settings as captcha_settings
+
+    from portal.captcha import LETTERS
+
+    challenges = [captcha_settings.get_challenge()()[0] for _ in range(200)]
+
+    assert all(len(text) == 4 and set(text) <= set(LETTERS) for text in challenges)
+    assert not set("BGIOQSZ") & set("".join(challenges))
