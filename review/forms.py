@@ -79,17 +79,25 @@ class DeclarationForm(forms.Form):
 
 
 class ScoreSheetForm(forms.Form):
-    """One field per criterion (符合/不符合 for a gate, points for the others) plus a comment each."""
+    """One field per criterion (符合/不符合 for a gate, points for the others) plus a comment each.
+
+    The widgets carry what static/js/score.js needs for the live total (data-score-kind, data-max, data-code) and mark
+    the comments to grow as the reviewer types. Without a priority item claimed (`bonus_allowed` False) the bonus
+    (优先评定) fields are disabled at 0: the browser sends nothing for them and the form ignores anything sent, so the
+    sheet never carries points the service would refuse (review.services.sheets._check_priority).
+    """
+
+    BONUS_LOCKED_HINT = _("该申报未填报优先评定事项，不能加分。")
 
     justification = forms.CharField(
         label=_("偏离说明"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2, "data-autogrow": ""}),
         help_text=_("您的总分与其他评审专家平均分相差较大时必填。"),
     )
 
-    def __init__(self, *args, criteria, scores, justification="", **kwargs):
+    def __init__(self, *args, criteria, scores, justification="", bonus_allowed=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         self.initial["justification"] = justification
@@ -103,29 +111,53 @@ class ScoreSheetForm(forms.Form):
                     coerce=lambda v: v == "1",
                     empty_value=None,
                     required=False,
-                    widget=forms.RadioSelect,
+                    widget=forms.RadioSelect(attrs={"data-score-kind": "gate", "data-code": criterion.code}),
                     help_text=criterion.guidance,
                 )
                 if score and score.passed is not None:
                     self.initial[key] = "1" if score.passed else "0"
             else:
+                maximum = format(criterion.max_points.normalize(), "f")
                 self.fields[key] = forms.DecimalField(
-                    label=_("%(code)s %(title)s（满分%(max)s）") % {"code": criterion.code, "title": criterion.title, "max": format(criterion.max_points.normalize(), "f")},
+                    label=_("%(code)s %(title)s（满分%(max)s）") % {"code": criterion.code, "title": criterion.title, "max": maximum},
                     min_value=Decimal(0),
                     max_value=criterion.max_points,
                     max_digits=7,
                     decimal_places=2,
                     required=False,
                     help_text=criterion.guidance,
-                    widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+                    widget=forms.NumberInput(
+                        attrs={
+                            "step": "0.5",
+                            "inputmode": "decimal",
+                            "data-score-kind": criterion.kind,
+                            "data-code": criterion.code,
+                            "data-max": maximum,
+                        }
+                    ),
                 )
-                if score and score.points is not None:
+                if criterion.kind == CriterionKind.BONUS and not bonus_allowed:
+                    self._lock(key)
+                elif score and score.points is not None:
                     self.initial[key] = score.points
             self.fields[f"{key}_comment"] = forms.CharField(
-                label=_("评语"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("评语"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 1, "data-autogrow": ""}),
             )
             if score:
                 self.initial[f"{key}_comment"] = score.comment
+
+    def _lock(self, key: str) -> None:
+        """A bonus field shown at 0 and disabled, described by the hint the template prints under it."""
+        field = self.fields[key]
+        field.disabled = True
+        self.initial[key] = Decimal(0)
+        auto_id = self[key].auto_id
+        if auto_id:
+            described = [f"{auto_id}_locked"] + ([f"{auto_id}_helptext"] if field.help_text else [])
+            field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def rows(self):
         """(criterion, value field, comment field) for the template."""

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from portal.enums import Role
-from portal.permissions import get_object_for_user_or_404, role_required
+from portal.permissions import get_object_for_user_or_404, role_required, visible
 from portal.transitions import Refused
 from review.enums import AssignmentStatus, SheetStatus
 from review.forms import DeclarationForm, OpinionForm, ScoreSheetForm
@@ -27,13 +27,20 @@ def assignment(request, pk: int):
     application = assignment.application
     review_plan = application.round.review_plan
     scores = {s.criterion_id: s for s in sheet.scores.all()}
+    has_priority = application.priority_items.exists()  # no priority item claimed: no bonus (sheets._check_priority)
     form = ScoreSheetForm(
-        request.POST or None, criteria=sheets.sheet_criteria(sheet), scores=scores, justification=sheet.justification
+        request.POST or None,
+        criteria=sheets.sheet_criteria(sheet),
+        scores=scores,
+        justification=sheet.justification,
+        bonus_allowed=has_priority or not sheet.is_editable,  # a locked sheet shows what was saved, as it was
     )
+    unsaved = request.method == "POST"  # the page shows what was posted: not saved, unless the save went through
     if request.method == "POST":
         if form.is_valid():
             try:
                 sheets.sheet_save(sheet=sheet, actor=request.user, values=form.values(), justification=form.cleaned_data["justification"])
+                unsaved = False  # saved; only the submission may still be refused
                 if request.POST.get("action") == "submit":
                     sheets.sheet_submit(sheet=sheet, actor=request.user)
                     messages.success(request, _("评分已提交并锁定。"))
@@ -66,7 +73,17 @@ def assignment(request, pk: int):
         "others": others,
         "defense_slots": application.defense_slots.select_related("session"),
         "inspections": application.field_inspections.prefetch_related("inspectors", "photos"),
+        "bonus_cap": review_plan.rubric.bonus_cap,
+        "unsaved": unsaved,
     }
+    # The application's own material beside the sheet: only what its detail page would show this reviewer, under the
+    # same remit (an active assignment whose reviewer declared no conflict holds it; a recusal withdraws it).
+    if visible(request.user, Application).filter(pk=application.pk).exists():
+        context["materials"] = {
+            "answers": application.condition_answers.select_related("condition"),
+            "priority_items": application.priority_items.select_related("proof"),
+            "attachments": application.attachments.select_related("condition"),
+        }
     return render(request, "review/score.html", context)
 
 

@@ -1,13 +1,18 @@
 """The reviewer's pages (review.views.reviewer): declaring, then scoring on one sheet; what a reviewer may see."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from guardian.shortcuts import remove_perm
 
+from applications.conditions import conditions_install_default
+from applications.models import Condition, ConditionAnswer
 from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, Score, ScoreSheet
 from review.services import sheets
+from review.services.assignments import REVIEW_PERM
 from tests.applications.factories import AttachmentFactory
 from tests.portal.helpers import at, messages_of, text, visible_text
 from tests.review.builders import CIVIL, DRC, HR, activate, build_review, claims_priority, confirmed, form_data, submit
@@ -281,3 +286,138 @@ def test_score_page_of_someone_elses_task_is_404(panel, login):
     response = login(panel.active[DRC].reviewer).get(page_url(panel.active[HR]))
 
     assert response.status_code == 404
+
+
+# --- the score sheet page (issue 13): compact, a live total, the material beside it, no bonus without a priority item --
+
+
+def bonus_criterion(review):
+    return next(c for c in review.criteria() if c.kind == "bonus")
+
+
+def test_page_carries_what_the_live_total_needs(panel, login):
+    assignment = panel.active[HR]
+    claims_priority(assignment.application)
+    response = login(assignment.reviewer).get(page_url(assignment))
+    page = text(response)
+    by_code = {c.code: c for c in panel.criteria()}
+
+    assert '<script src="/static/js/score.js" defer></script>' in page
+    assert '<link rel="stylesheet" href="/static/css/score.css">' in page
+    assert f'data-bonus-cap="{panel.plan.rubric.bonus_cap:.2f}"' in page
+    assert f'name="c{by_code["S1"].pk}" step="0.5" inputmode="decimal" data-score-kind="scored" data-code="S1" data-max="35"' in page
+    assert f'name="c{by_code["P1"].pk}" step="0.5" inputmode="decimal" data-score-kind="bonus" data-code="P1" data-max="10"' in page
+    assert f'name="c{by_code["B1"].pk}" value="1" data-score-kind="gate" data-code="B1"' in page
+    assert page.count('rows="1" data-autogrow') == len(by_code)  # every comment one row high, growing as typed
+    assert 'id="live-total" hidden' in page  # shown by the script; without it the page keeps the saved total only
+    assert "实时合计" in visible_text(response) and "未保存" in visible_text(response)
+    assert "以保存后系统计算的总分为准" in visible_text(response)
+
+
+def test_bonus_is_disabled_with_a_hint_without_a_priority_item(panel, login):
+    assignment = panel.active[HR]
+    bonus = bonus_criterion(panel)
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+
+    field = re.search(rf'<input type="number" name="c{bonus.pk}"[^>]*>', text(response)).group(0)
+    assert " disabled" in field and 'value="0"' in field
+    assert f'aria-describedby="id_c{bonus.pk}_locked id_c{bonus.pk}_helptext"' in field
+    assert f'<p class="score-locked" id="id_c{bonus.pk}_locked">该申报未填报优先评定事项，不能加分。</p>' in text(response)
+
+
+def test_bonus_is_open_with_a_priority_item(panel, login):
+    assignment = panel.active[HR]
+    claims_priority(assignment.application)
+    bonus = bonus_criterion(panel)
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+
+    field = re.search(rf'<input type="number" name="c{bonus.pk}"[^>]*>', text(response)).group(0)
+    assert " disabled" not in field
+    assert "该申报未填报优先评定事项" not in text(response)
+
+
+def test_bonus_posted_without_a_priority_item_is_not_sent_on(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    saved = messages_of(post_sheet(client, assignment, 70, bonus=5))  # whatever is posted for the disabled field
+    page = client.get(page_url(assignment))
+    submitted = messages_of(post_sheet(client, assignment, 70, bonus=5, action="submit"))
+
+    assert saved == ["评分草稿已保存。"]
+    assert Score.objects.get(sheet__assignment=assignment, criterion__code="P1").points == Decimal("0")
+    assert "当前总分：70.00" in visible_text(page)
+    assert submitted == ["评分已提交并锁定。"]
+    assert sheet_of(assignment).total == Decimal("70.00")
+
+
+def test_submitted_sheet_shows_the_bonus_saved(panel, login):
+    assignment = panel.active[HR]
+    claims_priority(assignment.application)
+    submit(assignment, 70, bonus=4)
+    assignment.application.priority_items.all().delete()  # withdrawn since: the locked sheet still shows what counted
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+
+    assert "P1 优先评定事项（满分10） ：4.00" in visible_text(response)
+    assert "总分：74.00" in visible_text(response)
+    assert "该申报未填报优先评定事项" not in text(response)
+
+
+def test_a_zero_is_shown_on_a_submitted_sheet(panel, login):
+    assignment = panel.active[HR]
+    submit(assignment, 70)  # S3 0
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+
+    assert "S3 稳就业成效（满分30） ：0.00" in visible_text(response)  # was "—": 0 is a score
+
+
+def test_material_of_the_application_beside_the_sheet(panel, login):
+    assignment = panel.active[HR]
+    application = assignment.application
+    application.work_record = "近三年累计服务求职者9100人次。"
+    application.save(update_fields=["work_record"])
+    conditions_install_default(application.round.programme)
+    condition = Condition.objects.filter(programme=application.round.programme).first()
+    ConditionAnswer.objects.create(application=application, condition=condition, answer="met", statement="设有服务大厅。")
+    claims_priority(application)
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+    materials = text(response).split('id="materials"', 1)[1]
+
+    assert "近三年累计服务求职者9100人次。" in materials
+    assert f"{condition} 符合 设有服务大厅。" in visible_text(response)
+    assert "县级优质服务窗口" in materials
+    assert f'href="{material_urls(panel)[1]}">服务台账.png</a>' in materials
+    assert material_urls(panel)[0] in materials and material_urls(panel)[2] in materials
+    # The sheet comes first in the page: on a narrow screen the material follows it, with a link to jump there.
+    assert text(response).index('id="score-sheet"') < text(response).index('id="materials"')
+    assert '<a href="#materials">' in text(response)
+
+
+def test_material_only_under_the_applications_remit(panel, login):
+    assignment = panel.active[HR]
+    remove_perm(REVIEW_PERM, assignment.reviewer, assignment.application)  # the grant missing: no material on the page
+
+    response = login(assignment.reviewer).get(page_url(assignment))
+
+    assert response.status_code == 200
+    assert "B1 政治方向与诚信" in visible_text(response)
+    assert material_urls(panel)[1] not in text(response)
+    assert "服务台账" not in text(response)
+
+
+def test_a_refused_form_is_marked_unsaved_a_refused_submission_is_not(panel, login):
+    assignment = panel.active[HR]
+    client = login(assignment.reviewer)
+
+    form_error = post_sheet(client, assignment, 70, S1="36")
+    refused_submission = post_sheet(client, assignment, 70, action="submit", S2="")
+
+    assert 'data-unsaved="1"' in text(form_error)
+    assert messages_of(refused_submission) == ["以下指标尚未评分：S2。"]
+    assert 'data-unsaved="0"' in text(refused_submission)  # the draft was saved; only the submission was refused
+    assert 'data-unsaved="0"' in text(client.get(page_url(assignment)))
