@@ -21,16 +21,28 @@ def plan_defaults(round: Round, *, now=None) -> dict:
     already has) to 17:30 of its tenth working day; written review only (the admin adds defense or inspection)."""
     now = timezone.localtime(now)
     after = max(timezone.localdate(round.closes_at), now.date()) + timedelta(days=1)
-    try:
-        first = add_working_days(after, 1)
-        last = add_working_days(first, SCORING_WORKING_DAYS)
-    except CalendarYearUnknown:  # the State Council has not published that year yet: count calendar days
-        first, last = after, after + timedelta(days=13)
+    first = _working_day(after, 1)
+    last = _working_day(first, SCORING_WORKING_DAYS)
     zone = timezone.get_current_timezone()
     return {
         "scoring_opens_at": datetime.combine(first, OPENS_AT, tzinfo=zone),
         "scoring_closes_at": datetime.combine(last, CLOSES_AT, tzinfo=zone),
     }
+
+
+def _working_day(start, n: int):
+    """Working day `n` from `start` (day 1 is `start` when it is one) on the State Council calendar; in a year it has
+    not published yet, Monday to Friday stand in (the admin corrects the window once the holidays are known)."""
+    try:
+        return add_working_days(start, n)
+    except CalendarYearUnknown:
+        day, count = start, 0
+        while True:
+            if day.weekday() < 5:
+                count += 1
+                if count == n:
+                    return day
+            day += timedelta(days=1)
 
 
 @transaction.atomic

@@ -222,3 +222,19 @@ def test_the_reviewers_home_lists_what_is_still_to_do_first_and_finished_work_ap
     done = content[content.index("<h2>已完成</h2>"):]
     assert "申报机构戊" in to_do and "声明回避情况" in to_do and 'class="deadline"' in to_do
     assert "申报机构甲" not in to_do and "已评分" in done and 'class="deadline"' not in done
+
+
+def test_a_window_into_a_year_the_calendar_does_not_know_counts_monday_to_friday(finished, monkeypatch):
+    from review.services import plans
+
+    def unknown_year(start, n):
+        raise plans.CalendarYearUnknown(str(start.year))
+
+    monkeypatch.setattr(plans, "add_working_days", unknown_year)
+    type(finished.round).objects.filter(pk=finished.round.pk).update(closes_at=at(2026, 6, 18, 17, 30))
+    finished.round.refresh_from_db()
+
+    window = plans.plan_defaults(finished.round, now=NOW)
+
+    # From Friday 19 June (the holiday unknown): 19, 22–26, 29, 30, 1, 2 July → the tenth is Thursday 2 July.
+    assert (window["scoring_opens_at"], window["scoring_closes_at"]) == (at(2026, 6, 19, 9), at(2026, 7, 2, 17, 30))
