@@ -165,7 +165,6 @@ def objection_find(*, receipt_number: str, code: str) -> Objection | None:
     return objection if matched and token else None
 
 
-@transaction.atomic
 def _handler_withdraw(objection: Objection, *, actor: User, request=None) -> None:
     """The former handler of a reassigned objection loses access with the file: its permissions and any identity
     access it was granted; audited."""
@@ -182,6 +181,7 @@ def _handler_withdraw(objection: Objection, *, actor: User, request=None) -> Non
     )
 
 
+@transaction.atomic
 def objection_assign(
     *,
     objection: Objection,
