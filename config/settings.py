@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "captcha",
     "portal",
+    "rubrics",
     "applications",
     "review",
     "publicity",

@@ -5,6 +5,7 @@ makes `lint-imports` fail with the contract's name."""
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.lint
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "portal", "applications", "review", "publicity", "awards")
+PACKAGES = tuple(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"])
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
