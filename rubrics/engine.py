@@ -6,12 +6,16 @@ An item is data (a dict, as a rubric is stored and shipped: see `rubrics/standar
     {"code": "一.1", "kind": "rate", "max": 5,
      "tiers": [{"at_least": 90, "points": 5}, {"at_least": 80, "below": 85, "points": 3}], ...}
 
+The engine reads only the keys named below; the text beside them (`title`, `content`, `standard`, an entry's or a
+rule's `text`, …) is for people.
+
 Tier bounds as the documents' text reads them (the one reading everywhere):
 
 - 「达90%得8分」, 「90%以上」, 「10人次以上」, 「2个以上」 → `at_least`: the value is ≥ the bound;
 - 「75%-80%得5分」 → `at_least` 75 and `below` 80: ≥ 75 and < 80;
 - 「低于70%不得分」, 「5%以内」 → `below`: < the bound (「以内」 read as below the next tier's lower bound, so that the
   tiers do not overlap);
+- 「无剔除人员加2分」 → `at_most` 0: ≤ the bound (a share of exactly 0);
 - where several tiers hold (「10人次以上得1分，20人次以上得2分」), the item scores the highest of them; where none
   holds, 0.
 
@@ -31,13 +35,20 @@ Kinds (the `kind` of an item) and the facts each reads (a dict per item):
 - `judged`: `points`, a reviewer's points between 0 and the maximum (guidance in the item's text);
 - `gate`: `met` (bool); no points: a gate not met excludes the whole score (`Result.excluded_by`);
 - `sum`: `parts`, sub-items with their own points and facts (annex 4 (一)2: 4 + 2), capped at the item's maximum;
-  `none_scores_full` with the fact `none_in_period` scores the whole item.
+  `none_scores_full` with the fact `none_in_period` scores the whole item;
+- `per_event`: `events` → `per_event` points each (「获得市级以上荣誉,每次加5分」), within the item's maximum.
+
+A precondition on any scored item (`precondition`: its clause, 「不达标不得分」, 「未按规定协助组织培训的,此项不得分」;
+fact `precondition_met`, a bool the item's facts must give) scores the whole item 0 when not met, whatever its other
+facts; met, the item scores by its kind (annex 4 (二)2: at least one member of staff, then a checklist).
 
 Deductions attached to any scored item (`deductions`: the same rules as the `deduction` kind, facts under
 `deductions`) come off that item's points, never below 0: annex 4 (一)1 「底数不清扣4分 … 每占抽查比例10%扣4分」.
 
 A rubric (`score_rubric`) is a list of items and a `bonus` section: the bonus items' points (`per_event`, fact
-`events`) are summed and capped (`bonus_cap`, 「加分…最高不超过10分」) apart from the 100.
+`events`) are summed and capped (`bonus_cap`, 「加分…最高不超过10分」) apart from the 100. A bonus item with a `kind`
+scores as any item does, within its own maximum (annex 4 (四)2: a rate by tiers); one whose code has no facts was not
+claimed and scores 0.
 """
 
 from collections.abc import Mapping
@@ -75,6 +86,8 @@ def tier_points(tiers, value: Decimal) -> Decimal:
         if "at_least" in tier and value < _d(tier["at_least"]):
             continue
         if "below" in tier and value >= _d(tier["below"]):
+            continue
+        if "at_most" in tier and value > _d(tier["at_most"]):
             continue
         best = max(best, _d(tier["points"]))
     return best
@@ -166,6 +179,10 @@ def _sum(item, facts) -> Decimal:
     return sum((item_points(part, parts.get(part["code"], {})) for part in item["parts"]), ZERO)
 
 
+def _per_event(item, facts) -> Decimal:
+    return _d(item["per_event"]) * _count(facts, "events")
+
+
 KINDS = {
     "rate": _rate,
     "pass_fail": _pass_fail,
@@ -175,6 +192,7 @@ KINDS = {
     "deduction": _deduction,
     "judged": _judged,
     "sum": _sum,
+    "per_event": _per_event,
 }
 
 
@@ -183,6 +201,11 @@ def item_points(item: Mapping, facts: Mapping) -> Decimal:
     kind = KINDS.get(item["kind"])
     if kind is None:
         raise ValueError(f"unknown item kind {item['kind']!r}")
+    if item.get("precondition"):
+        if facts.get("precondition_met") is None:
+            raise FactsError("missing fact 'precondition_met'")
+        if not facts["precondition_met"]:
+            return ZERO
     points = kind(item, facts)
     if item.get("deductions"):
         points -= deduction_points(item["deductions"], facts.get("deductions", {}))
@@ -220,8 +243,10 @@ def score_rubric(rubric: Mapping, facts: Mapping) -> Result:
         result.score += points
     bonus = ZERO
     for item in rubric.get("bonus", ()):
-        events = _count(facts.get(item["code"], {"events": 0}), "events")
-        points = _d(item["per_event"]) * events
+        if "kind" in item:
+            points = item_points(item, facts[item["code"]]) if item["code"] in facts else ZERO
+        else:
+            points = _d(item["per_event"]) * _count(facts.get(item["code"], {"events": 0}), "events")
         result.items[item["code"]] = points
         bonus += points
     result.bonus = min(bonus, _d(rubric.get("bonus_cap", 0)))

@@ -64,7 +64,8 @@ def rubric_data(rubric: Rubric) -> dict:
         item = deepcopy(row.spec)
         item["code"] = row.code
         item["indicator"] = row.indicator.code if row.indicator else None
-        item["max" if not row.is_bonus else "per_event"] = str(row.max_points.normalize())
+        # An item's points as edited: its maximum, or a bonus item's points per event where it has no maximum.
+        item["max" if "max" in row.spec or not row.is_bonus else "per_event"] = str(row.max_points.normalize())
         for key, field in TEXT.items():
             item[key] = getattr(row, field)
         (bonus if row.is_bonus else items).append(item)

@@ -254,3 +254,105 @@ def test_a_rubric_adds_its_items_caps_the_bonus_and_names_the_gates_not_met():
     assert result.items == {"一.4": D(5), "二.4": D(3), "加分": D(15)}
     assert (result.score, result.bonus, result.total, result.excluded_by) == (D(8), D(10), D(18), [])
     assert failed.excluded_by == ["B1"] and failed.excluded and failed.score == D(8)
+
+
+# 附件4 (四)1 (a bonus item): 「剔除人员占比低于5%加1分,低于3%加1.5分;无剔除人员加2分。」: 「无剔除人员」 is a share of
+# exactly 0, the new `at_most` bound; nobody counted has nobody left out either.
+LEFT_OUT = {
+    "code": "(四)1",
+    "kind": "rate",
+    "max": 2,
+    "none_scores_full": True,
+    "tiers": [{"below": 5, "points": 1}, {"below": 3, "points": "1.5"}, {"at_most": 0, "points": 2}],
+}
+
+
+@pytest.mark.parametrize(
+    ("left_out", "points"),
+    [(0, 2), (1, D("1.5")), (299, D("1.5")), (300, 1), (499, 1), (500, 0), (10000, 0)],
+)
+def test_at_most_reads_wu_as_exactly_none(left_out, points):
+    assert item_points(LEFT_OUT, {"achieved": left_out, "total": 10000}) == points
+
+
+def test_at_most_bounds_a_tier_from_above_and_leaves_other_tiers_alone():
+    assert tier_points([{"at_most": 2, "points": 1}], D(2)) == 1
+    assert tier_points([{"at_most": 2, "points": 1}], D("2.01")) == 0
+    assert tier_points([{"at_least": 1, "at_most": 2, "points": 1}], D("0.99")) == 0
+    assert item_points(LEFT_OUT, {"achieved": 0, "total": 0}) == 2  # nobody counted: 无剔除人员
+
+
+# 附件4 (四)6: 「获得市级以上荣誉,每次加3分」: points per event, within the item's maximum.
+HONOURS = {"code": "荣誉", "kind": "per_event", "per_event": 3, "max": 10}
+
+
+@pytest.mark.parametrize(("events", "points"), [(0, 0), (1, 3), (3, 9), (4, 10), (9, 10)])
+def test_per_event_counts_each_event_up_to_the_maximum(events, points):
+    assert item_points(HONOURS, {"events": events}) == points
+
+
+def test_per_event_refuses_a_missing_or_negative_count():
+    with pytest.raises(FactsError):
+        item_points(HONOURS, {})
+    with pytest.raises(FactsError):
+        item_points(HONOURS, {"events": -1})
+    assert item_points({**HONOURS, "per_event": "0.5"}, {"events": 3}) == D("1.5")
+
+
+# 附件4 (二)2: 「有1名以上负责就业服务的工作人员」, 「不达标不得分。工作人员有参加培训,得3分;工作人员对政策和业务经办系统
+# 熟悉熟练,得3分。」: a precondition, then a checklist.
+STAFF = {
+    "code": "(二)2",
+    "kind": "checklist",
+    "max": 6,
+    "precondition": "不达标不得分。",
+    "entries": [{"key": "参加培训", "points": 3}, {"key": "熟悉熟练", "points": 3}],
+}
+
+
+def test_a_precondition_not_met_scores_nothing_whatever_else_is_met():
+    assert item_points(STAFF, {"precondition_met": True, "met": ["参加培训", "熟悉熟练"]}) == 6
+    assert item_points(STAFF, {"precondition_met": True, "met": ["参加培训"]}) == 3
+    assert item_points(STAFF, {"precondition_met": True}) == 0
+    assert item_points(STAFF, {"precondition_met": False, "met": ["参加培训", "熟悉熟练"]}) == 0
+    with pytest.raises(FactsError):
+        item_points(STAFF, {"met": ["参加培训"]})  # the precondition must be answered
+
+
+def test_a_precondition_also_stops_a_recommendation_and_its_deductions():
+    # 附件4 (三)6: 「推荐1次培训得2分,推荐2次培训得3分,推荐3次培训得5分。推荐培训次数不足3次,但均已实现就业创业的,得5分。
+    # 未按规定协助组织培训的,此项不得分。」 (the deduction here only shows it is moot)
+    training = {
+        "code": "(三)6", "kind": "recommendation", "max": 5, "fewer_than": 3, "all_employed_points": 5,
+        "precondition": "未按规定协助组织培训的,此项不得分。",
+        "tiers": [{"at_least": 1, "points": 2}, {"at_least": 2, "points": 3}, {"at_least": 3, "points": 5}],
+        "deductions": [{"key": "x", "per": "fixed", "points": 1}],
+    }
+
+    assert item_points(training, {"precondition_met": True, "count": 2}) == 3
+    assert item_points(training, {"precondition_met": True, "count": 1, "all_employed": True}) == 5
+    assert item_points(training, {"precondition_met": True, "count": 3, "deductions": {"x": True}}) == 4
+    assert item_points(training, {"precondition_met": False, "count": 3}) == 0
+    assert item_points({**training, "precondition": ""}, {"count": 3}) == 5  # an empty clause is no precondition
+
+
+def test_bonus_items_of_any_kind_score_within_their_own_maximum_and_the_cap():
+    rubric = {
+        "items": [{**ZERO_EMPLOYMENT, "code": "一.4"}],
+        "bonus": [
+            LEFT_OUT,
+            {"code": "(四)6", "kind": "sum", "max": 10, "parts": [HONOURS]},
+            {"code": "加分", "per_event": 5},  # the per-event bonus item as before
+        ],
+        "bonus_cap": 10,
+    }
+    facts = {"一.4": {"met": True}, "(四)1": {"achieved": 2, "total": 100}, "(四)6": {"parts": {"荣誉": {"events": 2}}}}
+
+    result = score_rubric(rubric, facts)
+    capped = score_rubric(rubric, {**facts, "加分": {"events": 1}})
+    unclaimed = score_rubric(rubric, {"一.4": {"met": True}})
+
+    assert result.items == {"一.4": D(5), "(四)1": D("1.5"), "(四)6": D(6), "加分": D(0)}
+    assert (result.score, result.bonus, result.total) == (D(5), D("7.5"), D("12.5"))
+    assert (capped.items["加分"], capped.bonus) == (D(5), D(10))  # 12.5 claimed, 10 at most
+    assert unclaimed.items == {"一.4": D(5), "(四)1": D(0), "(四)6": D(0), "加分": D(0)}  # no facts: not claimed

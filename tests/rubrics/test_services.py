@@ -77,3 +77,21 @@ def test_a_new_version_needs_a_new_label():
     assert refusal(lambda: services.rubric_new_version(rubric, version=" ")) == "请填写新版本的名称，例如：2025年修订版。"
     assert refusal(lambda: services.rubric_new_version(rubric, version="2024年修订版")) == "该评分标准已有“2024年修订版”版本。"
     assert Rubric.objects.count() == 1
+
+
+@pytest.mark.parametrize("slug", ["gz_village_2024", "gz_community_2024"])
+def test_a_shipped_standard_scores_the_same_stored_as_shipped(slug):
+    import random
+
+    from rubrics.engine import score_rubric
+    from rubrics.standards import STANDARDS
+    from scripts.bench_rubrics import community
+
+    shipped = STANDARDS[slug]
+    rubric = services.rubric_install(shipped, standard=slug)
+    rng = random.Random(7)
+
+    for _ in range(20):
+        facts = community(shipped, rng)
+        assert services.rubric_score(rubric, facts) == score_rubric(shipped, facts)
+    assert rubric.items.count() == len(shipped["items"]) + len(shipped.get("bonus", ()))

@@ -1,0 +1,24 @@
+"""The scoring standards shipped as data (issue 14), by slug: each a JSON file beside this module, a plain dict the
+engine scores (`rubrics.engine.score_rubric`). Text fields are the source document's as written (its ASCII "," ";"
+"(" kept); a cell of several paragraphs is its paragraphs joined by "\\n"; each checklist entry, part and deduction
+rule carries the clause it scores (`text`, a piece of the item's `standard`). How the text was read: each standard's
+`notes`; the format: docs/rubrics.md.
+
+- gz_village_2024: seed 002 附件3 广州市高质量就业村建设标准(试行).
+- gz_community_2024: seed 002 附件4 广州市充分就业社区(村)建设标准(2024年修订版). The annex has one column
+  评估标准和方法: its paragraphs are split into what an item measures or requires (`content`, after the 建设内容), how
+  it scores (`standard`) and how it is checked (`method`, empty where the cell names no method).
+"""
+
+import json
+from pathlib import Path
+
+FOLDER = Path(__file__).resolve().parent
+SLUGS = ("gz_village_2024", "gz_community_2024")
+
+
+def load(slug: str) -> dict:
+    return json.loads((FOLDER / f"{slug}.json").read_text(encoding="utf-8"))
+
+
+STANDARDS = {slug: load(slug) for slug in SLUGS}
