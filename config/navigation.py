@@ -20,6 +20,7 @@ NAVIGATION = {
         (_("机构核验"), "applications:institutions"),
         (_("异议办理"), "publicity:objections"),
         (_("批量奖牌"), "awards:batch_region"),
+        (_("评分标准"), "rubrics:list"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
@@ -37,6 +38,7 @@ NAVIGATION = {
         (_("机构核验"), "applications:institutions"),
         (_("异议办理"), "publicity:objections"),
         (_("批量奖牌"), "awards:batch_region"),
+        (_("评分标准"), "rubrics:list"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

@@ -56,6 +56,7 @@ urlpatterns = [
     path("audit-log/verify/", audit_views.audit_verify, name="audit_verify"),
     path("", include("applications.urls")),
     path("review/", include("review.urls")),
+    path("rubrics/", include("rubrics.urls")),
     path("", include("publicity.urls")),
     path("", include("awards.urls")),
     path("captcha/", include("captcha.urls")),

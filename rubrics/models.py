@@ -92,3 +92,10 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    @property
+    def content_beyond_title(self) -> str:
+        """The content without its first line where that line is the title again (annex 4 begins each 建设内容 with
+        the item's own words)."""
+        first, _, rest = self.content.partition("\n")
+        return rest if first.strip() == self.title.strip() else self.content

@@ -117,3 +117,19 @@ def item_update(item: Item, *, actor=None, **fields) -> Item:
     item.save()
     audit(AuditEvent.TRANSITION, user=actor, obj=item.rubric, detail=f"rubric item {item.code} changed: {sorted(fields)}")
     return item
+
+
+def seed_rubrics(*, actor=None) -> list[str]:
+    """The demo: every shipped standard added once, outside any programme (the system administrator's), the first put
+    in use so the demo shows both states."""
+    from rubrics.standards import STANDARDS
+
+    added = []
+    for slug, data in STANDARDS.items():
+        if Rubric.objects.filter(standard=slug).exists():
+            continue
+        rubric = rubric_install(data, standard=slug, actor=actor)
+        if not added:
+            rubric_freeze(rubric, actor=actor)
+        added.append(str(rubric))
+    return added
