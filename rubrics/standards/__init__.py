@@ -8,13 +8,16 @@ rule carries the clause it scores (`text`, a piece of the item's `standard`). Ho
 - gz_community_2024: seed 002 附件4 广州市充分就业社区(村)建设标准(2024年修订版). The annex has one column
   评估标准和方法: its paragraphs are split into what an item measures or requires (`content`, after the 建设内容), how
   it scores (`standard`) and how it is checked (`method`, empty where the cell names no method).
+- sd_community: seed 003 山东省基层公共就业服务平台业务规范 五、充分就业社区创建标准, as far as the seed goes (cut off
+  in (三)1: `truncated`). The text gives no points, methods nor offices: each numbered clause is a requirement met or
+  not (`pass_fail`, max 1), full marks the number of clauses (12); the score counts what is met, not points.
 """
 
 import json
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
-SLUGS = ("gz_village_2024", "gz_community_2024")
+SLUGS = ("gz_village_2024", "gz_community_2024", "sd_community")
 
 
 def load(slug: str) -> dict:
