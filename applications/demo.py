@@ -15,6 +15,7 @@ from applications.enums import ApplicationStatus as S
 from applications.enums import AttachmentPurpose, PriorityKind, SelfCheck
 from applications.models import Application, ConditionAnswer, PriorityItem
 from applications.selectors import conditions_for
+from portal.enums import InstitutionKind
 
 SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 
@@ -149,15 +150,21 @@ def seed_applications(*, rounds: dict, institutions: dict, admin, applicants: di
     return created
 
 
+def _return_reason(application) -> str:
+    """What the admin asks for: the staffing files only of the county public agency (county condition 1 binds it
+    alone, 「其他机构不作要求」); of any other institution, its ledgers and licence."""
+    if application.institution.kind == InstitutionKind.PUBLIC_AGENCY:
+        return "请补充机构人员编制文件（鲁编办发〔2019〕5号要求）和近三年服务台账的盖章扫描件。"
+    return "请补充近三年服务台账和营业执照（或登记证书）的盖章扫描件。"
+
+
 def _move(application, moves, *, actor, admin) -> None:
     for status in moves:
         if status in (S.SUBMITTED, S.RESUBMITTED):
             services.application_transition(application=application, to=status, actor=actor, submitted_at=timezone.now())
         elif status == S.RETURNED:
             services.application_return(
-                application=application,
-                actor=admin,
-                reason="请补充机构人员编制文件（鲁编办发〔2019〕5号要求）和近三年服务台账的盖章扫描件。",
+                application=application, actor=admin, reason=_return_reason(application),
                 deadline=timezone.localdate() + timedelta(days=7),
             )
         elif status == S.ACCEPTED:
