@@ -7,6 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rubrics import services
+from rubrics.engine import score_rubric
+from rubrics.standards import STANDARDS
+from tests.rubrics.test_excel_template import filled
+from tests.rubrics.test_gz_village_2024 import VILLAGE as VILLAGE_FACTS
 from tests.rubrics.test_services import DATA, FACTS
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +63,21 @@ def test_an_unknown_rubric_or_unreadable_facts_say_so(tmp_path):
     bad.write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="cannot read"):
         run(str(rubric.pk), str(bad))
+
+
+def test_a_filled_excel_template_is_scored_as_its_facts(tmp_path):
+    template = tmp_path / "良新村.xlsx"
+    template.write_bytes(filled(STANDARDS["gz_village_2024"], VILLAGE_FACTS))
+
+    scored = run("gz_village_2024", str(template))["units"][0]
+
+    assert scored["total"] == format(score_rubric(STANDARDS["gz_village_2024"], VILLAGE_FACTS).total.normalize(), "f")
+    assert scored["excluded_by"] == []
+
+
+def test_a_template_of_another_rubric_is_refused(tmp_path):
+    template = tmp_path / "x.xlsx"
+    template.write_bytes(filled(STANDARDS["gz_village_2024"], VILLAGE_FACTS))
+
+    with pytest.raises(CommandError, match="cannot read"):
+        run("gz_community_2024", str(template))

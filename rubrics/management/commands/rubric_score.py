@@ -2,7 +2,8 @@
 
 RUBRIC is a shipped standard's slug (rubrics/standards/, e.g. gz_community_2024) or a stored rubric's id. FACTS is a
 JSON file: the facts of one unit (a mapping of item codes to facts), or `{"units": [{"name": …, "facts": {…}}, …]}`
-for many. The output is JSON: per unit its items' points, the score, the capped bonus, the total and the gates not
+for many; or the rubric's Excel facts template filled in (.xlsx, rubrics/excel.py), for one unit, its ledger sheets
+counted. The output is JSON: per unit its items' points, the score, the capped bonus, the total and the gates not
 met. The format is documented in docs/rubrics.md.
 """
 
@@ -34,6 +35,26 @@ def _load_rubric(name: str) -> dict:
     raise CommandError(f"no rubric {name!r}: give a standard ({', '.join(sorted(STANDARDS))}) or a stored rubric's id")
 
 
+def _read_facts(path: Path, spec: dict):
+    """The facts of a JSON file, or of a filled Excel template (an .xlsx is a zip: its first bytes say so)."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error}") from error
+    if content[:2] == b"PK":
+        from rubrics.excel import read_facts_template
+        from rubrics.ledger import LedgerError
+
+        try:
+            return read_facts_template(content, spec)
+        except LedgerError as error:
+            raise CommandError(f"cannot read {path}: {error}") from error
+    try:
+        return json.loads(content.decode("utf-8"), parse_float=Decimal)
+    except ValueError as error:
+        raise CommandError(f"cannot read {path}: {error}") from error
+
+
 def _units(data) -> list[tuple[str, dict]]:
     if isinstance(data, dict) and isinstance(data.get("units"), list):
         return [(str(unit.get("name", index + 1)), unit.get("facts", {})) for index, unit in enumerate(data["units"])]
@@ -51,10 +72,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rubric, facts, **options):
         spec = _load_rubric(rubric)
-        try:
-            data = json.loads(facts.read_text(encoding="utf-8"), parse_float=Decimal)
-        except (OSError, ValueError) as error:
-            raise CommandError(f"cannot read {facts}: {error}") from error
+        data = _read_facts(facts, spec)
         out = []
         for name, unit_facts in _units(data):
             try:
