@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationStatus as S
-from applications.enums import AttachmentPurpose
+from applications.enums import AttachmentPurpose, PriorityKind
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
 from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
 from portal.display import cn_date
-from portal.enums import InstitutionStatus, Role
+from portal.enums import InstitutionKind, InstitutionStatus, Role
 from portal.models import Round, User
 from portal.services import notify
 from portal.titles import current_title
@@ -184,12 +184,36 @@ def application_problems(application: Application) -> list[str]:
                 _("请完成%(section)s第%(number)d条的自查。")
                 % {"section": condition.get_section_display(), "number": condition.number}
             )
+    problems += priority_problems(application)
     if not application.commitment_accepted:
         problems.append(_("请阅读并勾选申报机构承诺。"))
     if application.commitment_date is None:
         problems.append(_("请填写承诺日期。"))
     if application.seal is None:
         problems.append(_("请上传加盖公章或签字的承诺页图片。"))
+    return problems
+
+
+def priority_problems(application: Application) -> list[str]:
+    """Seed 000 四(二)5 as claimed (优先评定): 「近3年内」 — each item dated within the three years before the round's call
+    opened; 「经营性人力资源服务机构获得…促就业项目奖励的」 — that kind of item only for a commercial HR institution.
+    (Whether the issuer is 县级以上 is the reviewers' to judge: the claim names the issuer but not its level.)"""
+    problems = []
+    opened = timezone.localdate(application.round.opens_at)
+    try:
+        earliest = opened.replace(year=opened.year - 3)
+    except ValueError:  # 29 February
+        earliest = opened.replace(year=opened.year - 3, day=28)
+    for number, item in enumerate(application.priority_items.order_by("pk"), start=1):
+        if item.issued_on and item.issued_on < earliest:
+            problems.append(
+                _("优先评定事项第%(n)d项（%(title)s）的日期%(date)s不在近3年内（%(earliest)s以后），请删除或更正。")
+                % {"n": number, "title": item.title, "date": cn_date(item.issued_on), "earliest": cn_date(earliest)}
+            )
+        if item.kind == PriorityKind.PROMOTION_AWARD and application.institution.kind != InstitutionKind.COMMERCIAL_HR:
+            problems.append(
+                _("优先评定事项第%(n)d项：促就业项目奖励只适用于经营性人力资源服务机构，请删除或改选类别。") % {"n": number}
+            )
     return problems
 
 

@@ -749,3 +749,47 @@ def test_an_institution_outside_the_programmes_region_cannot_apply():
     message = refusal(lambda: services.application_start(round=round, user=applicant))
 
     assert message == "本机构所在地区不属于桓台县，不能申报该评定项目。"
+
+
+# --- priority claims (seed 000 四(二)5, issue 14) --------------------------------------------------------------------
+
+
+def _claim(application, **fields):
+    from datetime import date
+
+    from applications.enums import PriorityKind
+    from applications.models import PriorityItem
+
+    values = {"kind": PriorityKind.HONOUR, "title": "县级优质服务窗口", "issuer": "县人社局", "issued_on": date(2025, 5, 1)}
+    return PriorityItem.objects.create(application=application, **(values | fields))
+
+
+def test_a_priority_claim_older_than_three_years_before_the_call_is_named_at_submission():
+    from datetime import date
+
+    from tests.portal.helpers import at
+
+    application = ApplicationFactory(round__opens_at=at(2026, 3, 2, 9), round__closes_at=at(2026, 4, 30, 17, 30))
+    _claim(application, issued_on=date(2023, 3, 2))  # exactly three years: 近3年内
+    _claim(application, title="市级就业创业工作先进集体", issued_on=date(2023, 3, 1))
+
+    problems = services.priority_problems(application)
+
+    assert problems == [
+        "优先评定事项第2项（市级就业创业工作先进集体）的日期2023年3月1日不在近3年内（2023年3月2日以后），请删除或更正。"
+    ]
+    assert problems[0] in services.application_problems(application)
+
+
+def test_a_promotion_award_gives_priority_only_to_a_commercial_hr_institution():
+    from applications.enums import PriorityKind
+
+    agency = ApplicationFactory(institution__kind=InstitutionKind.PUBLIC_AGENCY)
+    company = ApplicationFactory(institution__kind=InstitutionKind.COMMERCIAL_HR)
+    for application in (agency, company):
+        _claim(application, kind=PriorityKind.PROMOTION_AWARD, title="促就业项目奖励")
+
+    assert services.priority_problems(agency) == [
+        "优先评定事项第1项：促就业项目奖励只适用于经营性人力资源服务机构，请删除或改选类别。"
+    ]
+    assert services.priority_problems(company) == []
