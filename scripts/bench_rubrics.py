@@ -45,8 +45,6 @@ def facts_for(item: dict, rng: random.Random) -> dict:
         facts = {"events": rng.randint(0, 3)}
     if item.get("precondition"):
         facts["precondition_met"] = rng.random() < 0.9
-    for key, value in item.get("facts_example", {}).items():  # kinds added later may name their facts
-        facts.setdefault(key, value)
     if item.get("deductions") and rng.random() < 0.2:
         facts["deductions"] = {rule["key"]: rng.randint(1, 2) for rule in item["deductions"]}
     return facts

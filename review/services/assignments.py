@@ -20,7 +20,8 @@ from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
 from review.enums import AssignmentStatus, ConflictKind, SheetStatus
-from review.models import ConflictDeclaration, ReviewAssignment, ReviewPlan, ScoreSheet
+from review.models import ConflictDeclaration, ReviewAssignment, ScoreSheet
+from review.services.sheets import scoring_closed
 
 REVIEW_PERM = "applications.review_application"
 LIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
@@ -99,7 +100,7 @@ def assignment_create(*, application: Application, reviewer: User, actor: User, 
         raise Refused(_("只能分配评审专家。"))
     if application.status != ApplicationStatus.ACCEPTED:
         raise Refused(_("只有已受理的申报才能分配评审。"))
-    if ReviewPlan.objects.filter(round=application.round_id, closed_at__isnull=False).exists():
+    if scoring_closed(application.round_id):
         raise Refused(_("评分阶段已关闭，不能再分配评审专家。"))
     if not application.round.programme.programme_departments.filter(department=reviewer.department_id).exists():
         raise Refused(_("该专家所在部门不是本评定项目的评定部门。"))

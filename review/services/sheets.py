@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.enums import ApplicationStatus
 from portal.audit import AuditEvent, audit
 from portal.display import cn_date, cn_datetime
 from portal.models import User
 from portal.transitions import Refused, TransitionError, transition
 from review import scoring
-from review.enums import AssignmentStatus, CriterionKind, SheetStatus
-from review.models import ReviewPlan, Score, ScoreSheet
+from review.enums import AssignmentStatus, CriterionKind, ReviewMethod, SheetStatus
+from review.models import DefenseSession, DefenseSlot, ReviewAssignment, ReviewPlan, Score, ScoreSheet
 
 
 def sheet_criteria(sheet: ScoreSheet):
@@ -54,8 +55,6 @@ def _check_points(criteria, values: dict) -> None:
 def _check_stage_order(application) -> None:
     """The plan's stages in their order (seed 000 五.2): a sheet is submitted once the application's defense, when one
     is scheduled, has taken place; a draft may be saved before."""
-    from review.models import DefenseSlot
-
     today = timezone.localdate()
     slot = (
         DefenseSlot.objects.filter(application=application, session__starts_on__gt=today)
@@ -169,14 +168,11 @@ def sheet_reopen(*, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
     )
 
 
-def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
+def scoring_close_blockers(plan: ReviewPlan, *, now=None, unscored=None) -> list[str]:
     """What is still open in the round whose scoring would close (issue 13): the call, undecided applications,
     accepted applications whose sheets are not all in, the scoring deadline, defense sessions still to come and
-    inspections the plan asks for but nobody recorded. Empty when the scoring can close without a word."""
-    from applications.enums import ApplicationStatus
-    from review.enums import ReviewMethod
-    from review.models import DefenseSession
-
+    inspections the plan asks for but nobody recorded. Empty when the scoring can close without a word. `unscored`:
+    `unscored_applications(plan)` when the caller has it already."""
     now = now or timezone.now()
     round = plan.round
     blockers = []
@@ -187,7 +183,7 @@ def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
     ).count()
     if undecided:
         blockers.append(_("%(n)d份申报尚未作出受理决定") % {"n": undecided})
-    unscored = [application.institution_name for application in unscored_applications(plan)]
+    unscored = [a.institution_name for a in (unscored_applications(plan) if unscored is None else unscored)]
     if unscored:
         blockers.append(_("%(n)d份已受理的申报评分未完成：%(names)s") % {"n": len(unscored), "names": "、".join(unscored)})
     if plan.scoring_closes_at > now and _reviewers_still_at_work(round):
@@ -207,7 +203,6 @@ def scoring_close_blockers(plan: ReviewPlan, *, now=None) -> list[str]:
 def _reviewers_still_at_work(round) -> bool:
     """Whether a reviewer of the round has an assignment not yet declared or a sheet not yet submitted: before the
     deadline they were promised the time; once every sheet is in, nobody waits for it."""
-    from review.models import ReviewAssignment
 
     return (
         ReviewAssignment.objects.filter(application__round=round)
@@ -221,8 +216,6 @@ def unscored_applications(plan: ReviewPlan):
     """Accepted applications of the round whose scoring is not done: no submitted sheet at all, or an active
     reviewer's sheet not submitted. (A department whose reviewers all recused is not open: the ranking averages the
     departments that scored, review.scoring.)"""
-    from applications.enums import ApplicationStatus
-    from review.models import ReviewAssignment
 
     accepted = list(plan.round.applications.filter(status=ApplicationStatus.ACCEPTED).order_by("institution_name"))
     active = ReviewAssignment.objects.filter(application__in=accepted, status=AssignmentStatus.ACTIVE).select_related("sheet")
@@ -263,18 +256,19 @@ def plan_close_scoring(*, plan: ReviewPlan, actor: User, reason: str = "", reque
     return plan
 
 
+def scoring_closed(round_id: int) -> bool:
+    """Whether the round's scoring is closed (read afresh: a plan cached on a round object may be stale)."""
+    return ReviewPlan.objects.filter(round=round_id, closed_at__isnull=False).exists()
+
+
 def acceptance_refusal(application) -> str:
     """applications' guard (applications.services.ACCEPT_GUARDS): no application is accepted into a review whose
     scoring is closed, where nobody could score it."""
-    plan = ReviewPlan.objects.filter(round=application.round_id).only("closed_at").first()
-    if plan is not None and plan.is_closed:
-        return _("本批次评分阶段已关闭，不能再受理申报进入评审。")
-    return ""
+    return _("本批次评分阶段已关闭，不能再受理申报进入评审。") if scoring_closed(application.round_id) else ""
 
 
 def department_progress(plan: ReviewPlan) -> list[dict]:
     """Per department: assignments active, sheets submitted, recusals — for the admin's progress table."""
-    from review.models import ReviewAssignment
 
     rows = {}
     assignments = ReviewAssignment.objects.filter(application__round=plan.round_id).select_related("department", "sheet")

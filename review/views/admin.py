@@ -186,6 +186,7 @@ def ranking(request, round_pk: int):
     if review_plan is None:
         return redirect("review:plan", round_pk=round.pk)
     ranked, ineligible, applications = results.round_ranking(round)
+    unscored = sheets.unscored_applications(review_plan)
     shortlist = getattr(round, "shortlist", None)
     chosen = set(shortlist.entries.values_list("application_id", flat=True)) if shortlist else set()
     skips = dict(shortlist.skips.values_list("application_id", "reason")) if shortlist else {}
@@ -209,8 +210,8 @@ def ranking(request, round_pk: int):
         "limit": quota_remaining(round),
         "period_remaining": period_remaining(round),
         "progress": sheets.department_progress(review_plan),
-        "close_blockers": [] if review_plan.is_closed else sheets.scoring_close_blockers(review_plan),
-        "unscored": sheets.unscored_applications(review_plan),
+        "close_blockers": [] if review_plan.is_closed else sheets.scoring_close_blockers(review_plan, unscored=unscored),
+        "unscored": unscored,
     }
     return render(request, "review/ranking.html", context)
 
