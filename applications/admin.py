@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from applications.enums import SelfCheck
 from applications.models import Application, Attachment, Condition, ConditionAnswer, PriorityItem
 from portal.admin import ReadOnlyAdminMixin
 
@@ -24,6 +27,21 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ConditionAnswerInline(ReadOnlyInline):
     model = ConditionAnswer
+    fields = ["condition", "result", "statement"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("condition", "application__institution")
+
+    @admin.display(description=gettext_lazy("自查结果"))
+    def result(self, answer: ConditionAnswer) -> str:
+        """As the portal shows it: 不适用 for a condition that does not bind the institution's kind, with what is stored
+        when that differs (an answer saved before the kind changed)."""
+        if answer.condition.applies_to(answer.application.institution.kind):
+            return answer.get_answer_display() or "—"
+        if answer.answer in ("", SelfCheck.NOT_APPLICABLE):
+            return str(SelfCheck.NOT_APPLICABLE.label)
+        return _("不适用（记录为“%(stored)s”：本条不约束该类型机构）") % {"stored": answer.get_answer_display()}
 
 
 class PriorityItemInline(ReadOnlyInline):

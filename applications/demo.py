@@ -12,7 +12,7 @@ from weasyprint import HTML
 
 from applications import services
 from applications.enums import ApplicationStatus as S
-from applications.enums import AttachmentPurpose, PriorityKind, SelfCheck
+from applications.enums import AttachmentPurpose, IssuerLevel, PriorityKind, SelfCheck
 from applications.models import Application, ConditionAnswer, PriorityItem
 from applications.selectors import conditions_for
 from portal.enums import InstitutionKind
@@ -95,6 +95,7 @@ def _fill(application: Application, actor, *, served: int) -> None:
         defaults={
             "kind": PriorityKind.HONOUR,
             "issuer": "高青县人力资源和社会保障局",
+            "issuer_level": IssuerLevel.COUNTY,
             "issued_on": timezone.localdate() - timedelta(days=400),
             "proof": proof,
         },

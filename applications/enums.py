@@ -35,6 +35,22 @@ class PriorityKind(models.TextChoices):
     PROMOTION_AWARD = "promotion_award", _("人力资源服务机构促就业项目奖励")
 
 
+class IssuerLevel(models.TextChoices):
+    """The level of the body that endorsed, honoured or rewarded (授予/批示单位级别). Seed 000 四(二)5 gives priority
+    only to 「县级以上（含县级）」: `PRIORITY_LEVELS`."""
+
+    NATIONAL = "national", _("国家级")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇（街道）级")
+    OTHER = "other", _("其他")
+
+
+# 「县级以上（含县级）」: a township's body, an industry association or the institution's own parent gives no priority.
+PRIORITY_LEVELS = frozenset({IssuerLevel.NATIONAL, IssuerLevel.PROVINCE, IssuerLevel.CITY, IssuerLevel.COUNTY})
+
+
 class AttachmentPurpose(models.TextChoices):
     EVIDENCE = "evidence", _("佐证材料")
     CONDITION = "condition", _("条件佐证")

@@ -6,7 +6,7 @@ from django.core import validators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import AttachmentPurpose, SelfCheck
+from applications.enums import AttachmentPurpose, IssuerLevel, SelfCheck
 from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, PriorityItem
 from applications.services import count_chars
 from portal.display import format_phone
@@ -148,6 +148,8 @@ class ConditionAnswerForm(forms.Form):
         self.condition = condition
         self.applies = applies
         self.fields["answer"].choices = [c for c in SelfCheck.choices if applies or c[0] == SelfCheck.NOT_APPLICABLE]
+        if not applies:  # its one choice, checked, whatever is stored (a 符合 from before the institution's kind changed)
+            self.initial["answer"] = SelfCheck.NOT_APPLICABLE
 
     def clean_statement(self):
         text = self.cleaned_data["statement"]
@@ -170,9 +172,10 @@ class PriorityItemForm(forms.ModelForm):
 
     class Meta:
         model = PriorityItem
-        fields = ["kind", "title", "issuer", "issued_on", "proof"]
+        fields = ["kind", "title", "issuer", "issuer_level", "issued_on", "proof"]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         field_classes = {"proof": IdChoiceField}
+        error_messages = {"issuer_level": {"required": _("请选择授予/批示单位级别。")}}
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +183,18 @@ class PriorityItemForm(forms.ModelForm):
             Attachment.objects.filter(application=application) if application else Attachment.objects.none()
         )
         self.fields["proof"].empty_label = _("（先在“附件”中上传证明材料，再在此选择）")
+        level = self.fields["issuer_level"]
+        level.choices = [("", _("请选择"))] + IssuerLevel.choices
+        # Required of a new row and of one the applicant changes; a row entered before the level was asked may stay
+        # as it is in a draft (`clean`), and submission asks for its level (`priority_problems`).
+        self.legacy = bool(self.instance.pk) and not self.instance.issuer_level
+        level.required = not self.legacy
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.legacy and self.has_changed() and not cleaned.get("issuer_level"):
+            self.add_error("issuer_level", self.fields["issuer_level"].error_messages["required"])
+        return cleaned
 
     def clean_issued_on(self):
         value = self.cleaned_data["issued_on"]

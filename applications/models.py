@@ -10,6 +10,7 @@ from applications.enums import (
     ApplicationStatus,
     AttachmentPurpose,
     ConditionSection,
+    IssuerLevel,
     PriorityKind,
     SelfCheck,
 )
@@ -187,6 +188,15 @@ class PriorityItem(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=PriorityKind.choices)
     title = models.CharField(_("名称"), max_length=200, help_text=_("例如：县级人力资源社会保障系统优质服务窗口"))
     issuer = models.CharField(_("授予/批示单位"), max_length=100)
+    # Blank only on rows entered before the level was asked (migration 0005): the form requires it, and
+    # `priority_problems` asks for it at submission.
+    issuer_level = models.CharField(
+        _("授予/批示单位级别"),
+        max_length=10,
+        choices=IssuerLevel.choices,
+        blank=True,
+        help_text=_("县级以上（含县级）方可优先评定；行业协会、本机构上级单位等请选“其他”。"),
+    )
     issued_on = models.DateField(_("日期"))
     proof = models.ForeignKey(
         Attachment, verbose_name=_("证明材料"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import AttachmentPurpose, ConditionSection
 from applications.models import COMMITMENT_TEXT, Application
+from applications.selectors import self_check_rows
 from portal.display import format_phone
 from portal.enums import DepartmentKind, Level
 from portal.files import local_copy
@@ -56,22 +57,20 @@ def _principal_line(application: Application) -> str:
 
 
 def _condition_sections(application: Application) -> list[dict]:
-    """Every condition of the programme, in order, with this application's answer (None if not answered yet)."""
+    """Every condition of the programme, in order, with this application's answer (`selectors.SelfCheckRow`: 不适用
+    for a condition that does not bind the institution's kind, "" if not answered yet)."""
     programme = application.round.programme
-    answers = {answer.condition_id: answer for answer in application.condition_answers.all()}
     titles = {
         ConditionSection.BASIC: _("就业服务质量标杆机构评定基本条件"),
         ConditionSection.LEVEL: _("%(level)s标杆机构评定条件") % {"level": programme.get_level_display()},
     }
+    rows = self_check_rows(application)
     sections = []
     for section in ConditionSection:
-        rows = [
-            {"condition": condition, "answer": answers.get(condition.pk)}
-            for condition in programme.conditions.filter(section=section).order_by("number")
-        ]
-        if rows:
+        section_rows = [row for row in rows if row.condition.section == section]
+        if section_rows:
             ordinal = CHINESE_ORDINALS[len(sections)]
-            sections.append({"title": f"（{ordinal}）{titles[section]}", "rows": rows})
+            sections.append({"title": f"（{ordinal}）{titles[section]}", "rows": section_rows})
     return sections
 
 

@@ -1,10 +1,12 @@
 """Reads of the application stage, always narrowed to what the user may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from applications.enums import ApplicationStatus
-from applications.models import Application, Attachment, Condition
+from applications.enums import ApplicationStatus, SelfCheck
+from applications.models import Application, Attachment, Condition, ConditionAnswer
 from portal.enums import Role
 from portal.permissions import remit, sees_everything
 from portal.selectors import programmes_managed_by
@@ -92,3 +94,39 @@ def round_status_counts(round) -> dict[str, int]:
     """How many applications of the round are in each status (one query)."""
     rows = Application.objects.filter(round=round).values("status").annotate(count=Count("id"))
     return {row["status"]: row["count"] for row in rows}
+
+
+@dataclass(frozen=True)
+class SelfCheckRow:
+    """One condition of an application's self-check as it is shown and printed."""
+
+    condition: Condition
+    answer: ConditionAnswer | None
+    applies: bool
+
+    @property
+    def result(self) -> str:
+        """The stored answer; 不适用 for a condition that does not bind the institution's kind, whatever is stored (a
+        符合 saved before the kind changed); "" when not answered yet."""
+        if not self.applies:
+            return SelfCheck.NOT_APPLICABLE
+        return self.answer.answer if self.answer else ""
+
+    @property
+    def label(self) -> str:
+        return SelfCheck(self.result).label if self.result else ""
+
+    @property
+    def statement(self) -> str:
+        return self.answer.statement if self.answer else ""
+
+
+def self_check_rows(application: Application) -> list[SelfCheckRow]:
+    """Every condition of the application's programme in order (section, number), with its answer, as the detail
+    page and the annex 2 PDF show it (any page that shows a self-check should read it here). Two queries."""
+    answers = {answer.condition_id: answer for answer in application.condition_answers.all()}
+    kind = application.institution.kind
+    return [
+        SelfCheckRow(condition=condition, answer=answers.get(condition.pk), applies=condition.applies_to(kind))
+        for condition in conditions_for(application)
+    ]

@@ -8,9 +8,10 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.enums import PRIORITY_LEVELS, AttachmentPurpose, PriorityKind, SelfCheck
 from applications.enums import ApplicationStatus as S
-from applications.enums import AttachmentPurpose, PriorityKind
-from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, Condition, ConditionAnswer
+from applications.models import WORK_RECORD_MAX_CHARS, Application, Attachment, ConditionAnswer, PriorityItem
+from applications.selectors import self_check_rows
 from applications.uploads import IMAGE_TYPES, UploadLimits, check_totals, inspect_upload
 from portal.display import cn_date
 from portal.enums import InstitutionKind, InstitutionStatus, Role
@@ -173,17 +174,7 @@ def application_problems(application: Application) -> list[str]:
             _("工作情况不能超过%(max)d字，当前为%(count)d字。")
             % {"max": WORK_RECORD_MAX_CHARS, "count": count_chars(application.work_record)}
         )
-    answers = {a.condition_id: a for a in application.condition_answers.all()}
-    kind = application.institution.kind
-    for condition in Condition.objects.filter(programme=application.round.programme_id):
-        if condition.is_priority_clause or not condition.applies_to(kind):
-            continue
-        answer = answers.get(condition.pk)
-        if answer is None or not answer.answer:
-            problems.append(
-                _("请完成%(section)s第%(number)d条的自查。")
-                % {"section": condition.get_section_display(), "number": condition.number}
-            )
+    problems += self_check_problems(application)
     problems += priority_problems(application)
     if not application.commitment_accepted:
         problems.append(_("请阅读并勾选申报机构承诺。"))
@@ -194,27 +185,66 @@ def application_problems(application: Application) -> list[str]:
     return problems
 
 
+def self_check_problems(application: Application) -> list[str]:
+    """Seed 000 四(二): 「须符合就业服务质量标杆机构评定基本条件，并符合以下条件」 — every basic and level condition that
+    binds the institution's kind is answered, and none of them 不符合. The priority clause is never required, and a
+    condition that does not bind the kind (county condition 1, 「其他机构不作要求」) is not asked whatever is stored."""
+    problems = []
+    for row in self_check_rows(application):
+        if row.condition.is_priority_clause or not row.applies:
+            continue
+        named = {"section": row.condition.get_section_display(), "number": row.condition.number}
+        if not row.result:
+            problems.append(_("请完成%(section)s第%(number)d条的自查。") % named)
+        elif row.result == SelfCheck.NOT_MET:
+            problems.append(
+                _(
+                    "%(section)s第%(number)d条自查为“不符合”：须符合全部基本条件和本级评定条件方可申报；"
+                    "如确已符合，请更正自查结果并上传佐证材料。"
+                )
+                % named
+            )
+    return problems
+
+
 def priority_problems(application: Application) -> list[str]:
     """Seed 000 四(二)5 as claimed (优先评定): 「近3年内」 — each item dated within the three years before the round's call
-    opened; 「经营性人力资源服务机构获得…促就业项目奖励的」 — that kind of item only for a commercial HR institution.
-    (Whether the issuer is 县级以上 is the reviewers' to judge: the claim names the issuer but not its level.)"""
+    opened; 「县级以上（含县级）」 — each item's issuer of a level in `PRIORITY_LEVELS` (an item entered before the level
+    was asked has none: asked for); 「经营性人力资源服务机构获得…促就业项目奖励的」 — that kind of item only for a
+    commercial HR institution. Items are numbered as the form, the detail page and the PDF list them."""
     problems = []
     opened = timezone.localdate(application.round.opens_at)
     try:
         earliest = opened.replace(year=opened.year - 3)
     except ValueError:  # 29 February
         earliest = opened.replace(year=opened.year - 3, day=28)
-    for number, item in enumerate(application.priority_items.order_by("pk"), start=1):
+    for number, item in enumerate(application.priority_items.all(), start=1):
         if item.issued_on and item.issued_on < earliest:
             problems.append(
                 _("优先评定事项第%(n)d项（%(title)s）的日期%(date)s不在近3年内（%(earliest)s以后），请删除或更正。")
                 % {"n": number, "title": item.title, "date": cn_date(item.issued_on), "earliest": cn_date(earliest)}
             )
+        problems += _issuer_level_problems(number, item)
         if item.kind == PriorityKind.PROMOTION_AWARD and application.institution.kind != InstitutionKind.COMMERCIAL_HR:
             problems.append(
                 _("优先评定事项第%(n)d项：促就业项目奖励只适用于经营性人力资源服务机构，请删除或改选类别。") % {"n": number}
             )
     return problems
+
+
+def _issuer_level_problems(number: int, item: PriorityItem) -> list[str]:
+    named = {"n": number, "title": item.title}
+    if not item.issuer_level:
+        return [_("优先评定事项第%(n)d项（%(title)s）未选择授予/批示单位级别，请选择。") % named]
+    if item.issuer_level not in PRIORITY_LEVELS:
+        return [
+            _(
+                "优先评定事项第%(n)d项（%(title)s）的授予/批示单位级别为“%(level)s”，"
+                "不属于县级以上（含县级），不能优先评定，请删除或更正。"
+            )
+            % (named | {"level": item.get_issuer_level_display()})
+        ]
+    return []
 
 
 def application_submit(*, application: Application, actor: User) -> Application:

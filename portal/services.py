@@ -48,8 +48,6 @@ ADMIN_GROUP_PERMISSIONS = {
         "portal.view_workdayoverride",
         "applications.add_condition", "applications.change_condition", "applications.delete_condition",
         "applications.view_condition", "applications.view_application",
-        "review.add_rubric", "review.change_rubric", "review.view_rubric",
-        "review.add_criterion", "review.change_criterion", "review.delete_criterion", "review.view_criterion",
         "review.view_reviewplan", "review.view_reviewassignment", "review.view_scoresheet",
         "review.view_departmentopinion", "review.view_shortlist",
         "awards.add_plaquefont", "awards.change_plaquefont", "awards.view_plaquefont",

@@ -1,32 +1,17 @@
-"""The rubric is data a system administrator edits here; every other review record changes only through the
-portal's pages and services (read-only here, with their history)."""
+"""Review records change only through the portal's pages and services (read-only here, with their history); the
+rubric a review scores on is edited in the portal's 评分标准 pages (rubrics)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdminMixin
 from review.models import (
-    Criterion,
     DepartmentOpinion,
     ReviewAssignment,
     ReviewPlan,
-    Rubric,
     ScoreSheet,
     Shortlist,
 )
-
-
-class CriterionInline(admin.TabularInline):
-    model = Criterion
-    extra = 0
-    fields = ["order", "code", "kind", "group", "title", "max_points", "guidance"]
-
-
-@admin.register(Rubric)
-class RubricAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "programme", "bonus_cap"]
-    list_filter = ["programme"]
-    inlines = [CriterionInline]
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):

@@ -17,12 +17,12 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from portal.enums import Role
 from portal.models import Round, User
+from review import rubrics
 from review.enums import AssignmentStatus, ConflictKind, OpinionVerdict, ReviewMethod
 from review.models import ReviewAssignment, ReviewPlan
-from review.rubrics import rubric_install_default
 from review.services import assignments, results, sheets, stages
 
-# Points per scored criterion (S1, S2, S3) and bonus, by institution name; each reviewer varies them a little.
+# Points per judged item (county conditions (二)2, (二)3, (二)4) and the priority bonus (二)5, by institution name; each reviewer varies them a little.
 POINTS = {
     "高青县公共就业和人才服务中心": ("32", "31", "27", "8"),
     "淄博鑫诚人力资源服务有限公司": ("29", "30", "24", "5"),
@@ -35,11 +35,17 @@ POINTS = {
 }
 
 
+def _rubric(programme):
+    rubric = rubrics.programme_rubric(programme)
+    rubrics.rubric_put_in_use(rubric)
+    return rubric
+
+
 def _plan(round: Round, methods) -> ReviewPlan:
     start = timezone.localtime(round.closes_at) + timedelta(days=3)
     return ReviewPlan.objects.create(
         round=round,
-        rubric=rubric_install_default(round.programme),
+        rubric=_rubric(round.programme),
         methods=methods,
         reviewers_per_department=1,
         scoring_opens_at=start,
@@ -52,12 +58,11 @@ def _score(assignment: ReviewAssignment, offset: int) -> None:
     values = {}
     points = POINTS.get(assignment.application.institution_name, ("25", "25", "25", "0"))
     scored = iter(points)
-    for criterion in sheets.sheet_criteria(sheet):
-        if criterion.kind == "gate":
-            values[criterion.pk] = {"passed": True, "points": None, "comment": ""}
-        else:
+    for line in sheets.sheet_lines(sheet):
+        values[line.item.pk] = {"passed": True if line.required else None, "points": None, "comment": ""}
+        if line.judged:
             value = max(Decimal(next(scored)) + Decimal(offset), Decimal(0))
-            values[criterion.pk] = {"points": min(value, criterion.max_points), "passed": None, "comment": "材料翔实，成效明显。"}
+            values[line.item.pk] |= {"points": min(value, line.item.max_points), "comment": "材料翔实，成效明显。"}
     sheets.sheet_save(sheet=sheet, actor=assignment.reviewer, values=values, justification="")
     sheets.sheet_submit(sheet=sheet, actor=assignment.reviewer)
 

@@ -12,12 +12,6 @@ class ReviewMethod(models.TextChoices):
     FIELD = "field", _("实地考察")
 
 
-class CriterionKind(models.TextChoices):
-    GATE = "gate", _("基本条件（一票否决）")
-    SCORED = "scored", _("评分项")
-    BONUS = "bonus", _("加分项（优先评定）")
-
-
 class AssignmentStatus(models.TextChoices):
     PROPOSED = "proposed", _("待确认")
     AWAITING_DECLARATION = "awaiting", _("待声明回避")

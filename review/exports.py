@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from portal.exports import xlsx_response
 from portal.models import Department, User
-from review import scoring
-from review.enums import AssignmentStatus, CriterionKind
-from review.models import Criterion, ReviewPlan, ScoreSheet
+from review import rubrics, scoring
+from review.enums import AssignmentStatus
+from review.models import ReviewPlan, ScoreSheet
 from review.services.results import round_ranking
+from rubrics import engine
 
 
 def _filename(round, what: str) -> str:
@@ -24,12 +25,12 @@ def _points(value) -> str:
     return "" if value is None else scoring.fmt2(value)
 
 
-def _criteria(round) -> list[Criterion]:
+def _items(round) -> list:
     try:
         plan = round.review_plan
     except ReviewPlan.DoesNotExist:
         return []
-    return list(plan.rubric.criteria.order_by("order", "pk"))
+    return list(plan.rubric.items.order_by("order", "pk"))
 
 
 def _department_order(round) -> dict[int, int]:
@@ -47,7 +48,7 @@ def _sheets_in_order(round) -> list[ScoreSheet]:
     order = _department_order(round)
     sheets = (
         ScoreSheet.objects.filter(assignment__application__round=round, assignment__status=AssignmentStatus.ACTIVE)
-        .select_related("assignment__application", "assignment__department", "assignment__reviewer")
+        .select_related("assignment__application__institution", "assignment__department", "assignment__reviewer")
         .prefetch_related("scores")
     )
     return sorted(
@@ -62,27 +63,37 @@ def _sheets_in_order(round) -> list[ScoreSheet]:
     )
 
 
-def _sheet_lines(sheets, criteria):
-    """One row per sheet × criterion, numbered from 1."""
+def _value(item, score, applicable: bool) -> tuple[str, str, str]:
+    """(满分, 是否符合, 得分) of one item on one sheet: 不适用 where it does not bind the institution; 符合/不符合 for a
+    required item; points for a judged one (county conditions 2–4 are both)."""
+    if not applicable:
+        return "", _("不适用"), ""
+    mark = _gate_mark(score.passed if score else None) if engine.is_required(item.spec) else ""
+    if item.spec.get("kind") != "judged":
+        return "", mark, ""
+    return _points(item.max_points), mark, _points(score.points if score else None)
+
+
+def _sheet_lines(sheets, items):
+    """One row per sheet × item, numbered from 1."""
     number = 0
     for sheet in sheets:
-        scores = {score.criterion_id: score for score in sheet.scores.all()}
-        for criterion in criteria:
-            score = scores.get(criterion.pk)
+        scores = {score.item_id: score for score in sheet.scores.all()}
+        about = rubrics.subject(sheet.assignment.application)
+        for item in items:
+            score = scores.get(item.pk)
             number += 1
-            if criterion.kind == CriterionKind.GATE:
-                maximum, value = "", _gate_mark(score.passed if score else None)
-            else:
-                maximum, value = _points(criterion.max_points), _points(score.points if score else None)
+            maximum, mark, value = _value(item, score, engine.applies(item.spec, about))
             yield [
                 number,
                 sheet.assignment.application.institution_name,
                 sheet.assignment.department.name,
                 sheet.assignment.reviewer.full_name,
                 sheet.get_status_display(),
-                criterion.code,
-                criterion.title,
+                item.code,
+                item.title,
                 maximum,
+                mark,
                 value,
                 score.comment if score else "",
                 _points(sheet.total),
@@ -91,18 +102,18 @@ def _sheet_lines(sheets, criteria):
 
 
 def score_sheets_xlsx(round):
-    """One row per score sheet × criterion, drafts included; sheets of recused reviewers are left out."""
+    """One row per score sheet × item, drafts included; sheets of recused reviewers are left out."""
     headers = [
         _("序号"), _("申报机构"), _("部门"), _("评审专家"), _("状态"), _("指标编号"), _("指标"),
-        _("满分"), _("得分"), _("评语"), _("总分"), _("偏离说明"),
+        _("满分"), _("是否符合"), _("得分"), _("评语"), _("总分"), _("偏离说明"),
     ]  # fmt: skip
-    rows = _sheet_lines(_sheets_in_order(round), _criteria(round))
+    rows = _sheet_lines(_sheets_in_order(round), _items(round))
     return xlsx_response(
         filename=_filename(round, _("评分明细")),
         title=_("评分明细"),
         headers=headers,
         rows=rows,
-        widths=[6, 36, 24, 12, 12, 8, 30, 8, 10, 40, 10, 40],
+        widths=[6, 36, 24, 12, 12, 8, 30, 8, 10, 10, 40, 10, 40],
     )
 
 
@@ -157,10 +168,10 @@ def department_results_xlsx(round):
 def ranking_xlsx(round):
     """The ranking, then (after an empty row and a title row) the ineligible applications with their failed gates."""
     ranked, ineligible, applications = _ranking(round)
-    titles = {c.code: c.title for c in _criteria(round)}
+    titles = {item.code: item.title for item in _items(round)}
     headers = [
         _("排名"), _("申报机构"), _("统一社会信用代码"), _("机构类型"), _("综合得分"), _("精确得分"),
-        _("优先评定"), _("并列"), _("未通过的基本条件"),
+        _("优先评定"), _("并列"), _("未通过的必备条件"),
     ]  # fmt: skip
 
     def line(row, rank, gates):
@@ -182,7 +193,7 @@ def ranking_xlsx(round):
             yield line(row, row.rank, "")
         if ineligible:
             yield []
-            yield [_("不符合基本条件（不参与排名）")]
+            yield [_("不符合必备条件（不参与排名）")]
             for row in ineligible:
                 yield line(row, "", "、".join(f"{code} {titles.get(code, '')}".strip() for code in row.ineligible_reasons))
 

@@ -3,7 +3,6 @@
 Seed 000 五.2 (written review, on-site defense, field inspection), 五.3 (择优), 六(二) (「严禁优亲厚友」: recusal).
 """
 
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application
-from portal.models import Department, Programme, RandomName, Round
+from portal.models import Department, RandomName, Round
 from review.enums import (
     AssignmentStatus,
     ConflictKind,
-    CriterionKind,
     OpinionVerdict,
     ReviewMethod,
     SheetStatus,
@@ -26,51 +24,14 @@ from review.enums import (
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
-class Rubric(models.Model):
-    """A programme's scoring rubric: gates, scored criteria and a capped bonus. Data, not code."""
-
-    programme = models.ForeignKey(Programme, verbose_name=_("评定项目"), on_delete=models.CASCADE, related_name="rubrics")
-    name = models.CharField(_("名称"), max_length=100)
-    bonus_cap = models.DecimalField(_("加分上限"), default=Decimal("10"), validators=[MinValueValidator(0)], **POINTS)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("评分细则")
-        verbose_name_plural = _("评分细则")
-        ordering = ["programme", "pk"]
-
-    def __str__(self):
-        return self.name
-
-
-class Criterion(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    kind = models.CharField(_("类别"), max_length=10, choices=CriterionKind.choices)
-    code = models.CharField(_("编号"), max_length=10)
-    group = models.CharField(_("一级指标"), max_length=50)
-    title = models.CharField(_("指标"), max_length=200)
-    max_points = models.DecimalField(_("满分"), default=Decimal("0"), validators=[MinValueValidator(0)], **POINTS)
-    guidance = models.TextField(_("评分说明"), blank=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("评分指标")
-        verbose_name_plural = _("评分指标")
-        ordering = ["rubric", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique")]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-
 class ReviewPlan(models.Model):
     """How a round is reviewed: methods, rubric, reviewers per department, dates."""
 
     round = models.OneToOneField(Round, verbose_name=_("评定批次"), on_delete=models.CASCADE, related_name="review_plan")
-    rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.PROTECT)
+    # The rubric the round is scored on (rubrics.models, the engine's data), frozen when the plan is made.
+    rubric = models.ForeignKey(
+        "rubrics.Rubric", verbose_name=_("评分标准"), on_delete=models.PROTECT, related_name="review_plans"
+    )
     methods = models.JSONField(_("评审方式"), default=list, help_text=_("书面评审必选；现场答辩、实地考察由项目决定。"))
     reviewers_per_department = models.PositiveSmallIntegerField(
         _("每个部门的评审人数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(15)]
@@ -194,7 +155,7 @@ class ScoreSheet(models.Model):
 
 class Score(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("rubrics.Item", verbose_name=_("评分项"), on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(_("得分"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
     passed = models.BooleanField(_("是否符合"), null=True, blank=True)
     comment = models.TextField(_("评语"), blank=True)
@@ -204,11 +165,11 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("指标得分")
         verbose_name_plural = _("指标得分")
-        ordering = ["criterion__order"]
-        constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="one_score_per_criterion")]
+        ordering = ["item__order"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="one_score_per_item")]
 
     def __str__(self):
-        return f"{self.criterion.code}: {self.points if self.passed is None else self.passed}"
+        return f"{self.item.code}: {self.points if self.passed is None else self.passed}"
 
 
 class DefenseSession(models.Model):

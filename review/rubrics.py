@@ -1,56 +1,151 @@
-"""The default county rubric (seed 000 四): the six basic conditions are gates, the level's conditions 2–4 are
-scored out of 100, and the priority items (四(二)5) give a bonus capped at 10. A programme owns its rubric (data)."""
+"""The rubric a round's review is scored on (issue 14): a stored rubric of the programme (rubrics.models), scored by
+the engine (rubrics.engine). The first plan of a programme that has none installs the county standard of seed 000 四
+(rubrics/standards/gq_county_benchmark.json); the plan freezes the rubric it uses.
 
+The review reads an item in the roles its spec gives it (a `Line`):
+
+- required (a `gate`, or an item with `"gate": true`): the reviewer marks 符合 / 不符合; not met by a majority of the
+  sheets keeps the application out of the ranking (review.scoring);
+- judged (`"kind": "judged"`): the reviewer's points up to the item's maximum; a bonus item (优先评定) only for an
+  application that claims a priority item;
+- not applicable to the institution (`applies_to`, county condition 1 「其他机构不作要求」): shown as 不适用, asked for
+  nothing, never excluding.
+
+Only rubrics whose items are gates and judged points can be reviewed this way (`reviewable`): a community standard's
+rates and checklists are facts recorded per item (rubrics), not a reviewer's points.
+"""
+
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from portal.enums import InstitutionKind
 from portal.models import Programme
-from review.enums import CriterionKind
-from review.models import Criterion, Rubric
+from portal.transitions import Refused
+from rubrics import engine
+from rubrics.models import Item, Rubric
+from rubrics.services import rubric_data, rubric_freeze, rubric_install
+from rubrics.standards import STANDARDS
 
-GATES = [
-    ("B1", "政治方向与诚信", "坚持正确方向，遵纪守法，诚信服务（基本条件1）。"),
-    ("B2", "机构健全", "有固定服务场所、稳定专业的服务团队，功能分区及窗口设置合理、标识明显（基本条件2）。"),
-    ("B3", "设施配套", "办公及便民服务设施齐全；街道（镇）及以上公共就业服务机构已接入省公共就业和人才服务信息系统（基本条件3）。"),
-    ("B4", "功能完善", "服务项目符合机构定位和企业群众需求（基本条件4）。"),
-    ("B5", "管理规范", "制度健全、服务规范；近三年无违法违纪、无诚信不良记录、无重大安全责任事故（基本条件5）。"),
-    ("B6", "促进就业作用", "在稳就业保就业方面作用明显（基本条件6）。"),
-    ("B7", "人员编制（仅县公共就业和人才服务机构）", "县公共就业和人才服务机构人员编制符合鲁编办发〔2019〕5号要求；其他机构不作要求，直接判定符合。"),
-]
-
-SCORED = [
-    ("S1", "服务能力", Decimal("35"), "服务制度规范、服务方式便捷、服务手段智能，就业服务能力水平在全县同类型机构中处于领先（县级条件2）。"),
-    ("S2", "创新与品牌", Decimal("35"), "创造出可复制、可推广、在全县有影响的典型经验做法，或拥有特色鲜明、标识度强、影响力较大的就业服务品牌（县级条件3）。"),
-    ("S3", "稳就业成效", Decimal("30"), "稳就业保就业作用发挥显著，受到县级以上（含县级）表彰或肯定（县级条件4）。"),
-]
-
-BONUS = [
-    ("P1", "优先评定事项", Decimal("10"), "近3年内受到县级以上主要领导同志批示肯定，或被授予优质服务窗口、就业创业工作先进集体等荣誉称号；经营性人力资源服务机构获得促就业项目奖励（县级条件5）。"),
-]
+STANDARD = "gq_county_benchmark"
+REVIEWABLE_KINDS = frozenset({"gate", "judged"})
 
 
 @transaction.atomic
-def rubric_install_default(programme) -> Rubric:
-    """The programme's rubric, creating the default county one (7 gates, 3 scored criteria = 100, bonus ≤ 10).
-
-    The programme row is locked before looking, so two first visits of the plan page at once install one rubric.
-    """
+def programme_rubric(programme) -> Rubric:
+    """The programme's newest rubric, installing the county standard if it has none. The programme row is locked before
+    looking, so two first visits of the plan page at once install one rubric."""
     Programme.objects.select_for_update(no_key=True).filter(pk=programme.pk).first()
-    rubric = Rubric.objects.filter(programme=programme).first()
-    if rubric is not None:
-        return rubric
-    rubric = Rubric.objects.create(programme=programme, name="县级标杆机构评分细则", bonus_cap=Decimal("10"))
-    order = 0
-    rows = []
-    for code, title, guidance in GATES:
-        order += 1
-        rows.append(Criterion(rubric=rubric, kind=CriterionKind.GATE, code=code, group="基本条件", title=title, guidance=guidance, order=order))
-    for code, title, points, guidance in SCORED:
-        order += 1
-        rows.append(Criterion(rubric=rubric, kind=CriterionKind.SCORED, code=code, group="县级评定条件", title=title, max_points=points, guidance=guidance, order=order))
-    for code, title, points, guidance in BONUS:
-        order += 1
-        rows.append(Criterion(rubric=rubric, kind=CriterionKind.BONUS, code=code, group="优先评定", title=title, max_points=points, guidance=guidance, order=order))
-    Criterion.objects.bulk_create(rows)
-    return rubric
+    rubric = reviewable_rubrics(programme)[:1]
+    if rubric:
+        return rubric[0]
+    return rubric_install(STANDARDS[STANDARD], standard=STANDARD, programme=programme)
+
+
+def reviewable(rubric: Rubric) -> bool:
+    return all(item.spec.get("kind") in REVIEWABLE_KINDS for item in rubric.items.all())
+
+
+def reviewable_rubrics(programme) -> list[Rubric]:
+    """The programme's rubrics a review can score on, newest first."""
+    rubrics = Rubric.objects.filter(programme=programme).prefetch_related("items").order_by("-created_at", "-pk")
+    return [rubric for rubric in rubrics if reviewable(rubric)]
+
+
+def rubric_put_in_use(rubric: Rubric, *, actor=None) -> None:
+    """Freeze the rubric a plan uses; one with items that are not a reviewer's (rates, checklists …) is refused."""
+    if not reviewable(rubric):
+        raise Refused(_("“%(name)s”含有需要记录事实的评分项（比率、清单等），不能用于评审专家评分。") % {"name": rubric})
+    rubric_freeze(rubric, actor=actor)
+
+
+def subject(application) -> dict:
+    """What an item's `applies_to` is read against: the applying institution's kind."""
+    return {"institution_kind": application.institution.kind}
+
+
+@dataclass(frozen=True)
+class Line:
+    item: Item
+    required: bool
+    judged: bool
+    applicable: bool
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.item.is_bonus
+
+    @property
+    def group(self) -> str:
+        return self.item.indicator.title if self.item.indicator_id else _("优先评定（加分项）")
+
+    @property
+    def guidance(self) -> str:
+        return self.item.spec.get("guidance", "")
+
+    @property
+    def not_applicable_text(self) -> str:
+        return self.item.spec.get("not_applicable_text", "")
+
+    @property
+    def binds_only(self) -> str:
+        """The kinds of institution the item binds, where it binds only some (「仅适用于公共就业服务机构」)."""
+        kinds = self.item.spec.get("applies_to", {}).get("institution_kind", ())
+        return "、".join(str(InstitutionKind(kind).label) for kind in kinds if kind in InstitutionKind.values)
+
+    @property
+    def role(self) -> str:
+        """What the reviewer gives for it, in words."""
+        if self.required and self.judged:
+            return _("必备条件，按程度评分")
+        if self.required:
+            return _("必备条件（符合/不符合）")
+        return _("加分项") if self.is_bonus else _("评分项")
+
+
+def rubric_lines(rubric: Rubric) -> list[Line]:
+    """The rubric's lines for no institution in particular (the plan page): every item applies."""
+    return sheet_lines(rubric, None)
+
+
+def sheet_lines(rubric: Rubric, application) -> list[Line]:
+    about = subject(application) if application is not None else None
+    return [
+        Line(
+            item=item,
+            required=engine.is_required(item.spec),
+            judged=item.spec.get("kind") == "judged",
+            applicable=engine.applies(item.spec, about),
+        )
+        for item in rubric.items.select_related("indicator").order_by("order")
+    ]
+
+
+def sheet_facts(lines: list[Line], scores: dict) -> tuple[dict, list[str]]:
+    """The engine's facts from a sheet's saved scores (item id → Score), and the codes still to be scored: a required
+    item without 符合/不符合, a judged item (not a bonus one) without points. A bonus without points is not claimed."""
+    facts, missing = {}, []
+    for line in lines:
+        if not line.applicable:
+            continue
+        code, score = line.item.code, scores.get(line.item.pk)
+        passed, points = (score.passed, score.points) if score else (None, None)
+        item_facts = {}
+        if line.required:
+            item_facts["met"] = bool(passed)
+            if passed is None:
+                missing.append(code)
+        if line.judged and points is not None:
+            item_facts["points"] = points
+        elif line.judged and not line.is_bonus:
+            item_facts["points"] = Decimal(0)
+            missing.append(code)
+        if item_facts:
+            facts[code] = item_facts
+    return facts, list(dict.fromkeys(missing))
+
+
+def score_facts(rubric: Rubric, facts: dict, application) -> engine.Result:
+    return engine.score_rubric(rubric_data(rubric), facts, subject=subject(application))

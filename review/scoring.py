@@ -2,7 +2,8 @@
 
 Pure: plain dataclasses in and out, no ORM and no settings, so every rule is tested on fixed data.
 The models layer builds a `Sheet` from each submitted score sheet of one stage, calls `rank`, and
-stores what it returns; the score form calls `score_sheet_total` and `needs_justification`.
+stores what it returns; the score form calls `needs_justification`. A sheet's own total is the rubric engine's
+(rubrics.engine, through review.services.sheets.sheet_result).
 
 The rules, in the order `rank` applies them:
 1. Gates (seed 000 四(一), the six basic conditions): with ``gate_rule="majority"`` a gate fails
@@ -36,7 +37,6 @@ from itertools import groupby
 from types import MappingProxyType
 
 GATE_RULES = ("majority", "any")
-CRITERION_KINDS = ("gate", "scored", "bonus")
 
 _PRECISION = 28  # significant digits of a mean once it leaves exact fractions
 _TWO_PLACES = Decimal("0.01")
@@ -68,57 +68,6 @@ def fmt2(value: Decimal) -> str:
         return str(value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP))
 
 
-# --- one score sheet --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CriterionScore:
-    """One line of a score sheet: a gate (passed or not), a scored criterion or a bonus item (points)."""
-
-    code: str
-    kind: str  # "gate" | "scored" | "bonus"
-    points: Decimal | None
-    passed: bool | None
-    max_points: Decimal
-
-    def __post_init__(self) -> None:
-        if self.kind not in CRITERION_KINDS:
-            raise ValueError(f"criterion {self.code!r}: unknown kind {self.kind!r}")
-
-
-def score_sheet_total(scores: Iterable[CriterionScore], *, bonus_cap: Decimal) -> Decimal:
-    """Total of one sheet: scored criteria (seed 000 四(二)) plus bonus items capped at ``bonus_cap``.
-
-    The bonus is the priority items of 四(二)5; like seed 002's bonus section it counts up to its
-    cap and no further. Gate lines carry no points (see `Sheet.failed_gates`). Raises ValueError for
-    a scored or bonus line without points or outside 0..max_points, a code given twice, or a
-    negative cap; TypeError for points that are not Decimals.
-    """
-    _require_decimal(bonus_cap, "bonus_cap")
-    if bonus_cap < 0:
-        raise ValueError(f"bonus_cap must not be negative, got {bonus_cap}")
-    scored = bonus = Decimal(0)
-    seen: set[str] = set()
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        for line in scores:
-            if line.code in seen:
-                raise ValueError(f"criterion {line.code!r} appears twice on the sheet")
-            seen.add(line.code)
-            if line.kind == "gate":
-                continue
-            if line.points is None:
-                raise ValueError(f"criterion {line.code!r} has no points")
-            _require_decimal(line.points, f"points of {line.code!r}")
-            if not 0 <= line.points <= line.max_points:
-                raise ValueError(f"criterion {line.code!r}: {line.points} is outside 0..{line.max_points}")
-            if line.kind == "scored":
-                scored += line.points
-            else:
-                bonus += line.points
-        return scored + min(bonus, bonus_cap)
-
-
 # --- ranking ----------------------------------------------------------------------------------
 
 
@@ -129,7 +78,7 @@ class Sheet:
     application_id: int
     reviewer_id: int
     department_id: int
-    total: Decimal  # from score_sheet_total
+    total: Decimal  # the sheet's total on the rubric engine (review.services.sheets.sheet_total)
     failed_gates: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

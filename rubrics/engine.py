@@ -45,6 +45,15 @@ facts; met, the item scores by its kind (annex 4 (二)2: at least one member of 
 Deductions attached to any scored item (`deductions`: the same rules as the `deduction` kind, facts under
 `deductions`) come off that item's points, never below 0: annex 4 (一)1 「底数不清扣4分 … 每占抽查比例10%扣4分」.
 
+Required items (seed 000 四(二): 「须符合…基本条件，并符合以下条件」): a `gate` scores no points; any scored item with
+`"gate": true` is required as well as scored (a reviewer's points for the comparison 择优, and the fact `met`): not met
+excludes the whole score like a gate, its points still shown.
+
+Items that bind only some subjects (`applies_to`, e.g. `{"institution_kind": ["public_agency"]}`: county condition 1
+「其他机构不作要求」): `score_rubric` is given the subject (`{"institution_kind": "gig_market"}`); an item whose
+`applies_to` does not list the subject's value is not applicable (不适用): no facts asked, no points, never excluding,
+listed in `Result.not_applicable`. Without a subject every item applies.
+
 A rubric (`score_rubric`) is a list of items and a `bonus` section: the bonus items' points (`per_event`, fact
 `events`) are summed and capped (`bonus_cap`, 「加分…最高不超过10分」) apart from the 100. A bonus item with a `kind`
 scores as any item does, within its own maximum (annex 4 (四)2: a rate by tiers); one whose code has no facts was not
@@ -217,7 +226,8 @@ class Result:
     items: dict[str, Decimal] = field(default_factory=dict)  # by item code, the bonus items included
     score: Decimal = ZERO  # the items out of the rubric's full marks, without the bonus
     bonus: Decimal = ZERO  # capped
-    excluded_by: list[str] = field(default_factory=list)  # the codes of the gates not met
+    excluded_by: list[str] = field(default_factory=list)  # the codes of the gates (and required items) not met
+    not_applicable: list[str] = field(default_factory=list)  # the codes of the items that do not bind the subject
 
     @property
     def total(self) -> Decimal:
@@ -228,21 +238,41 @@ class Result:
         return bool(self.excluded_by)
 
 
-def score_rubric(rubric: Mapping, facts: Mapping) -> Result:
-    """Score a whole rubric: `facts` maps each item's code to its facts. Gates not met are listed; the score stands
-    (the caller decides what exclusion means: not ranked, not recommended)."""
+def applies(item: Mapping, subject: Mapping | None) -> bool:
+    """Whether the item binds the subject: every key of its `applies_to` lists the subject's value (no subject, or no
+    `applies_to`: it does)."""
+    if not subject or not item.get("applies_to"):
+        return True
+    return all(subject.get(key) in allowed for key, allowed in item["applies_to"].items())
+
+
+def is_required(item: Mapping) -> bool:
+    """A gate, or a scored item that is also required (`gate`: true)."""
+    return item["kind"] == "gate" or bool(item.get("gate"))
+
+
+def score_rubric(rubric: Mapping, facts: Mapping, *, subject: Mapping | None = None) -> Result:
+    """Score a whole rubric: `facts` maps each item's code to its facts. Gates and required items not met are listed;
+    the score stands (the caller decides what exclusion means: not ranked, not recommended). `subject`: what the
+    items' `applies_to` is read against."""
     result = Result()
     for item in rubric["items"]:
+        if not applies(item, subject):
+            result.not_applicable.append(item["code"])
+            continue
         item_facts = facts.get(item["code"], {})
+        if is_required(item) and not item_facts.get("met"):
+            result.excluded_by.append(item["code"])
         if item["kind"] == "gate":
-            if not item_facts.get("met"):
-                result.excluded_by.append(item["code"])
             continue
         points = item_points(item, item_facts)
         result.items[item["code"]] = points
         result.score += points
     bonus = ZERO
     for item in rubric.get("bonus", ()):
+        if not applies(item, subject):
+            result.not_applicable.append(item["code"])
+            continue
         if "kind" in item:
             points = item_points(item, facts[item["code"]]) if item["code"] in facts else ZERO
         else:

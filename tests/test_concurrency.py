@@ -33,7 +33,6 @@ from review.models import (
     DepartmentOpinion,
     ReviewAssignment,
     ReviewPlan,
-    Rubric,
     ScoreSheet,
     Shortlist,
     ShortlistEntry,
@@ -41,6 +40,7 @@ from review.models import (
 )
 from review.services import assignments as assignment_services
 from review.services.assignments import REVIEW_PERM
+from rubrics.models import Rubric
 from tests.awards.results_builders import announced, award_of, closed_round, draft
 from tests.burst import Browser, browsers, burst, record
 from tests.factories import (

@@ -28,7 +28,6 @@ from applications.enums import ApplicationStatus
 from applications.models import Condition
 from portal import services as portal_services
 from portal.enums import Role
-from review.enums import CriterionKind
 from review.models import ReviewPlan
 from review.services import sheets
 from review.services.stages import defense_session_create
@@ -330,7 +329,7 @@ def draft():
     return application
 
 
-PRIORITY_FIELDS = ["kind", "title", "issuer", "issued_on", "proof", "id", "DELETE"]
+PRIORITY_FIELDS = ["kind", "title", "issuer", "issuer_level", "issued_on", "proof", "id", "DELETE"]
 
 
 def edit_post(draw, draft) -> dict:
@@ -360,7 +359,10 @@ def edit_post(draw, draft) -> dict:
     for index in range(draw(st.integers(0, 3))):
         for name in PRIORITY_FIELDS:
             if draw(st.booleans()):
-                special = {"proof": id_text([draft.proof.pk]), "id": id_text(), "issued_on": st.one_of(DATE, VALUE)}
+                special = {
+                    "proof": id_text([draft.proof.pk]), "id": id_text(), "issued_on": st.one_of(DATE, VALUE),
+                    "issuer_level": st.one_of(st.sampled_from(["county", "township", "other", ""]), VALUE),
+                }  # fmt: skip
                 data[f"priority-{index}-{name}"] = draw(special.get(name, VALUE))
     return data
 
@@ -482,7 +484,7 @@ def review():
     """Two accepted applications; 甲's 人社 reviewer has declared (sheet open), 乙's 发改 reviewer has not yet."""
     review = build_review(labels=("甲", "乙"), reviewers_each=1)
     review.active = activate(review, review.application("甲"), review.reviewers[HR][0])
-    review.sheet_criteria = list(sheets.sheet_criteria(review.active.sheet))
+    review.sheet_lines = sheets.sheet_lines(review.active.sheet)
     review.confirmed = confirmed(review, review.application("乙"), review.reviewers[DRC][0])
     review.defense_session = defense_session_create(
         round=review.round, actor=review.admin, starts_on=timezone.localdate() + timedelta(days=3),
@@ -554,14 +556,15 @@ POINTS = st.one_of(
 @given(data=st.data())
 def test_score_sheet_post(login, review, data):
     assignment = review.active
-    criteria = review.sheet_criteria
     post = {"action": data.draw(st.one_of(st.sampled_from(["save", "submit"]), VALUE)), "justification": data.draw(VALUE)}
-    for criterion in criteria:
-        value = st.one_of(st.sampled_from(["1", "0"]), VALUE) if criterion.kind == CriterionKind.GATE else POINTS
+    for line in review.sheet_lines:  # every item, the one that does not apply (不适用) included: posted anyway
+        key = f"i{line.item.pk}"
         if data.draw(st.integers(0, 5)):
-            post[f"c{criterion.pk}"] = data.draw(value)
+            post[f"{key}_met"] = data.draw(st.one_of(st.sampled_from(["1", "0"]), VALUE))
+        if data.draw(st.integers(0, 5)):
+            post[key] = data.draw(POINTS)
         if data.draw(st.booleans()):
-            post[f"c{criterion.pk}_comment"] = data.draw(VALUE)
+            post[f"{key}_comment"] = data.draw(VALUE)
     client = login(assignment.reviewer)
     with rolled_back():
         check(client.post(reverse("review:assignment", args=[assignment.pk]), post))
@@ -569,11 +572,11 @@ def test_score_sheet_post(login, review, data):
 
 @pytest.fixture
 def ranked():
-    """甲 90, 乙 80 and 丙 80 (tied), 丁 failing B1; quota 2."""
+    """甲 90, 乙 80 and 丙 80 (tied), 丁 failing (一)1; quota 2."""
     review = build_review(labels=("甲", "乙", "丙", "丁"), reviewers_each=1)
     for label, total in (("甲", 90), ("乙", 80), ("丙", 80), ("丁", 95)):
         for kind in (HR, DRC, CIVIL):
-            submitted_sheet(review.application(label), review.reviewers[kind][0], total, failed={"B1"} if label == "丁" else ())
+            submitted_sheet(review.application(label), review.reviewers[kind][0], total, failed={"(一)1"} if label == "丁" else ())
     return review
 
 
@@ -716,6 +719,7 @@ def test_out_of_range_ids_in_the_priority_formset(login, draft, bad):
         "institution_name": draft.institution_name, "contact_name": draft.contact_name, "contact_phone": "0533-6961000",
         "priority-TOTAL_FORMS": "1", "priority-INITIAL_FORMS": "0",
         "priority-0-kind": "honour", "priority-0-title": "优质服务窗口", "priority-0-issuer": "县人社局",
+        "priority-0-issuer_level": "county",
         "priority-0-issued_on": str(timezone.localdate()), "priority-0-proof": bad, "priority-0-id": bad,
     }
     with rolled_back():

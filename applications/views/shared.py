@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from applications import selectors
 from applications.forms import AcceptForm, RejectForm, ReturnForm
 from applications.models import Application
 from portal.permissions import get_object_for_user_or_404, manages_programme
@@ -18,7 +19,7 @@ def detail(request, pk: int):
     manages = manages_programme(request.user, application.round.programme)
     context = {
         "application": application,
-        "answers": application.condition_answers.select_related("condition"),
+        "self_check": selectors.self_check_rows(application),
         "priority_items": application.priority_items.select_related("proof"),
         "attachments": application.attachments.select_related("condition"),
         "history": application.history.select_related("history_user").order_by("-history_date")[:50],

@@ -1,4 +1,4 @@
-"""The review plan of a round: its methods, reviewers per department and scoring window, on the programme's rubric."""
+"""The review plan of a round: its methods, reviewers per department and scoring window, on a rubric of its programme."""
 
 from datetime import datetime, time, timedelta
 
@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Round, User
+from portal.transitions import Refused
 from portal.workdays import CalendarYearUnknown, add_working_days
-from review.models import ReviewPlan
-from review.rubrics import rubric_install_default
+from review import rubrics
+from review.models import ReviewPlan, Score
 
 # Office hours of a scoring window's default: it opens at 09:00 and closes at 17:30 (Beijing time).
 OPENS_AT, CLOSES_AT = time(9, 0), time(17, 30)
@@ -46,16 +47,26 @@ def _working_day(start, n: int):
 
 
 @transaction.atomic
-def plan_save(*, round: Round, actor: User, **fields) -> ReviewPlan:
-    """Create the round's plan on the programme's rubric (installing the default one first), or change it.
+def plan_save(*, round: Round, actor: User, rubric=None, **fields) -> ReviewPlan:
+    """Create the round's plan on a rubric of the programme (the newest, installing the county standard where it has
+    none), or change it; the rubric is put in use (frozen). Another rubric once scores exist on the plan's is refused:
+    the sheets were scored on it.
 
     The round is locked first and the plan read again under the lock: two first saves at once make one plan, the
-    later one changing it as it would a moment after. Side effects: the plan row (history); the rubric on first save.
+    later one changing it as it would a moment after. Side effects: the plan row (history); the rubric installed and
+    frozen.
     """
     Round.objects.select_for_update(no_key=True).get(pk=round.pk)
     plan = ReviewPlan.objects.filter(round=round).first()
-    if plan is None:
-        plan = ReviewPlan(round=round, rubric=rubric_install_default(round.programme))
+    rubric = rubric or (plan.rubric if plan else rubrics.programme_rubric(round.programme))
+    if plan is not None and rubric.pk != plan.rubric_id:
+        if Score.objects.filter(sheet__assignment__application__round=round).exists():
+            raise Refused(_("本批次已有评分，不能更换评分标准。"))
+    if rubric.programme_id != round.programme_id:
+        raise Refused(_("只能选用本评定项目的评分标准。"))
+    rubrics.rubric_put_in_use(rubric, actor=actor)
+    plan = plan or ReviewPlan(round=round)
+    plan.rubric = rubric
     for name, value in fields.items():
         setattr(plan, name, value)
     plan._change_reason = _("保存评审方案")

@@ -13,7 +13,7 @@ from portal.models import Round, User
 from portal.titles import period_remaining, quota_remaining
 from portal.transitions import Refused, TransitionError
 from review import scoring
-from review.enums import AssignmentStatus, CriterionKind, SheetStatus
+from review.enums import AssignmentStatus, SheetStatus
 from review.models import (
     DepartmentOpinion,
     Score,
@@ -44,11 +44,10 @@ def round_ranking(round: Round) -> tuple[list, list, dict[int, Application]]:
     """
     programme = round.programme
     failed = {}
-    gate_scores = Score.objects.filter(
-        sheet__in=submitted_sheets(round), criterion__kind=CriterionKind.GATE, passed=False
-    ).select_related("criterion")
+    # A required item (a gate, or county conditions 2–4) marked 不符合: only those carry `passed` (review.rubrics).
+    gate_scores = Score.objects.filter(sheet__in=submitted_sheets(round), passed=False).select_related("item")
     for score in gate_scores:
-        failed.setdefault(score.sheet_id, set()).add(score.criterion.code)
+        failed.setdefault(score.sheet_id, set()).add(score.item.code)
     sheets = [
         scoring.Sheet(
             application_id=sheet.assignment.application_id,
@@ -116,7 +115,7 @@ def shortlist_save(*, round: Round, application_ids: list[int], skip_reasons: di
     by_id = {row.application_id: row for row in ranked}
     unknown = [pk for pk in application_ids if pk not in by_id]
     if unknown:
-        raise Refused(_("名单中有不符合基本条件或尚无评分的申报，不能列入。"))
+        raise Refused(_("名单中有不符合必备条件或尚无评分的申报，不能列入。"))
     lowest = max((by_id[pk].rank for pk in application_ids), default=0)
     skipped = [row for row in ranked if row.rank < lowest and row.application_id not in application_ids]
     missing = [row for row in skipped if not skip_reasons.get(row.application_id, "").strip()]

@@ -11,29 +11,37 @@ from portal.audit import AuditEvent, audit
 from portal.display import cn_date, cn_datetime
 from portal.models import User
 from portal.transitions import Refused, TransitionError, transition
-from review import scoring
-from review.enums import AssignmentStatus, CriterionKind, ReviewMethod, SheetStatus
+from review import rubrics, scoring
+from review.enums import AssignmentStatus, ReviewMethod, SheetStatus
 from review.models import DefenseSession, DefenseSlot, ReviewAssignment, ReviewPlan, Score, ScoreSheet
+from rubrics import engine
 
 
-def sheet_criteria(sheet: ScoreSheet):
-    return sheet.assignment.application.round.review_plan.rubric.criteria.order_by("order")
+def sheet_lines(sheet: ScoreSheet) -> list[rubrics.Line]:
+    """The lines of the sheet: the plan's rubric read for the application's institution (review.rubrics)."""
+    application = sheet.assignment.application
+    return rubrics.sheet_lines(application.round.review_plan.rubric, application)
 
 
 @transaction.atomic
 def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: str = "") -> ScoreSheet:
-    """Save a draft. `values`: criterion id -> {"points": Decimal|None, "passed": bool|None, "comment": str}."""
+    """Save a draft. `values`: item id -> {"points": Decimal|None, "passed": bool|None, "comment": str}; an item that
+    does not apply to the institution (不适用) is not stored, whatever is sent for it."""
     locked = ScoreSheet.objects.select_for_update().select_related("assignment").get(pk=sheet.pk)
     _check_editable(locked, actor)
-    criteria = list(sheet_criteria(locked))
-    _check_points(criteria, values)
-    _check_priority(locked.assignment.application, criteria, values)
-    for criterion in criteria:
-        value = values.get(criterion.pk, {})
+    lines = [line for line in sheet_lines(locked) if line.applicable]
+    _check_points(lines, values)
+    _check_priority(locked.assignment.application, lines, values)
+    for line in lines:
+        value = values.get(line.item.pk, {})
         Score.objects.update_or_create(
             sheet=locked,
-            criterion=criterion,
-            defaults={"points": value.get("points"), "passed": value.get("passed"), "comment": value.get("comment", "")},
+            item=line.item,
+            defaults={
+                "points": value.get("points") if line.judged else None,
+                "passed": value.get("passed") if line.required else None,
+                "comment": value.get("comment", ""),
+            },
         )
     locked.justification = justification
     locked._change_reason = _("保存评分草稿")
@@ -41,14 +49,14 @@ def sheet_save(*, sheet: ScoreSheet, actor: User, values: dict, justification: s
     return locked
 
 
-def _check_points(criteria, values: dict) -> None:
-    """Points within 0..max of each criterion: the form checks this too, but the service is what the data relies on."""
-    for criterion in criteria:
-        points = values.get(criterion.pk, {}).get("points")
-        if points is not None and not 0 <= points <= criterion.max_points:
+def _check_points(lines, values: dict) -> None:
+    """Points within 0..max of each judged item: the form checks this too, but the service is what the data relies on."""
+    for line in lines:
+        points = values.get(line.item.pk, {}).get("points")
+        if line.judged and points is not None and not 0 <= points <= line.item.max_points:
             raise Refused(
                 _("%(code)s 的得分应在0到%(max)s分之间，请检查。")
-                % {"code": criterion.code, "max": f"{criterion.max_points.normalize():f}"}
+                % {"code": line.item.code, "max": f"{line.item.max_points.normalize():f}"}
             )
 
 
@@ -66,16 +74,13 @@ def _check_stage_order(application) -> None:
         )
 
 
-def _check_priority(application, criteria, values: dict) -> None:
-    """Priority points (优先评定, the bonus criteria) only for an application that claims a priority item (annex 2 四)."""
+def _check_priority(application, lines, values: dict) -> None:
+    """Priority points (优先评定, the bonus items) only for an application that claims a priority item (annex 2 四)."""
     if application.priority_items.exists():
         return
-    for criterion in criteria:
-        points = values.get(criterion.pk, {}).get("points")
-        if criterion.kind == CriterionKind.BONUS and points:
-            raise Refused(
-                _("该申报未填报优先评定事项，%(code)s 不能加分。") % {"code": criterion.code}
-            )
+    for line in lines:
+        if line.is_bonus and values.get(line.item.pk, {}).get("points"):
+            raise Refused(_("该申报未填报优先评定事项，%(code)s 不能加分。") % {"code": line.item.code})
 
 
 def _check_editable(sheet: ScoreSheet, actor: User) -> None:
@@ -90,33 +95,23 @@ def _check_editable(sheet: ScoreSheet, actor: User) -> None:
         raise Refused(_("评分阶段已关闭。"))
 
 
-def sheet_total(sheet: ScoreSheet) -> tuple[Decimal, list[str]]:
-    """The sheet's total and what is still missing (criteria without a value), from the saved scores."""
-    plan = sheet.assignment.application.round.review_plan
-    scores = {s.criterion_id: s for s in sheet.scores.all()}
-    missing, rows = [], []
-    for criterion in sheet_criteria(sheet):
-        score = scores.get(criterion.pk)
-        if criterion.kind == CriterionKind.GATE:
-            if score is None or score.passed is None:
-                missing.append(criterion.code)
-        elif criterion.kind == CriterionKind.SCORED and (score is None or score.points is None):
-            missing.append(criterion.code)
-        points = score.points if score else None
-        if points is None and criterion.kind == CriterionKind.BONUS:
-            points = Decimal(0)  # no priority items: no bonus (0 points is a score, not a missing one)
-        rows.append(
-            scoring.CriterionScore(
-                code=criterion.code,
-                kind=criterion.kind,
-                points=points,
-                passed=score.passed if score else None,
-                max_points=criterion.max_points,
-            )
-        )
+def sheet_result(sheet: ScoreSheet) -> tuple[engine.Result | None, list[str]]:
+    """The engine's result of the saved scores (per item, score, capped bonus, required items not met, items that do
+    not apply) and what is still missing; no result while something is."""
+    application = sheet.assignment.application
+    rubric = application.round.review_plan.rubric
+    lines = rubrics.sheet_lines(rubric, application)
+    facts, missing = rubrics.sheet_facts(lines, {s.item_id: s for s in sheet.scores.all()})
     if missing:
-        return Decimal(0), missing
-    return scoring.score_sheet_total(rows, bonus_cap=plan.rubric.bonus_cap), []
+        return None, missing
+    return rubrics.score_facts(rubric, facts, application), []
+
+
+def sheet_total(sheet: ScoreSheet) -> tuple[Decimal, list[str]]:
+    """The sheet's total (items plus the capped bonus) and what is still missing, from the saved scores. Raises
+    engine.FactsError for points over an item's maximum."""
+    result, missing = sheet_result(sheet)
+    return (Decimal(0), missing) if result is None else (result.total, [])
 
 
 def _other_totals(sheet: ScoreSheet) -> list[Decimal]:
@@ -136,7 +131,7 @@ def sheet_submit(*, sheet: ScoreSheet, actor: User) -> ScoreSheet:
     _check_stage_order(locked.assignment.application)
     try:
         total, missing = sheet_total(locked)
-    except ValueError as error:
+    except engine.FactsError as error:
         raise Refused(_("评分超出该指标满分，请检查。")) from error
     if missing:
         raise Refused(_("以下指标尚未评分：%(codes)s。") % {"codes": "、".join(missing)})

@@ -10,10 +10,10 @@ from portal.models import Round
 from portal.permissions import get_object_for_user_or_404, role_required
 from portal.titles import period_remaining, quota_remaining
 from portal.transitions import Refused
+from review import rubrics
 from review.enums import AssignmentStatus, ReviewMethod
 from review.forms import AssignmentAddForm, ReasonForm, ReviewPlanForm
 from review.models import ReviewAssignment, ReviewPlan, ScoreSheet
-from review.rubrics import rubric_install_default
 from review.services import assignments as assignment_services
 from review.services import plans, results, sheets
 
@@ -31,14 +31,22 @@ def _plan_or_redirect(request, round):
 def plan(request, round_pk: int):
     round = get_object_for_user_or_404(request.user, Round, "manage", pk=round_pk)
     instance = ReviewPlan.objects.filter(round=round).first()
-    initial = {"methods": [ReviewMethod.WRITTEN], **plans.plan_defaults(round)}
-    form = ReviewPlanForm(request.POST or None, instance=instance, initial=None if instance else initial)
+    default = rubrics.programme_rubric(round.programme)
+    initial = {"methods": [ReviewMethod.WRITTEN], "rubric": default, **plans.plan_defaults(round)}
+    form = ReviewPlanForm(
+        request.POST or None, instance=instance, initial=None if instance else initial,
+        rubrics=rubrics.reviewable_rubrics(round.programme),
+    )
     if request.method == "POST" and form.is_valid():
-        plans.plan_save(round=round, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("评审方案已保存。"))
-        return redirect("review:assignments", round_pk=round.pk)
-    rubric = instance.rubric if instance else rubric_install_default(round.programme)
-    context = {"round": round, "form": form, "rubric": rubric, "criteria": rubric.criteria.order_by("order")}
+        try:
+            plans.plan_save(round=round, actor=request.user, **form.cleaned_data)
+        except Refused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("评审方案已保存。"))
+            return redirect("review:assignments", round_pk=round.pk)
+    rubric = instance.rubric if instance else default
+    context = {"round": round, "form": form, "rubric": rubric, "lines": rubrics.rubric_lines(rubric)}
     return render(request, "review/plan.html", context)
 
 

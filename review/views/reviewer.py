@@ -7,14 +7,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from applications.selectors import self_check_rows
 from portal.enums import Role
 from portal.permissions import get_object_for_user_or_404, role_required, visible
 from portal.transitions import Refused
 from review.enums import AssignmentStatus, SheetStatus
-from review.forms import DeclarationForm, OpinionForm, ScoreSheetForm
+from review.forms import DeclarationForm, OpinionForm
+from review.forms_score import ScoreSheetForm
 from review.models import DepartmentOpinion, ReviewAssignment, ScoreSheet
 from review.services import assignments as assignment_services
 from review.services import results, sheets
+from rubrics.engine import FactsError
 
 
 @role_required(Role.REVIEWER)
@@ -25,12 +28,11 @@ def assignment(request, pk: int):
         return render(request, "review/declare.html", {"assignment": assignment, "form": DeclarationForm()})
     sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
     application = assignment.application
-    review_plan = application.round.review_plan
-    scores = {s.criterion_id: s for s in sheet.scores.all()}
+    scores = {s.item_id: s for s in sheet.scores.all()}
     has_priority = application.priority_items.exists()  # no priority item claimed: no bonus (sheets._check_priority)
     form = ScoreSheetForm(
         request.POST or None,
-        criteria=sheets.sheet_criteria(sheet),
+        lines=sheets.sheet_lines(sheet),
         scores=scores,
         justification=sheet.justification,
         bonus_allowed=has_priority or not sheet.is_editable,  # a locked sheet shows what was saved, as it was
@@ -51,12 +53,20 @@ def assignment(request, pk: int):
                 messages.error(request, str(error))
         else:
             messages.error(request, _("评分未保存：请按提示修改标出的内容。"))
-    total, missing = None, []
-    if scores:
+    return render(request, "review/score.html", _sheet_context(request, sheet, form, unsaved=unsaved, scored=bool(scores)))
+
+
+def _sheet_context(request, sheet: ScoreSheet, form, *, unsaved: bool, scored: bool) -> dict:
+    """The score page's context: the sheet's result on the engine, other reviewers' totals once the stage is closed,
+    the defense and inspection records, and the application's own material where the reviewer may see it."""
+    assignment, application = sheet.assignment, sheet.assignment.application
+    review_plan = application.round.review_plan
+    result, missing = None, []
+    if scored:
         try:
-            total, missing = sheets.sheet_total(sheet)
-        except ValueError:  # a saved line over a maximum lowered since in the rubric: no total until it is fixed
-            total = None
+            result, missing = sheets.sheet_result(sheet)
+        except FactsError:  # a saved line over a maximum lowered since in the rubric: no total until it is fixed
+            result = None
     others = []
     if review_plan.is_closed:  # other reviewers' scores only once the stage is closed (issue 5 §4)
         others = ScoreSheet.objects.filter(
@@ -68,7 +78,8 @@ def assignment(request, pk: int):
         "plan": review_plan,
         "sheet": sheet,
         "form": form,
-        "total": None if missing else total,
+        "total": result.total if result else None,
+        "not_met": result.excluded_by if result else [],
         "missing": missing,
         "others": others,
         "defense_slots": application.defense_slots.select_related("session"),
@@ -80,11 +91,12 @@ def assignment(request, pk: int):
     # same remit (an active assignment whose reviewer declared no conflict holds it; a recusal withdraws it).
     if visible(request.user, Application).filter(pk=application.pk).exists():
         context["materials"] = {
-            "answers": application.condition_answers.select_related("condition"),
+            "answers": [row for row in self_check_rows(application) if row.answer or not row.applies],
             "priority_items": application.priority_items.select_related("proof"),
             "attachments": application.attachments.select_related("condition"),
         }
-    return render(request, "review/score.html", context)
+    return context
+
 
 
 @role_required(Role.REVIEWER)

@@ -4,6 +4,9 @@ engine scores (`rubrics.engine.score_rubric`). Text fields are the source docume
 rule carries the clause it scores (`text`, a piece of the item's `standard`). How the text was read: each standard's
 `notes`; the format: docs/rubrics.md.
 
+- gq_county_benchmark: seed 000 四 评定条件, the county benchmark review's rubric: basic conditions (一)1–6 and county
+  condition (二)1 are gates ((二)1 binds only the county public agency: `applies_to`), (二)2–4 required and judged
+  (35 + 35 + 30, the portal's points: the text gives none), (二)5 priority a judged bonus ≤ 10 for claimed items.
 - gz_village_2024: seed 002 附件3 广州市高质量就业村建设标准(试行).
 - gz_community_2024: seed 002 附件4 广州市充分就业社区(村)建设标准(2024年修订版). The annex has one column
   评估标准和方法: its paragraphs are split into what an item measures or requires (`content`, after the 建设内容), how
@@ -17,7 +20,7 @@ import json
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
-SLUGS = ("gz_village_2024", "gz_community_2024", "sd_community")
+SLUGS = ("gq_county_benchmark", "gz_village_2024", "gz_community_2024", "sd_community")
 
 
 def load(slug: str) -> dict:

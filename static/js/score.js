@@ -3,9 +3,9 @@
 //
 // 1. Comments grow as the reviewer types: CSS `field-sizing: content` does it where the browser supports it
 //    (static/css/score.css); elsewhere the height follows the text here.
-// 2. A live total, computed the way the server computes a sheet's total (review/scoring.py score_sheet_total, called
-//    by review/services/sheets.py sheet_total): the scored criteria summed, the bonus (优先评定) criteria summed and
-//    capped at the rubric's cap (the form's data-bonus-cap), gates add no points. A gate without a choice or a scored
+// 2. A live total, computed the way the server computes a sheet's total (the rubric engine, rubrics/engine.py, called
+//    by review/services/sheets.py sheet_result): the judged items summed, the bonus (优先评定) items summed and
+//    capped at the rubric's cap (the form's data-bonus-cap), required items' 符合/不符合 add no points. A gate without a choice or a scored
 //    criterion without points is still missing; an empty bonus counts 0. Points are added as whole hundredths, so
 //    the sum is exact as the server's Decimals are. The line says "未保存" while the page differs from what was
 //    saved: the total the server shows after saving stays the authority.
@@ -55,25 +55,28 @@
   var byCode = {};
   Array.prototype.forEach.call(form.querySelectorAll("[data-score-kind]"), function (input) {
     var code = input.getAttribute("data-code");
-    if (!byCode[code]) {
-      byCode[code] = { code: code, kind: input.getAttribute("data-score-kind"), inputs: [] };
-      criteria.push(byCode[code]);
+    var kind = input.getAttribute("data-score-kind");
+    var key = code + "|" + kind;  // a required item that is also judged has both a 符合/不符合 and a points input
+    if (!byCode[key]) {
+      byCode[key] = { code: code, kind: kind, inputs: [] };
+      criteria.push(byCode[key]);
     }
-    byCode[code].inputs.push(input);
+    byCode[key].inputs.push(input);
   });
 
   function compute() {
     var scored = 0, bonus = 0, missing = [], invalid = [];
+    function miss(code) { if (missing.indexOf(code) < 0) { missing.push(code); } }
     criteria.forEach(function (criterion) {
       if (criterion.kind === "gate") {
-        if (!criterion.inputs.some(function (input) { return input.checked; })) { missing.push(criterion.code); }
+        if (!criterion.inputs.some(function (input) { return input.checked; })) { miss(criterion.code); }
         return;
       }
       var input = criterion.inputs[0];
       var points = input.disabled ? 0 : hundredths(input.value);  // a disabled bonus is sent as 0 by the form
       if (input.validity && input.validity.badInput) { points = NaN; }
       if (points === null) {
-        if (criterion.kind === "scored") { missing.push(criterion.code); }
+        if (criterion.kind === "scored") { miss(criterion.code); }
         return;
       }
       if (isNaN(points) || points > hundredths(input.getAttribute("data-max"))) {

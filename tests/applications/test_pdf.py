@@ -16,7 +16,7 @@ from django.test import override_settings
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from applications import pdf as application_pdf_module
-from applications.enums import AttachmentPurpose, ConditionSection, PriorityKind, SelfCheck
+from applications.enums import AttachmentPurpose, ConditionSection, IssuerLevel, PriorityKind, SelfCheck
 from applications.models import Application, Attachment, Condition, ConditionAnswer, PriorityItem
 from applications.pdf import application_pdf, opinion_box_title
 from portal.enums import DepartmentKind, InstitutionKind, Level
@@ -190,6 +190,7 @@ def make_application(*, seal=True, commitment_date=date(2026, 11, 23)):
         kind=PriorityKind.HONOUR,
         title="县人力资源社会保障系统优质服务窗口",
         issuer="高青县人力资源和社会保障局",
+        issuer_level=IssuerLevel.COUNTY,
         issued_on=date(2024, 12, 18),
     )
     PriorityItem.objects.create(
@@ -197,6 +198,7 @@ def make_application(*, seal=True, commitment_date=date(2026, 11, 23)):
         kind=PriorityKind.PROMOTION_AWARD,
         title="人力资源服务机构促就业项目奖励",
         issuer="淄博市人力资源和社会保障局",
+        issuer_level=IssuerLevel.CITY,
         issued_on=date(2025, 6, 30),
     )
     for name in ("营业执照及人力资源服务许可证.pdf", "服务大厅功能分区照片.jpg", "近三年服务台账汇总表.xlsx"):
@@ -277,7 +279,7 @@ def test_annex2_pdf_prints_priority_items_and_evidence_files(filled_form_text):
 
     first = "1荣誉称号（优质服务窗口、就业创业工作先进集体等）县人力资源社会保障系统优质服务窗口高青县人力资源和社会保障局"
     second = "2人力资源服务机构促就业项目奖励人力资源服务机构促就业项目奖励淄博市人力资源和社会保障局"
-    assert f"{first}2024年12月18日{second}2025年6月30日" in text
+    assert f"{first}县级2024年12月18日{second}市级2025年6月30日" in text
     assert "3近三年服务台账汇总表.xlsx佐证材料17字节" in text
     assert "公章.png" not in text
 

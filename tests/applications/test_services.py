@@ -760,7 +760,10 @@ def _claim(application, **fields):
     from applications.enums import PriorityKind
     from applications.models import PriorityItem
 
-    values = {"kind": PriorityKind.HONOUR, "title": "县级优质服务窗口", "issuer": "县人社局", "issued_on": date(2025, 5, 1)}
+    values = {
+        "kind": PriorityKind.HONOUR, "title": "县级优质服务窗口", "issuer": "县人社局", "issuer_level": "county",
+        "issued_on": date(2025, 5, 1),
+    }  # fmt: skip
     return PriorityItem.objects.create(application=application, **(values | fields))
 
 
@@ -775,8 +778,8 @@ def test_a_priority_claim_older_than_three_years_before_the_call_is_named_at_sub
 
     problems = services.priority_problems(application)
 
-    assert problems == [
-        "优先评定事项第2项（市级就业创业工作先进集体）的日期2023年3月1日不在近3年内（2023年3月2日以后），请删除或更正。"
+    assert problems == [  # numbered by date, as the form lists the items
+        "优先评定事项第1项（市级就业创业工作先进集体）的日期2023年3月1日不在近3年内（2023年3月2日以后），请删除或更正。"
     ]
     assert problems[0] in services.application_problems(application)
 

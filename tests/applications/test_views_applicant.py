@@ -413,7 +413,7 @@ def test_a_started_priority_row_marks_its_required_fields_again(login, draft):
     priority = response.content.decode()
     priority = priority[priority.index("<legend>四、优先评定事项"):priority.index("<legend>五、申报机构承诺")]
     assert response.status_code == 200
-    assert priority.count('class="required"') == 4  # 类别, 名称, 授予/批示单位, 日期
+    assert priority.count('class="required"') == 5  # 类别, 名称, 授予/批示单位, 级别, 日期
 
 
 @pytest.mark.history

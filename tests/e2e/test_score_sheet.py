@@ -1,5 +1,5 @@
 """The reviewer's score sheet in Chromium (issue 13): a live total as points are typed, computed as the server computes
-it (the bonus capped, gates without points) and marked unsaved until saved; the bonus disabled for an application
+it (the bonus capped, required items without points, county condition 1 not asked of a company) and marked unsaved until saved; the bonus disabled for an application
 without a priority item; comments that grow; the application's material beside the sheet at 1280 px and after it on
 a phone."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application
-from review.models import Rubric
+from rubrics.models import Rubric
 from tests.e2e import pages
 from tests.e2e.pages import PHONE, open_page
 from tests.review.builders import HR, activate, build_review, claims_priority
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sheets():
     """One HR reviewer actively assigned to 甲 (which claims a priority item) and 乙 (which claims none); the rubric's
-    bonus cap lowered to 3, below P1's maximum of 10, so the cap shows."""
+    bonus cap lowered to 3, below (二)5's maximum of 10, so the cap shows."""
     review = build_review(labels=("甲", "乙"), reviewers_each=1)
     Rubric.objects.filter(pk=review.plan.rubric_id).update(bonus_cap=Decimal("3"))
     reviewer = review.reviewers[HR][0]
@@ -39,7 +39,7 @@ def live(page) -> str:
 
 
 def points(page, code):
-    return page.locator(f"input[data-code='{code}']")
+    return page.locator(f"input[type=number][data-code='{code}']")
 
 
 def test_live_total_as_points_are_typed(browser, live_server, sheets, screenshot_dir):
@@ -49,24 +49,24 @@ def test_live_total_as_points_are_typed(browser, live_server, sheets, screenshot
 
     assert page.locator("#live-total").is_visible()
     assert live(page) == "0.00"
-    assert page.locator("#live-total-note").inner_text() == "尚有10项未评：B1、B2、B3、B4、B5、B6、B7、S1、S2、S3"
+    assert page.locator("#live-total-note").inner_text() == "尚有9项未评：(一)1、(一)2、(一)3、(一)4、(一)5、(一)6、(二)2、(二)3、(二)4"
     assert not page.locator("#live-total-unsaved").is_visible()  # nothing typed yet: the page is what was saved
 
     for gate in page.locator("input[data-score-kind=gate][value='1']").all():
         gate.check()
-    points(page, "S1").fill("30")
+    points(page, "(二)2").fill("30")
     assert live(page) == "30.00"
     assert page.locator("#live-total-unsaved").is_visible()
-    points(page, "S2").fill("31.5")
-    points(page, "S3").fill("25.25")
+    points(page, "(二)3").fill("31.5")
+    points(page, "(二)4").fill("25.25")
     assert live(page) == "86.75"
     assert page.locator("#live-total-note").inner_text() == "全部指标已评"
-    points(page, "P1").fill("5")
+    points(page, "(二)5").fill("5")
     assert live(page) == "89.75"  # the bonus counts up to the rubric's cap (3), not its maximum (10)
-    points(page, "S1").fill("36")
+    points(page, "(二)2").fill("36")
     assert live(page) == "—"
-    assert page.locator("#live-total-note").inner_text() == "S1 的得分超出满分或格式不对，请检查"
-    points(page, "S1").fill("30")
+    assert page.locator("#live-total-note").inner_text() == "(二)2 的得分超出满分或格式不对，请检查"
+    points(page, "(二)2").fill("30")
 
     comment = page.locator("textarea[name$='_comment']").first
     one_line = comment.evaluate("area => area.offsetHeight")
@@ -110,13 +110,13 @@ def test_bonus_disabled_without_a_priority_item(browser, live_server, sheets, sc
     page = pages.sign_in(open_page(browser, live_server), reviewer.username)
     page.goto(url(assignments["乙"]))
 
-    bonus = points(page, "P1")
+    bonus = points(page, "(二)5")
     assert bonus.is_disabled()
     assert bonus.input_value() == "0"
     assert page.locator(".score-locked").inner_text() == "该申报未填报优先评定事项，不能加分。"
     for gate in page.locator("input[data-score-kind=gate][value='1']").all():
         gate.check()
-    for code, value in (("S1", "30"), ("S2", "30"), ("S3", "20")):
+    for code, value in (("(二)2", "30"), ("(二)3", "30"), ("(二)4", "20")):
         points(page, code).fill(value)
     assert live(page) == "80.00"
 

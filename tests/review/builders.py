@@ -18,9 +18,9 @@ from applications.models import Application, PriorityItem
 from portal import services as portal_services
 from portal.enums import DepartmentKind
 from portal.models import Department, ProgrammeDepartment, Round, User
-from review.enums import AssignmentStatus, ConflictKind, CriterionKind, SheetStatus
-from review.models import Criterion, ReviewAssignment, ReviewPlan, Score, ScoreSheet
-from review.rubrics import rubric_install_default
+from review import rubrics
+from review.enums import AssignmentStatus, ConflictKind, SheetStatus
+from review.models import ReviewAssignment, ReviewPlan, Score, ScoreSheet
 from review.services import assignments, sheets
 from tests.applications.factories import ApplicationFactory
 from tests.factories import (
@@ -53,8 +53,12 @@ class Review:
     def programme(self):
         return self.round.programme
 
-    def criteria(self) -> list[Criterion]:
-        return list(self.plan.rubric.criteria.order_by("order"))
+    def lines(self, application=None) -> list[rubrics.Line]:
+        """The plan's rubric read for `application` (default: the first), as the score sheet reads it."""
+        return rubrics.sheet_lines(self.plan.rubric, application or self.applications[0])
+
+    def item(self, code: str):
+        return self.plan.rubric.items.get(code=code)
 
     def application(self, label: str) -> Application:
         return next(a for a in self.applications if a.institution_name == f"申报机构{label}")
@@ -97,13 +101,20 @@ def build_review(
     if plan:
         review_plan = ReviewPlan.objects.create(
             round=round,
-            rubric=rubric_install_default(programme),
+            rubric=county_rubric(programme),
             methods=["written"],
             reviewers_per_department=per_department,
             scoring_opens_at=timezone.now() - timedelta(days=1),
             scoring_closes_at=timezone.now() + timedelta(days=14),
         )
     return Review(round, review_plan, admin, departments, reviewers, leads, applications)
+
+
+def county_rubric(programme):
+    """The programme's rubric (the county standard of seed 000 四), in use."""
+    rubric = rubrics.programme_rubric(programme)
+    rubrics.rubric_put_in_use(rubric)
+    return rubric
 
 
 def accepted(round, name: str, **institution_fields) -> Application:
@@ -141,8 +152,12 @@ def activate(review: Review, application, reviewer) -> ReviewAssignment:
     return assignment
 
 
+JUDGED = ("(二)2", "(二)3", "(二)4")  # county conditions 2–4: required, and judged 35 + 35 + 30
+BONUS = "(二)5"  # priority (优先评定), ≤ 10
+
+
 def split(total, *, maxima=(Decimal(35), Decimal(35), Decimal(30))) -> list[Decimal]:
-    """`total` (0–100) as points of S1, S2, S3, filled in that order."""
+    """`total` (0–100) as points of (二)2, (二)3, (二)4, filled in that order."""
     left, parts = Decimal(total), []
     for most in maxima:
         parts.append(min(left, most))
@@ -151,39 +166,49 @@ def split(total, *, maxima=(Decimal(35), Decimal(35), Decimal(30))) -> list[Deci
     return parts
 
 
-def score_values(criteria, total, *, failed=(), bonus=0) -> dict:
-    """What `sheet_save` takes for a sheet worth `total` plus `bonus`, with the gates in `failed` marked failed."""
+def score_values(lines, total, *, failed=(), bonus=0) -> dict:
+    """What `sheet_save` takes for a sheet worth `total` plus `bonus`, with the required items in `failed` marked
+    不符合; items that do not apply to the institution are left out, as the form leaves them."""
     scored = iter(split(total))
     values = {}
-    for criterion in criteria:
-        if criterion.kind == CriterionKind.GATE:
-            values[criterion.pk] = {"passed": criterion.code not in failed, "points": None, "comment": ""}
-        elif criterion.kind == CriterionKind.SCORED:
-            values[criterion.pk] = {"points": next(scored), "passed": None, "comment": f"{criterion.code}评语"}
-        else:
-            values[criterion.pk] = {"points": Decimal(bonus), "passed": None, "comment": ""}
+    for line in lines:
+        if not line.applicable:
+            continue
+        code = line.item.code
+        value = {"passed": code not in failed if line.required else None, "points": None, "comment": ""}
+        if line.judged:
+            value["points"] = Decimal(bonus) if line.is_bonus else next(scored)
+            value["comment"] = "" if line.is_bonus else f"{code}评语"
+        values[line.item.pk] = value
     return values
 
 
-def form_data(criteria, total, *, failed=(), bonus=0, action="save", justification="", **overrides) -> dict:
-    """The score page's POST for the same sheet; `overrides` replace fields by criterion code (e.g. S1="36")."""
+def form_data(lines, total, *, failed=(), bonus=0, action="save", justification="", overrides=None, met=None) -> dict:
+    """The score page's POST for the same sheet. `overrides` (by item code: `{"(二)2": "36"}`) replace an item's
+    points, or its 符合/不符合 ("1"/"0"/"") where it has no points; `met` (by code) the 符合/不符合 of a judged item."""
+    by_code, met_by_code = overrides or {}, met or {}
     data = {"action": action, "justification": justification}
-    for criterion_pk, value in score_values(criteria, total, failed=failed, bonus=bonus).items():
-        data[f"c{criterion_pk}"] = ("1" if value["passed"] else "0") if value["passed"] is not None else str(value["points"])
-        data[f"c{criterion_pk}_comment"] = value["comment"]
-    for criterion in criteria:
-        if criterion.code in overrides:
-            data[f"c{criterion.pk}"] = overrides[criterion.code]
+    for pk, value in score_values(lines, total, failed=failed, bonus=bonus).items():
+        if value["passed"] is not None:
+            data[f"i{pk}_met"] = "1" if value["passed"] else "0"
+        if value["points"] is not None:
+            data[f"i{pk}"] = str(value["points"])
+        data[f"i{pk}_comment"] = value["comment"]
+    for line in lines:
+        code, pk = line.item.code, line.item.pk
+        if code in by_code:
+            data[f"i{pk}" if line.judged else f"i{pk}_met"] = by_code[code]
+        if code in met_by_code:
+            data[f"i{pk}_met"] = met_by_code[code]
     return data
 
 
 def submit(assignment, total, *, failed=(), bonus=0, justification="") -> ScoreSheet:
     """Save the reviewer's sheet worth `total` and submit it."""
     sheet = assignment.sheet
-    criteria = sheets.sheet_criteria(sheet)
     sheets.sheet_save(
-        sheet=sheet, actor=assignment.reviewer, values=score_values(criteria, total, failed=failed, bonus=bonus),
-        justification=justification,
+        sheet=sheet, actor=assignment.reviewer,
+        values=score_values(sheets.sheet_lines(sheet), total, failed=failed, bonus=bonus), justification=justification,
     )
     return sheets.sheet_submit(sheet=sheet, actor=assignment.reviewer)
 
@@ -206,9 +231,9 @@ def submitted_sheet(
         total=Decimal(total) if submitted else None,
         submitted_at=timezone.now() if submitted else None,
     )
-    criteria = application.round.review_plan.rubric.criteria.all()
+    lines = rubrics.sheet_lines(application.round.review_plan.rubric, application)
     Score.objects.bulk_create(
-        Score(sheet=sheet, criterion_id=pk, points=value["points"], passed=value["passed"], comment=value["comment"])
-        for pk, value in score_values(criteria, total, failed=failed).items()
+        Score(sheet=sheet, item_id=pk, points=value["points"], passed=value["passed"], comment=value["comment"])
+        for pk, value in score_values(lines, total, failed=failed).items()
     )
     return sheet

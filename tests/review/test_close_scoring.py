@@ -142,16 +142,16 @@ def test_nothing_is_accepted_or_assigned_after_the_scoring_closed(finished):
 def test_priority_points_only_for_an_application_that_claims_a_priority_item(finished):
     review = build_review(labels=("丙",))
     assignment = activate(review, review.applications[0], review.reviewers[HR][0])
-    criteria = sheets.sheet_criteria(assignment.sheet)
+    lines = sheets.sheet_lines(assignment.sheet)
 
     refused = refusal(
-        lambda: sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(criteria, 80, bonus=3))
+        lambda: sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(lines, 80, bonus=3))
     )
     claims_priority(assignment.application)
-    saved = sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(criteria, 80, bonus=3))
+    saved = sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(lines, 80, bonus=3))
 
-    assert refused == "该申报未填报优先评定事项，P1 不能加分。"
-    assert saved.scores.get(criterion__code="P1").points == 3
+    assert refused == "该申报未填报优先评定事项，(二)5 不能加分。"
+    assert saved.scores.get(item__code="(二)5").points == 3
     assert timezone.now() == NOW  # the module's clock
 
 
@@ -191,8 +191,8 @@ def test_a_sheet_is_submitted_only_after_the_applications_scheduled_defense(fini
         round=review.round, actor=review.admin, starts_on=NOW.date() + timedelta(days=2),
         first_slot_at=at(2026, 6, 3, 9).time(), minutes_each=20, place="县人社局三楼会议室",
     )
-    criteria = sheets.sheet_criteria(assignment.sheet)
-    sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(criteria, 80))
+    lines = sheets.sheet_lines(assignment.sheet)
+    sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=score_values(lines, 80))
 
     before = refusal(lambda: sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer))
     time_machine.move_to(NOW + timedelta(days=2), tick=False)

@@ -15,9 +15,9 @@ from applications.models import PriorityItem
 from portal import services as portal_services
 from portal.enums import DepartmentKind, InstitutionKind
 from portal.models import ProgrammeDepartment
-from review.enums import AssignmentStatus, CriterionKind, SheetStatus
+from review import rubrics
+from review.enums import AssignmentStatus, SheetStatus
 from review.models import ReviewAssignment, ReviewPlan, Score, ScoreSheet
-from review.rubrics import rubric_install_default
 from tests.applications.factories import ApplicationFactory
 from tests.factories import (
     DepartmentFactory,
@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.portal.helpers import at
+from tests.review.builders import county_rubric
 from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,8 @@ def accepted(round, name, kind=InstitutionKind.COMMERCIAL_HR):
 def sheet_for(
     application, reviewer, total, *, failed=(), status=SheetStatus.SUBMITTED, assignment_status=AssignmentStatus.ACTIVE, justification=""
 ):
-    """A score sheet whose lines add up to `total`: S1 = total − 60, S2 = S3 = 30, no bonus; gates in `failed` fail."""
+    """A score sheet whose lines add up to `total`: (二)2 = total − 60, (二)3 = (二)4 = 30, no bonus; required items in
+    `failed` not met. County condition 1 is left out where it does not apply, as the form leaves it."""
     assignment = ReviewAssignment.objects.create(
         application=application,
         reviewer=reviewer,
@@ -67,12 +69,15 @@ def sheet_for(
         justification=justification,
         submitted_at=timezone.now() if submitted else None,
     )
-    points = {"S1": Decimal(total) - 60, "S2": Decimal(30), "S3": Decimal(30), "P1": Decimal(0)}
+    points = {"(二)2": Decimal(total) - 60, "(二)3": Decimal(30), "(二)4": Decimal(30), "(二)5": Decimal(0)}
+    lines = rubrics.sheet_lines(application.round.review_plan.rubric, application)
     Score.objects.bulk_create(
-        Score(sheet=sheet, criterion=criterion, passed=criterion.code not in failed)
-        if criterion.kind == CriterionKind.GATE
-        else Score(sheet=sheet, criterion=criterion, points=points[criterion.code], comment=f"{criterion.code}评语")
-        for criterion in application.round.review_plan.rubric.criteria.all()
+        Score(
+            sheet=sheet, item=line.item, passed=line.item.code not in failed if line.required else None,
+            points=points[line.item.code] if line.judged else None, comment=f"{line.item.code}评语",
+        )
+        for line in lines
+        if line.applicable
     )
     return sheet
 
@@ -80,7 +85,7 @@ def sheet_for(
 def plan_for(round):
     return ReviewPlan.objects.create(
         round=round,
-        rubric=rubric_install_default(round.programme),
+        rubric=county_rubric(round.programme),
         methods=["written"],
         scoring_opens_at=timezone.now() - timedelta(days=1),
         scoring_closes_at=timezone.now() + timedelta(days=7),
@@ -92,7 +97,7 @@ def build_scored():
 
     evil (name starts with "="): HR 80, 90, 70 → 80 (70 and 90 dropped); DRC 85 → overall 250/3.
     luzhong: HR 84, 86, 85 → 85; DRC 80 → overall 245/3.
-    centre: HR 60 and 62, both failing B2 → ineligible (mean 61); a draft of 专家3 and a recused 专家4's sheet.
+    centre: HR 60 and 62, both failing (一)2 → ineligible (mean 61); a draft of 专家3 and a recused 专家4's sheet.
     """
     programme = ProgrammeFactory(review_drop_extremes_from=3)
     hr = programme.lead_department
@@ -113,8 +118,8 @@ def build_scored():
     sheet_for(luzhong, r2, 86)
     sheet_for(luzhong, r3, 85)
     sheet_for(luzhong, r4, 80)
-    sheet_for(centre, r1, 60, failed={"B2"})
-    sheet_for(centre, r2, 62, failed={"B2"})
+    sheet_for(centre, r1, 60, failed={"(一)2"})
+    sheet_for(centre, r2, 62, failed={"(一)2"})
     sheet_for(centre, r3, 70, status=SheetStatus.DRAFT)
     sheet_for(centre, r4, 99, assignment_status=AssignmentStatus.RECUSED)
     return {"round": round, "admin": admin_of(programme), "hr": hr, "drc": drc, "apps": (evil, luzhong, centre)}
@@ -147,15 +152,16 @@ def test_sheets_export_lists_each_line_of_each_sheet(login, review):
     response = client.get(url(round, "sheets"))
 
     rows = rows_of(response)
-    assert rows[0] == ("序号", "申报机构", "部门", "评审专家", "状态", "指标编号", "指标", "满分", "得分", "评语", "总分", "偏离说明")
+    assert rows[0] == ("序号", "申报机构", "部门", "评审专家", "状态", "指标编号", "指标", "满分", "是否符合", "得分", "评语", "总分", "偏离说明")
     assert len(rows) == 1 + 11 * (4 + 4 + 3)
     first = [(hr.name, "专家1", "已提交", "80.00", "'+偏高的理由")] * 11
-    assert [(r[2], r[3], r[4], r[10], r[11]) for r in rows[1:12]] == first
+    assert [(r[2], r[3], r[4], r[11], r[12]) for r in rows[1:12]] == first
     assert {r[1] for r in rows[1:45]} == {"'" + EVIL}
     assert [r[0] for r in rows[1:4]] == [1, 2, 3]
-    assert rows[1][5:10] == ("B1", "政治方向与诚信", None, "符合", None)
-    assert rows[8][5:10] == ("S1", "服务能力", "35.00", "20.00", "S1评语")
-    assert rows[11][5:10] == ("P1", "优先评定事项", "10.00", "0.00", "P1评语")
+    assert rows[1][5:11] == ("(一)1", "坚持以习近平新时代中国特色社会主义思想为指导", None, "符合", None, "(一)1评语")
+    assert rows[7][5:11] == ("(二)1", "县公共就业和人才服务机构人员编制", None, "不适用", None, None)  # a company
+    assert rows[8][5:11] == ("(二)2", "就业服务能力水平", "35.00", "符合", "20.00", "(二)2评语")
+    assert rows[11][5:11] == ("(二)5", "优先评定", "10.00", None, "0.00", "(二)5评语")
     assert (rows[12][3], rows[34][2], rows[34][3]) == ("专家2", review["drc"].name, "专家4")
     assert filename_of(response) == f"{round.programme.name}-2026年度-评分明细-{timezone.localdate():%Y%m%d}.xlsx"
 
@@ -166,9 +172,10 @@ def test_sheets_export_keeps_drafts_and_leaves_out_recused_reviewers(login, revi
     rows = rows_of(client.get(url(review["round"], "sheets")))
 
     centre = [r for r in rows[1:] if r[1] == "高青县公共就业和人才服务中心"]
-    sheets = sorted({(r[3], r[4], r[10]) for r in centre})
+    sheets = sorted({(r[3], r[4], r[11]) for r in centre})
     assert sheets == [("专家1", "已提交", "60.00"), ("专家2", "已提交", "62.00"), ("专家3", "草稿", None)]
-    assert [r[8] for r in centre if r[5] == "B2"] == ["不符合", "不符合", "符合"]
+    assert [r[8] for r in centre if r[5] == "(一)2"] == ["不符合", "不符合", "符合"]
+    assert [r[8] for r in centre if r[5] == "(二)1"] == ["符合"] * 3  # the county agency: condition 1 binds it
     assert "专家4" not in {r[3] for r in centre}
 
 
@@ -203,12 +210,12 @@ def test_ranking_export_lists_ranked_then_ineligible(login, review):
 
     rows = rows_of(response)
     assert rows == [
-        ("排名", "申报机构", "统一社会信用代码", "机构类型", "综合得分", "精确得分", "优先评定", "并列", "未通过的基本条件"),
+        ("排名", "申报机构", "统一社会信用代码", "机构类型", "综合得分", "精确得分", "优先评定", "并列", "未通过的必备条件"),
         (1, "'" + EVIL, evil.institution.uscc, "经营性人力资源服务机构", "83.33", "83.33333333333333333333333333", "否", None, None),
         (2, "鲁中人力资源服务有限公司", luzhong.institution.uscc, "经营性人力资源服务机构", "81.67", "81.66666666666666666666666667", "否", None, None),
         (None,) * 9,
-        ("不符合基本条件（不参与排名）",) + (None,) * 8,
-        (None, "高青县公共就业和人才服务中心", centre.institution.uscc, "公共就业服务机构", "61.00", "61", "否", None, "B2 机构健全"),
+        ("不符合必备条件（不参与排名）",) + (None,) * 8,
+        (None, "高青县公共就业和人才服务中心", centre.institution.uscc, "公共就业服务机构", "61.00", "61", "否", None, "(一)2 机构健全"),
     ]
     assert "综合排名" in filename_of(response)
 

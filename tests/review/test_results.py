@@ -30,8 +30,8 @@ def build_scored():
     乙: 人社 85, 75 → 80 (two sheets: nothing dropped); 发改 80; 民政 80 → 80, with a priority item: before 甲.
     丙: 人社 78; 发改 84; 民政 84 → 81, first.
     丁: 79 everywhere → 79.   戊: 人社 80, 发改 77, 民政 79 → 79: tied with 丁, neither has priority.
-    己: 95 everywhere, but 人社 and 发改 fail B2 (2 of 3 sheets) and 民政 fails B5 → ineligible for B2 only.
-    庚: 60 everywhere; only 人社 fails B3 (1 of 3) → still ranked.
+    己: 95 everywhere, but 人社 and 发改 fail (一)2 (2 of 3 sheets) and 民政 fails (一)5 → ineligible for (一)2 only.
+    庚: 60 everywhere; only 人社 fails (一)3 (1 of 3) → still ranked.
     """
     review = build_review(labels=LABELS, reviewers_each=4, weights=(2, 1, 1), review_drop_extremes_from=3)
     hr, drc, civil = (review.reviewers[kind] for kind in (HR, DRC, CIVIL))
@@ -41,8 +41,8 @@ def build_scored():
         "丙": [(hr[0], 78), (drc[0], 84), (civil[0], 84)],
         "丁": [(hr[0], 79), (drc[0], 79), (civil[0], 79)],
         "戊": [(hr[0], 80), (drc[0], 77), (civil[0], 79)],
-        "庚": [(hr[0], 60, {"B3"}), (drc[0], 60), (civil[0], 60)],
-        "己": [(hr[0], 95, {"B2"}), (drc[0], 95, {"B2"}), (civil[0], 95, {"B5"})],
+        "庚": [(hr[0], 60, {"(一)3"}), (drc[0], 60), (civil[0], 60)],
+        "己": [(hr[0], 95, {"(一)2"}), (drc[0], 95, {"(一)2"}), (civil[0], 95, {"(一)5"})],
     }
     for label, sheets in rows.items():
         for reviewer, total, *failed in sheets:
@@ -95,7 +95,7 @@ def test_ranking_on_fixed_data(scored):
         ("戊", 5, Decimal(79), False, 1),
         ("庚", 6, Decimal(60), False, None),
     ]
-    assert ineligible == [("己", ("B2",))]
+    assert ineligible == [("己", ("(一)2",))]
 
 
 def test_ranking_drops_highest_and_lowest_from_three_sheets_of_a_department(scored):
@@ -131,7 +131,7 @@ def test_ranking_leaves_out_a_department_no_longer_in_the_programme(scored):
         ("甲", 1, None), ("乙", 2, None), ("丙", 3, None), ("丁", 4, 1), ("戊", 5, 1), ("庚", 6, None)
     ]
     assert ranked[0][2] == Decimal("83.33333333333333333333333333")  # (2×80 + 90) / 3
-    assert ineligible == [("己", ("B2",))]
+    assert ineligible == [("己", ("(一)2",))]
 
 
 def test_tie_break_orders_the_group_and_keeps_the_reason(scored):
@@ -220,7 +220,7 @@ def test_shortlist_refuses_an_ineligible_or_foreign_application(scored, label):
 
     message = refusal(lambda: shortlist(scored, label))
 
-    assert message == "名单中有不符合基本条件或尚无评分的申报，不能列入。"
+    assert message == "名单中有不符合必备条件或尚无评分的申报，不能列入。"
     assert Shortlist.objects.count() == 0
 
 
@@ -266,3 +266,19 @@ def test_shortlist_and_tie_break_are_audited(scored):
         ("review.shortlist", f"shortlist {[scored.ids['丙']]}"),
     ]
     assert AuditRecord.objects.order_by("-id").values_list("object_id", flat=True).first() == str(saved.pk)
+
+
+def test_a_county_condition_judged_not_met_by_a_majority_keeps_the_application_out_of_the_ranking():
+    """County conditions 2–4 are required as well as scored (「须符合…并符合以下条件」): 不符合 on most sheets excludes,
+    whatever the points."""
+    review = build_review(labels=("甲", "乙"), reviewers_each=1)
+    for kind in (HR, DRC, CIVIL):
+        submitted_sheet(review.application("甲"), review.reviewers[kind][0], 95, failed={"(二)4"} if kind != CIVIL else ())
+        submitted_sheet(review.application("乙"), review.reviewers[kind][0], 70)
+
+    ranked, ineligible, applications = results.round_ranking(review.round)
+
+    assert [applications[row.application_id].institution_name for row in ranked] == ["申报机构乙"]
+    assert [(applications[row.application_id].institution_name, row.ineligible_reasons) for row in ineligible] == [
+        ("申报机构甲", ("(二)4",))
+    ]

@@ -121,7 +121,7 @@ class World:
             "defense_minutes": {"minutes": SimpleUploadedFile("越权纪要.pdf", PDF)},
             "inspections": {"application": application, "inspected_on": today, "findings": "越权考察",
                             "inspectors": [self.review.reviewers[HR][0].pk]},
-            "assignment": form_data(self.review.criteria(), 10, action="submit", justification="越权"),
+            "assignment": form_data(self.review.lines(), 10, action="submit", justification="越权"),
             "declare": {"kind": ConflictKind.NONE},
             "opinion": {"verdict": "agree", "text": "越权意见", "signed_on": today},
         }.get(name, {})

@@ -32,7 +32,7 @@ def panel_with_history():
 
 
 def save(assignment, total, **kwargs):
-    values = score_values(sheets.sheet_criteria(assignment.sheet), total, **{k: v for k, v in kwargs.items() if k in ("failed", "bonus")})
+    values = score_values(sheets.sheet_lines(assignment.sheet), total, **{k: v for k, v in kwargs.items() if k in ("failed", "bonus")})
     return sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=values, justification=kwargs.get("justification", ""))
 
 
@@ -47,16 +47,16 @@ def test_save_keeps_a_draft_with_every_line(panel):
     assignment = panel.active[HR]
     claims_priority(assignment.application)
 
-    save(assignment, 80, failed={"B2"}, bonus=3, justification="草稿说明")
+    save(assignment, 80, failed={"(一)2"}, bonus=3, justification="草稿说明")
 
     sheet = ScoreSheet.objects.get(assignment=assignment)
-    lines = {s.criterion.code: (s.points, s.passed) for s in sheet.scores.select_related("criterion")}
+    lines = {s.item.code: (s.points, s.passed) for s in sheet.scores.select_related("item")}
     assert (sheet.status, sheet.total, sheet.justification) == (SheetStatus.DRAFT, None, "草稿说明")
-    assert lines["S1"] == (Decimal("35.00"), None)
-    assert lines["S3"] == (Decimal("10.00"), None)
-    assert lines["P1"] == (Decimal("3.00"), None)
-    assert (lines["B1"], lines["B2"]) == ((None, True), (None, False))
-    assert len(lines) == 11
+    assert lines["(二)2"] == (Decimal("35.00"), True)  # required and judged
+    assert lines["(二)4"] == (Decimal("10.00"), True)
+    assert lines["(二)5"] == (Decimal("3.00"), None)
+    assert (lines["(一)1"], lines["(一)2"]) == ((None, True), (None, False))
+    assert len(lines) == 10 and "(二)1" not in lines  # a company: county condition 1 does not apply (不适用)
 
 
 def test_submit_adds_the_bonus_and_locks(panel):
@@ -87,38 +87,36 @@ def test_submit_and_reopen_are_audited_transitions(panel):
     ]
 
 
-def test_submit_refuses_missing_criteria(panel):
+def test_submit_refuses_missing_items(panel):
     assignment = panel.active[HR]
-    values = score_values(sheets.sheet_criteria(assignment.sheet), 80)
-    for pk, value in values.items():
-        if value["passed"] is not None and pk == min(values):  # leave B1 unanswered
-            value["passed"] = None
-    s2 = next(c for c in sheets.sheet_criteria(assignment.sheet) if c.code == "S2")
-    values[s2.pk]["points"] = None
+    values = score_values(sheets.sheet_lines(assignment.sheet), 80)
+    values[panel.item("(一)1").pk]["passed"] = None
+    values[panel.item("(二)3").pk]["points"] = None
     sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=values)
 
     message = refusal(lambda: sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer))
 
-    assert message == "以下指标尚未评分：B1、S2。"
+    assert message == "以下指标尚未评分：(一)1、(二)3。"
     assert status_of(assignment) == SheetStatus.DRAFT
 
 
-def test_save_refuses_points_over_the_criterions_maximum(panel):
+def test_save_refuses_points_over_the_items_maximum(panel):
     assignment = panel.active[HR]
-    values = score_values(sheets.sheet_criteria(assignment.sheet), 80)
-    s1 = next(c for c in sheets.sheet_criteria(assignment.sheet) if c.code == "S1")
-    values[s1.pk]["points"] = Decimal("36")
+    values = score_values(sheets.sheet_lines(assignment.sheet), 80)
+    values[panel.item("(二)2").pk]["points"] = Decimal("36")
 
     message = refusal(lambda: sheets.sheet_save(sheet=assignment.sheet, actor=assignment.reviewer, values=values))
 
-    assert message == "S1 的得分应在0到35分之间，请检查。"
+    assert message == "(二)2 的得分应在0到35分之间，请检查。"
     assert Score.objects.count() == 0
 
 
 def test_submit_refuses_a_line_over_a_maximum_lowered_after_saving(panel):
     assignment = panel.active[HR]
     save(assignment, 80)
-    panel.plan.rubric.criteria.filter(code="S1").update(max_points=Decimal("30"))  # the admin edits the rubric
+    # A rubric in use is frozen (rubrics.services.item_update refuses); should its data change all the same, the
+    # sheet is refused rather than scored over the maximum.
+    panel.plan.rubric.items.filter(code="(二)2").update(max_points=Decimal("30"))
 
     message = refusal(lambda: sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer))
 
@@ -189,7 +187,7 @@ def test_threshold_comes_from_the_programme(panel):
 
 
 def test_save_of_someone_elses_sheet_is_refused(panel):
-    values = score_values(sheets.sheet_criteria(panel.active[HR].sheet), 80)
+    values = score_values(sheets.sheet_lines(panel.active[HR].sheet), 80)
 
     message = refusal(lambda: sheets.sheet_save(sheet=panel.active[HR].sheet, actor=panel.active[DRC].reviewer, values=values))
 
@@ -229,7 +227,7 @@ def test_submitted_sheet_is_locked(panel):
 
     assert save_message == submit_message == "评分表已提交并锁定；如需修改，请联系管理员退回。"
     assert ScoreSheet.objects.get(assignment=assignment).total == Decimal("80.00")
-    assert Score.objects.get(sheet__assignment=assignment, criterion__code="S3").points == Decimal("10.00")
+    assert Score.objects.get(sheet__assignment=assignment, item__code="(二)4").points == Decimal("10.00")
 
 
 @pytest.mark.history
@@ -239,19 +237,19 @@ def test_reopen_needs_a_reason_then_the_reviewer_can_resubmit(panel_with_history
     submit(assignment, 80)
 
     empty = refusal(lambda: sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason=" "))
-    sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason="S3 评分依据有误，请核对。")
+    sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason="(二)4 评分依据有误，请核对。")
     reopened = ScoreSheet.objects.get(assignment=assignment)
     submit(assignment, 70)
 
     assert empty == "请填写退回修改的原因。"
-    assert (reopened.status, reopened.reopen_reason) == (SheetStatus.REOPENED, "S3 评分依据有误，请核对。")
+    assert (reopened.status, reopened.reopen_reason) == (SheetStatus.REOPENED, "(二)4 评分依据有误，请核对。")
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert (sheet.status, sheet.total) == (SheetStatus.SUBMITTED, Decimal("70.00"))
     history = sheet.history.order_by("history_date", "history_id")
     assert [(h.history_change_reason, h.status, h.total) for h in history if h.history_change_reason != "保存评分草稿"] == [
         (None, SheetStatus.DRAFT, None),
         ("提交评分", SheetStatus.SUBMITTED, Decimal("80.00")),
-        ("退回修改：S3 评分依据有误，请核对。", SheetStatus.REOPENED, None),  # the old total stays in the history only
+        ("退回修改：(二)4 评分依据有误，请核对。", SheetStatus.REOPENED, None),  # the old total stays in the history only
         ("提交评分", SheetStatus.SUBMITTED, Decimal("70.00")),
     ]
 
@@ -288,3 +286,46 @@ def test_department_progress_counts_each_department(panel):
         "县发改局": (1, 0, 0, 0),
         "县民政局": (0, 0, 0, 1),
     }
+
+
+# --- the county rubric read for the institution (seed 000 四(二)) --------------------------------------------------------
+
+
+def test_county_condition_1_is_asked_of_the_county_agency_and_of_nobody_else(panel):
+    from portal.enums import InstitutionKind
+    from review import rubrics
+
+    application = panel.application("甲")
+    kinds = {}
+    for kind in (InstitutionKind.PUBLIC_AGENCY, InstitutionKind.GIG_MARKET, InstitutionKind.GRASSROOTS_PLATFORM):
+        application.institution.kind = kind
+        kinds[kind] = {line.item.code for line in rubrics.sheet_lines(panel.plan.rubric, application) if not line.applicable}
+
+    assert kinds == {InstitutionKind.PUBLIC_AGENCY: set(), InstitutionKind.GIG_MARKET: {"(二)1"}, InstitutionKind.GRASSROOTS_PLATFORM: {"(二)1"}}
+
+
+def test_the_county_agencys_sheet_is_not_complete_without_condition_1(panel):
+    from portal.enums import InstitutionKind
+
+    assignment = panel.active[HR]
+    assignment.application.institution.__class__.objects.filter(pk=assignment.application.institution_id).update(
+        kind=InstitutionKind.PUBLIC_AGENCY
+    )
+    save(assignment, 80)  # written while the institution was a company's kind: nothing for (二)1
+
+    message = refusal(lambda: sheets.sheet_submit(sheet=assignment.sheet, actor=assignment.reviewer))
+
+    assert message == "以下指标尚未评分：(二)1。"
+
+
+def test_a_judged_condition_not_met_is_kept_with_its_points_and_named_on_the_result(panel):
+    assignment = panel.active[HR]
+    save(assignment, 80, failed={"(二)3"})
+
+    result, missing = sheets.sheet_result(ScoreSheet.objects.get(assignment=assignment))
+    submitted = submit(assignment, 80, failed={"(二)3"})
+
+    assert missing == [] and result.excluded_by == ["(二)3"] and result.not_applicable == ["(二)1"]
+    assert result.items["(二)3"] == Decimal("35.00")  # its points stand; the ranking leaves the application out
+    assert submitted.total == Decimal("80.00")
+    assert Score.objects.get(sheet=submitted, item__code="(二)3").passed is False

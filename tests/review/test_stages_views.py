@@ -18,7 +18,6 @@ from portal.enums import Level, RegionLevel
 from portal.models import Notification
 from review.enums import AssignmentStatus
 from review.models import DefenseSession, FieldInspection, ReviewAssignment, ReviewPlan
-from review.rubrics import rubric_install_default
 from review.services.stages import defense_minutes_upload, defense_session_create, field_inspection_record
 from tests.factories import (
     ApplicantFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.portal.helpers import at, visible_text
+from tests.review.builders import county_rubric
 from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def build_stage():
     round = RoundFactory()
     ReviewPlan.objects.create(
         round=round,
-        rubric=rubric_install_default(round.programme),
+        rubric=county_rubric(round.programme),
         methods=["written", "defense", "field"],
         scoring_opens_at=timezone.now(),
         scoring_closes_at=timezone.now() + timedelta(days=10),

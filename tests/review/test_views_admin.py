@@ -12,13 +12,22 @@ from django.utils import timezone
 
 from portal.models import Notification
 from review.enums import AssignmentStatus, SheetStatus
-from review.models import ReviewAssignment, ReviewPlan, Rubric, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
-from review.rubrics import rubric_install_default
+from review.models import ReviewAssignment, ReviewPlan, ScoreSheet, Shortlist, ShortlistSkip, TieBreak
 from review.services import assignments as assignment_services
 from review.services import plans
 from tests.factories import DepartmentFactory, ReviewerFactory
 from tests.portal.helpers import at, messages_of, text, visible_text
-from tests.review.builders import CIVIL, DRC, HR, activate, build_review, confirmed, submit, submitted_sheet
+from tests.review.builders import (
+    CIVIL,
+    DRC,
+    HR,
+    activate,
+    build_review,
+    confirmed,
+    county_rubric,
+    submit,
+    submitted_sheet,
+)
 from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +55,7 @@ def review(unplanned):
     one, and the module's round is in the database of every test of it."""
     unplanned.plan = ReviewPlan.objects.create(
         round=unplanned.round,
-        rubric=rubric_install_default(unplanned.programme),
+        rubric=county_rubric(unplanned.programme),
         methods=["written"],
         reviewers_per_department=1,
         scoring_opens_at=timezone.now() - timedelta(days=1),
@@ -75,13 +84,17 @@ def test_plan_page_shows_the_default_rubric_and_saves_the_plan(unplanned, login)
         "scoring_opens_at": "2026-12-01T09:00", "scoring_closes_at": "2026-12-15T17:00",
     })
 
-    assert "评分细则：县级标杆机构评分细则" in visible_text(page)
-    assert "S1 县级评定条件 服务能力" not in visible_text(page)  # criteria are rows: code, kind, title, points
-    assert "S1 评分项 服务能力" in visible_text(page)
+    shown = visible_text(page)
+    assert "评分标准：县级标杆机构评定条件" in shown
+    assert "(一)2 必备条件（符合/不符合） 机构健全 符合/不符合" in shown  # rows: code, role, title, points
+    assert "(二)2 必备条件，按程度评分 就业服务能力水平" in shown
+    assert "仅约束公共就业服务机构；其他机构不作要求（不适用）" in shown  # county condition 1
+    assert "(二)5 加分项 优先评定" in shown
     assert response.status_code == 302
     assert response["Location"] == url("assignments", review)
     plan = ReviewPlan.objects.get(round=review.round)
-    assert (plan.methods, plan.reviewers_per_department, plan.rubric.criteria.count()) == (["written", "field"], 2, 11)
+    assert (plan.methods, plan.reviewers_per_department, plan.rubric.items.count()) == (["written", "field"], 2, 11)
+    assert plan.rubric.standard == "gq_county_benchmark" and plan.rubric.is_frozen  # in use: frozen
 
 
 @pytest.mark.parametrize(
@@ -110,7 +123,7 @@ def test_plan_saved_twice_as_if_first_keeps_one_plan_and_one_rubric(unplanned):
     second = plans.plan_save(round=review.round, actor=review.admin, methods=["written", "field"], reviewers_per_department=2, **window)
 
     assert second.pk == first.pk
-    assert (ReviewPlan.objects.filter(round=review.round).count(), Rubric.objects.filter(programme=review.programme).count()) == (1, 1)
+    assert (ReviewPlan.objects.filter(round=review.round).count(), review.programme.scoring_rubrics.count()) == (1, 1)
     assert (second.methods, second.reviewers_per_department) == (["written", "field"], 2)
 
 
@@ -229,7 +242,7 @@ def test_reopen_a_sheet_with_a_reason(review, login):
     client = login(review.admin)
 
     refused = messages_of(client.post(url("sheet_reopen", review, assignment.sheet.pk), {"reason": " "}))
-    reopened = client.post(url("sheet_reopen", review, assignment.sheet.pk), {"reason": "请核对 S2。"})
+    reopened = client.post(url("sheet_reopen", review, assignment.sheet.pk), {"reason": "请核对 (二)3。"})
 
     assert refused == ["请填写退回修改的原因。"]
     assert messages_of(reopened) == ["评分表已退回该专家修改。"]
@@ -254,11 +267,11 @@ def test_close_the_stage_once(review, login):
 
 @pytest.fixture
 def ranked():
-    """甲 90, 乙 80 and 丙 80 (tied, no priority), 丁 failing B1 on every sheet; quota 2."""
+    """甲 90, 乙 80 and 丙 80 (tied, no priority), 丁 failing (一)1 on every sheet; quota 2."""
     review = build_review(labels=("甲", "乙", "丙", "丁"), reviewers_each=1)
     for label, total in (("甲", 90), ("乙", 80), ("丙", 80), ("丁", 95)):
         for kind in (HR, DRC, CIVIL):
-            submitted_sheet(review.application(label), review.reviewers[kind][0], total, failed={"B1"} if label == "丁" else ())
+            submitted_sheet(review.application(label), review.reviewers[kind][0], total, failed={"(一)1"} if label == "丁" else ())
     review.ids = {label: review.application(label).pk for label in "甲乙丙丁"}
     return review
 
@@ -271,7 +284,7 @@ def test_ranking_page_shows_the_order_the_tie_and_the_ineligible(ranked, login):
     assert shown.index("1 申报机构甲") < shown.index("2 并列 申报机构乙") < shown.index("3 并列 申报机构丙")
     assert "县人社局：90.00（1）" in shown
     assert "并列第 1 组：需管理员决定次序" in shown
-    assert "1 申报机构丁 B1 95.00" in shown
+    assert "1 申报机构丁 (一)1 95.00" in shown
     assert "本批次名额 2 家，本周期剩余名额 5 家，本次最多可列入 2 家。" in shown
 
 
@@ -316,7 +329,7 @@ def test_shortlist_through_the_page(ranked, login):
 def test_shortlist_refuses_an_ineligible_application_through_the_page(ranked, login):
     response = login(ranked.admin).post(url("shortlist", ranked), {"application": [ranked.ids["丁"]]})
 
-    assert messages_of(response) == ["名单中有不符合基本条件或尚无评分的申报，不能列入。"]
+    assert messages_of(response) == ["名单中有不符合必备条件或尚无评分的申报，不能列入。"]
     assert not Shortlist.objects.exists()
 
 

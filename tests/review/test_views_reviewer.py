@@ -79,7 +79,7 @@ def test_declaring_no_conflict_opens_the_sheet_and_the_material(review, login):
     assert response["Location"] == page_url(assignment)
     assert messages_of(response) == ["已声明无利益冲突，现在可以查看材料并评分。"]
     page = client.get(page_url(assignment))
-    assert "B1 政治方向与诚信" in visible_text(page)
+    assert "(一)1 坚持以习近平新时代中国特色社会主义思想为指导" in visible_text(page)
     assert material_urls(review)[0] in text(page)
     assert client.get(material_urls(review)[0]).status_code == 200
     assert client.get(material_urls(review)[1]).status_code == 200
@@ -144,7 +144,7 @@ def test_declaring_on_someone_elses_task_is_404(review, login):
 
 
 def post_sheet(client, assignment, total, **kwargs):
-    return client.post(page_url(assignment), form_data(sheets.sheet_criteria(assignment.sheet), total, **kwargs))
+    return client.post(page_url(assignment), form_data(sheets.sheet_lines(assignment.sheet), total, **kwargs))
 
 
 def sheet_of(assignment) -> ScoreSheet:
@@ -171,7 +171,7 @@ def test_a_zero_on_a_criterion_is_a_score(panel, login):
     assignment = panel.active[HR]
     client = login(assignment.reviewer)
 
-    post_sheet(client, assignment, 70)  # S1 35, S2 35, S3 0
+    post_sheet(client, assignment, 70)  # (二)2 35, (二)3 35, (二)4 0
     page = client.get(page_url(assignment))
     submitted = post_sheet(client, assignment, 70, action="submit")
 
@@ -183,8 +183,8 @@ def test_a_zero_on_a_criterion_is_a_score(panel, login):
 def test_page_of_a_draft_over_a_maximum_lowered_since_still_opens(panel, login):
     assignment = panel.active[HR]
     client = login(assignment.reviewer)
-    post_sheet(client, assignment, 80)  # S1 35
-    panel.plan.rubric.criteria.filter(code="S1").update(max_points=Decimal("30"))  # the admin edits the rubric
+    post_sheet(client, assignment, 80)  # (二)2 35
+    panel.plan.rubric.items.filter(code="(二)2").update(max_points=Decimal("30"))  # the data changed under a frozen rubric
 
     page = client.get(page_url(assignment))
     refused = messages_of(post_sheet(client, assignment, 80, action="submit"))
@@ -198,11 +198,11 @@ def test_points_over_the_maximum_are_a_form_error(panel, login):
     assignment = panel.active[HR]
     client = login(assignment.reviewer)
 
-    response = post_sheet(client, assignment, 70, action="submit", S1="36")
+    response = post_sheet(client, assignment, 70, action="submit", overrides={"(二)2": "36"})
 
     assert response.status_code == 200
     assert messages_of(response) == ["评分未保存：请按提示修改标出的内容。"]
-    assert "S1：确保该值小于或等于35.00。" in visible_text(response)
+    assert "(二)2：确保该值小于或等于35.00。" in visible_text(response)
     assert Score.objects.count() == 0
     assert sheet_of(assignment).status == SheetStatus.DRAFT
 
@@ -211,12 +211,12 @@ def test_submit_with_a_missing_criterion_is_refused(panel, login):
     assignment = panel.active[HR]
     client = login(assignment.reviewer)
 
-    response = post_sheet(client, assignment, 70, action="submit", S2="", B4="")
+    response = post_sheet(client, assignment, 70, action="submit", overrides={"(二)3": "", "(一)4": ""})
 
     assert response.status_code == 200
-    assert messages_of(response) == ["以下指标尚未评分：B4、S2。"]
+    assert messages_of(response) == ["以下指标尚未评分：(一)4、(二)3。"]
     assert sheet_of(assignment).status == SheetStatus.DRAFT
-    assert Score.objects.get(sheet__assignment=assignment, criterion__code="S1").points == Decimal("35.00")  # kept as draft
+    assert Score.objects.get(sheet__assignment=assignment, item__code="(二)2").points == Decimal("35.00")  # kept as draft
 
 
 def test_outlier_needs_a_justification_on_the_page(panel, login):
@@ -240,14 +240,14 @@ def test_submitted_sheet_refuses_a_post_until_reopened(panel, login):
 
     locked_page = client.get(page_url(assignment))
     refused = messages_of(post_sheet(client, assignment, 20, action="submit"))
-    sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason="S2 请按细则重评。")
+    sheets.sheet_reopen(sheet=assignment.sheet, actor=panel.admin, reason="(二)3 请按细则重评。")
     reopened_page = client.get(page_url(assignment))
     resubmitted = post_sheet(client, assignment, 78, action="submit")
 
-    assert f'name="c{panel.criteria()[0].pk}"' not in text(locked_page)
+    assert f'name="i{panel.item("(一)1").pk}_met"' not in text(locked_page)
     assert "总分：80.00" in visible_text(locked_page)
     assert refused == ["评分表已提交并锁定；如需修改，请联系管理员退回。"]
-    assert "管理员退回修改： S2 请按细则重评。" in visible_text(reopened_page)
+    assert "管理员退回修改： (二)3 请按细则重评。" in visible_text(reopened_page)
     assert messages_of(resubmitted) == ["评分已提交并锁定。"]
     assert sheet_of(assignment).total == Decimal("78.00")
 
@@ -291,8 +291,8 @@ def test_score_page_of_someone_elses_task_is_404(panel, login):
 # --- the score sheet page (issue 13): compact, a live total, the material beside it, no bonus without a priority item --
 
 
-def bonus_criterion(review):
-    return next(c for c in review.criteria() if c.kind == "bonus")
+def bonus_item(review):
+    return review.item("(二)5")
 
 
 def test_page_carries_what_the_live_total_needs(panel, login):
@@ -300,15 +300,17 @@ def test_page_carries_what_the_live_total_needs(panel, login):
     claims_priority(assignment.application)
     response = login(assignment.reviewer).get(page_url(assignment))
     page = text(response)
-    by_code = {c.code: c for c in panel.criteria()}
+    by_code = {line.item.code: line.item for line in panel.lines()}
 
     assert '<script src="/static/js/score.js" defer></script>' in page
     assert '<link rel="stylesheet" href="/static/css/score.css">' in page
     assert f'data-bonus-cap="{panel.plan.rubric.bonus_cap:.2f}"' in page
-    assert f'name="c{by_code["S1"].pk}" step="0.5" inputmode="decimal" data-score-kind="scored" data-code="S1" data-max="35"' in page
-    assert f'name="c{by_code["P1"].pk}" step="0.5" inputmode="decimal" data-score-kind="bonus" data-code="P1" data-max="10"' in page
-    assert f'name="c{by_code["B1"].pk}" value="1" data-score-kind="gate" data-code="B1"' in page
-    assert page.count('rows="1" data-autogrow') == len(by_code)  # every comment one row high, growing as typed
+    assert f'name="i{by_code["(二)2"].pk}" step="0.5" inputmode="decimal" data-score-kind="scored" data-code="(二)2" data-max="35"' in page
+    assert f'name="i{by_code["(二)2"].pk}_met" value="1" data-score-kind="gate" data-code="(二)2"' in page  # required too
+    assert f'name="i{by_code["(二)5"].pk}" step="0.5" inputmode="decimal" data-score-kind="bonus" data-code="(二)5" data-max="10"' in page
+    assert f'name="i{by_code["(一)1"].pk}_met" value="1" data-score-kind="gate" data-code="(一)1"' in page
+    assert f'name="i{by_code["(二)1"].pk}' not in page  # county condition 1: not a company's (不适用)
+    assert page.count('rows="1" data-autogrow') == len(by_code) - 1  # every comment one row high, growing as typed
     assert 'id="live-total" hidden' in page  # shown by the script; without it the page keeps the saved total only
     assert "实时合计" in visible_text(response) and "未保存" in visible_text(response)
     assert "以保存后系统计算的总分为准" in visible_text(response)
@@ -316,24 +318,24 @@ def test_page_carries_what_the_live_total_needs(panel, login):
 
 def test_bonus_is_disabled_with_a_hint_without_a_priority_item(panel, login):
     assignment = panel.active[HR]
-    bonus = bonus_criterion(panel)
+    bonus = bonus_item(panel)
 
     response = login(assignment.reviewer).get(page_url(assignment))
 
-    field = re.search(rf'<input type="number" name="c{bonus.pk}"[^>]*>', text(response)).group(0)
+    field = re.search(rf'<input type="number" name="i{bonus.pk}"[^>]*>', text(response)).group(0)
     assert " disabled" in field and 'value="0"' in field
-    assert f'aria-describedby="id_c{bonus.pk}_locked id_c{bonus.pk}_helptext"' in field
-    assert f'<p class="score-locked" id="id_c{bonus.pk}_locked">该申报未填报优先评定事项，不能加分。</p>' in text(response)
+    assert f'aria-describedby="id_i{bonus.pk}_locked id_i{bonus.pk}_helptext"' in field
+    assert f'<p class="score-locked" id="id_i{bonus.pk}_locked">该申报未填报优先评定事项，不能加分。</p>' in text(response)
 
 
 def test_bonus_is_open_with_a_priority_item(panel, login):
     assignment = panel.active[HR]
     claims_priority(assignment.application)
-    bonus = bonus_criterion(panel)
+    bonus = bonus_item(panel)
 
     response = login(assignment.reviewer).get(page_url(assignment))
 
-    field = re.search(rf'<input type="number" name="c{bonus.pk}"[^>]*>', text(response)).group(0)
+    field = re.search(rf'<input type="number" name="i{bonus.pk}"[^>]*>', text(response)).group(0)
     assert " disabled" not in field
     assert "该申报未填报优先评定事项" not in text(response)
 
@@ -347,7 +349,7 @@ def test_bonus_posted_without_a_priority_item_is_not_sent_on(panel, login):
     submitted = messages_of(post_sheet(client, assignment, 70, bonus=5, action="submit"))
 
     assert saved == ["评分草稿已保存。"]
-    assert Score.objects.get(sheet__assignment=assignment, criterion__code="P1").points == Decimal("0")
+    assert Score.objects.get(sheet__assignment=assignment, item__code="(二)5").points == Decimal("0")
     assert "当前总分：70.00" in visible_text(page)
     assert submitted == ["评分已提交并锁定。"]
     assert sheet_of(assignment).total == Decimal("70.00")
@@ -361,18 +363,19 @@ def test_submitted_sheet_shows_the_bonus_saved(panel, login):
 
     response = login(assignment.reviewer).get(page_url(assignment))
 
-    assert "P1 优先评定事项（满分10） ：4.00" in visible_text(response)
+    assert "(二)5 优先评定 ：4.00分（满分10）" in visible_text(response)
+    assert "(二)1 县公共就业和人才服务机构人员编制 ： 不适用 （其他机构不作要求）" in visible_text(response)
     assert "总分：74.00" in visible_text(response)
     assert "该申报未填报优先评定事项" not in text(response)
 
 
 def test_a_zero_is_shown_on_a_submitted_sheet(panel, login):
     assignment = panel.active[HR]
-    submit(assignment, 70)  # S3 0
+    submit(assignment, 70)  # (二)4 0
 
     response = login(assignment.reviewer).get(page_url(assignment))
 
-    assert "S3 稳就业成效（满分30） ：0.00" in visible_text(response)  # was "—": 0 is a score
+    assert "(二)4 稳就业保就业作用 ：符合 · 0.00分（满分30）" in visible_text(response)  # was "—": 0 is a score
 
 
 def test_material_of_the_application_beside_the_sheet(panel, login):
@@ -405,7 +408,7 @@ def test_material_only_under_the_applications_remit(panel, login):
     response = login(assignment.reviewer).get(page_url(assignment))
 
     assert response.status_code == 200
-    assert "B1 政治方向与诚信" in visible_text(response)
+    assert "(一)1 坚持以习近平新时代中国特色社会主义思想为指导" in visible_text(response)
     assert material_urls(panel)[1] not in text(response)
     assert "服务台账" not in text(response)
 
@@ -414,10 +417,10 @@ def test_a_refused_form_is_marked_unsaved_a_refused_submission_is_not(panel, log
     assignment = panel.active[HR]
     client = login(assignment.reviewer)
 
-    form_error = post_sheet(client, assignment, 70, S1="36")
-    refused_submission = post_sheet(client, assignment, 70, action="submit", S2="")
+    form_error = post_sheet(client, assignment, 70, overrides={"(二)2": "36"})
+    refused_submission = post_sheet(client, assignment, 70, action="submit", overrides={"(二)3": ""})
 
     assert 'data-unsaved="1"' in text(form_error)
-    assert messages_of(refused_submission) == ["以下指标尚未评分：S2。"]
+    assert messages_of(refused_submission) == ["以下指标尚未评分：(二)3。"]
     assert 'data-unsaved="0"' in text(refused_submission)  # the draft was saved; only the submission was refused
     assert 'data-unsaved="0"' in text(client.get(page_url(assignment)))
