@@ -5,8 +5,8 @@ import importlib
 import pytest
 from django.db import connection
 
-# A real clamd for the antivirus tests, and the summary line that counts them.
-pytest_plugins = ["tests.clamd"]
+# A real clamd for the antivirus tests, and the summary line that counts them; the migration tests' fixture.
+pytest_plugins = ["tests.clamd", "tests.migrating"]
 
 
 # The tests outside the fast loop (`make test-fast`, `pytest --fast`); `make test` and CI run them all.

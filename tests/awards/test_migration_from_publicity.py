@@ -9,8 +9,8 @@ from django.apps import apps as live_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to
 
 BEFORE = [("publicity", "0009_award_title"), ("awards", None)]
 MOVED = ["announcement", "award", "revocation", "revocationevidence", "plaquebatch", "plaquefont"]
@@ -18,22 +18,12 @@ MOVED = ["announcement", "award", "revocation", "revocationevidence", "plaquebat
 pytestmark = [pytest.mark.migrations, pytest.mark.django_db(transaction=True)]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
 
 
 def _counts(apps, app_label) -> dict[str, int]:
     return {name: apps.get_model(app_label, name).objects.count() for name in MOVED}
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.pdf
@@ -49,10 +39,10 @@ def test_the_demo_data_survives_the_move(tmp_path, settings, monkeypatch, back_t
     revoked = set(live_apps.get_model("awards", "award").objects.filter(status="revoked").values_list("pk", flat=True))
     sysadmin_perms = set(Group.objects.get(name="系统管理员").permissions.values_list("pk", flat=True))
 
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     before = _counts(old, "publicity")
     assert set(ContentType.objects.filter(model__in=MOVED).values_list("app_label", flat=True)) == {"publicity"}
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to()
 
     assert before == after
     assert {name: live_apps.get_model("awards", name).objects.count() for name in MOVED} == after

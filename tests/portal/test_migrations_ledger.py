@@ -4,33 +4,22 @@ valid and revoked, become titles, each with its quota place as its revocation le
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate_to
 
 BEFORE = [("portal", "0014_auditrecord_key_id"), ("publicity", "0008_identity_access_requests")]
 AFTER = [("portal", "0015_title_ledger"), ("publicity", "0009_award_title")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    """Whatever a test migrated to, the database ends on every app's latest migration for the tests after it."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_awards_become_titles_and_nothing_is_lost(back_to_the_latest_schema):
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Region, Department = old.get_model("portal", "Region"), old.get_model("portal", "Department")
     Programme, Institution = old.get_model("portal", "Programme"), old.get_model("portal", "Institution")
     Award, Revocation = old.get_model("publicity", "Award"), old.get_model("publicity", "Revocation")
@@ -61,7 +50,7 @@ def test_awards_become_titles_and_nothing_is_lost(back_to_the_latest_schema):
     counts_before = {model: old.get_model(*model).objects.count() for model in
                      [("publicity", "Award"), ("publicity", "Revocation"), ("portal", "Institution")]}
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
 
     Title, NewAward = new.get_model("portal", "Title"), new.get_model("publicity", "Award")
     assert {model: new.get_model(*model).objects.count() for model in counts_before} == counts_before

@@ -7,19 +7,14 @@ from io import StringIO
 import pytest
 from django.apps import apps as live_apps
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to
 
 BEFORE = [("review", "0003_plan_close_reason")]
 
 pytestmark = [pytest.mark.migrations, pytest.mark.django_db(transaction=True)]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _scores(apps, field: str) -> dict[int, tuple]:
@@ -31,11 +26,6 @@ def _scores(apps, field: str) -> dict[int, tuple]:
     }
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.pdf
@@ -52,13 +42,13 @@ def test_the_demo_review_survives_the_move(tmp_path, monkeypatch, back_to_the_la
     history = live_apps.get_model("review", "Score").history.count()
     assert len(now) > 100 and len(plans) >= 3
 
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     assert _scores(old, "criterion") == now  # back: each score on a criterion of the same code
     assert old.get_model("review", "HistoricalScore").objects.filter(criterion__isnull=False).count() == history
     assert {p.pk: p.rubric.name for p in old.get_model("review", "ReviewPlan").objects.select_related("rubric")} == plans
     assert set(old.get_model("review", "Criterion").objects.values_list("kind", flat=True)) == {"gate", "scored", "bonus"}
 
-    forward = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    forward = migrate_to()
     assert _scores(forward, "item") == now
     assert dict(forward.get_model("review", "ScoreSheet").objects.values_list("pk", "total")) == totals
     Rubric = forward.get_model("rubrics", "Rubric")
@@ -73,7 +63,7 @@ def test_the_demo_review_survives_the_move(tmp_path, monkeypatch, back_to_the_la
 
     # A database from before the engine: the review's own default rubric (B1–B7 gates, S1–S3 scored, P1 bonus) is
     # copied into a stored rubric per programme, B7 (人员编制) binding the county public agency only.
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Criterion = old.get_model("review", "Criterion")
     for criterion in Criterion.objects.all():
         code = legacy_code(criterion.code)
@@ -81,7 +71,7 @@ def test_the_demo_review_survives_the_move(tmp_path, monkeypatch, back_to_the_la
         Criterion.objects.filter(pk=criterion.pk).update(code=code, title=title)
     stored = Rubric.objects.count()
 
-    forward = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    forward = migrate_to()
     Rubric, Item = forward.get_model("rubrics", "Rubric"), forward.get_model("rubrics", "Item")
     in_use = {plan.rubric_id for plan in forward.get_model("review", "ReviewPlan").objects.all()}
     assert Rubric.objects.count() == stored + len(in_use)  # a copy per old rubric, the stored ones left alone
