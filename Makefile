@@ -73,6 +73,7 @@ bench: setup
 	$(PY) scripts/bench_http.py
 	$(PY) scripts/bench_rubrics.py
 	$(PY) scripts/bench_ledger.py
+	$(PY) scripts/bench_ledger_store.py
 	$(PY) scripts/bench_suite.py
 
 clean:

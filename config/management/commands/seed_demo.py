@@ -36,6 +36,7 @@ from portal.models import (
 )
 from publicity.demo import seed_publicity
 from review.demo import seed_review
+from rubrics.demo import seed_assessment
 from rubrics.services import seed_rubrics
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -337,9 +338,13 @@ class Command(BaseCommand):
         announced = seed_results(rounds=rounds, admin=admin)
         if announced:
             self.stdout.write(f"  创建演示公布、授牌与撤销：{'、'.join(announced)}")
-        standards = seed_rubrics(actor=User.objects.get(username="sysadmin"))
+        sysadmin = User.objects.get(username="sysadmin")
+        standards = seed_rubrics(actor=sysadmin)
         if standards:
             self.stdout.write(f"  添加评分标准：{'、'.join(standards)}")
+        assessment = seed_assessment(actor=sysadmin)
+        if assessment:
+            self.stdout.write(f"  创建演示评估记录：{assessment.subject}（台账已导入）")
 
     def _users(self, institutions, regions) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}
