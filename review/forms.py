@@ -10,6 +10,7 @@ from portal.forms import IdChoiceField
 from portal.models import User
 from review.enums import ConflictKind, OpinionVerdict, ReviewMethod
 from review.models import ReviewPlan
+from rubrics.models import Rubric
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -22,19 +23,25 @@ class ReviewPlanForm(forms.ModelForm):
         help_text=_("书面评审必选；现场答辩、实地考察按项目需要选择。"),
     )
 
+    # Not a model field of the form: the plan's rubric changes only through plan_save (which refuses another rubric
+    # once scores exist); the form never sets it on the instance, even to None when nothing is chosen.
+    rubric = forms.ModelChoiceField(
+        label=_("评分标准"), queryset=Rubric.objects.none(), required=False, empty_label=None,
+        help_text=_("本评定项目的评分标准；评分开始后不能更换。启用后不能修改，修订请在“评分标准”中另存新版本。"),
+    )
+
     class Meta:
         model = ReviewPlan
-        fields = ["rubric", "methods", "reviewers_per_department", "scoring_opens_at", "scoring_closes_at"]
+        fields = ["methods", "reviewers_per_department", "scoring_opens_at", "scoring_closes_at"]
         widgets = {"scoring_opens_at": DATETIME, "scoring_closes_at": DATETIME}
 
     def __init__(self, *args, rubrics, **kwargs):
         """`rubrics`: the programme's rubrics a review can score on (review.rubrics.reviewable_rubrics)."""
         super().__init__(*args, **kwargs)
-        field = self.fields["rubric"]
-        field.queryset = field.queryset.filter(pk__in=[rubric.pk for rubric in rubrics])
-        field.empty_label = None
-        field.required = False  # none chosen: the plan's own, or the programme's newest (review.services.plans)
-        field.help_text = _("本评定项目的评分标准；评分开始后不能更换。启用后不能修改，修订请在“评分标准”中另存新版本。")
+        self.fields["rubric"].queryset = Rubric.objects.filter(pk__in=[rubric.pk for rubric in rubrics])
+        if self.instance.pk:
+            self.initial.setdefault("rubric", self.instance.rubric_id)
+        self.order_fields(["rubric"])
 
     def clean_methods(self):
         methods = self.cleaned_data["methods"]

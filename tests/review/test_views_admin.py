@@ -341,3 +341,17 @@ def test_overall_is_shown_to_two_places(ranked, login):
 
     assert "88.875" not in text(page)
     assert "88.88" in visible_text(page)  # (2×90 + 85.5 + 90) / 4 = 88.875, half up
+
+
+def test_plan_saved_again_without_choosing_a_rubric_keeps_its_rubric(review, login):
+    """The rubric is not a model field of the form: a POST without it (an old form, a script) keeps the plan's."""
+    rubric = review.plan.rubric
+    client = login(review.admin)
+
+    response = client.post(url("plan", review), {
+        "methods": ["written"], "reviewers_per_department": "1",
+        "scoring_opens_at": "2026-12-01T09:00", "scoring_closes_at": "2026-12-15T17:00",
+    })
+
+    assert response.status_code == 302
+    assert ReviewPlan.objects.get(round=review.round).rubric == rubric
