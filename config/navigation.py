@@ -21,9 +21,12 @@ NAVIGATION = {
         (_("异议办理"), "publicity:objections"),
         (_("批量奖牌"), "awards:batch_region"),
         (_("评分标准"), "rubrics:list"),
+        (_("社区（村）创建"), "communities:campaigns"),
         (_("工作日计算"), "workday_calculator"),
     ],
-    Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list")],
+    Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list"), (_("社区（村）创建"), "communities:campaigns")],
+    Role.COMMUNITY_STAFF: [(_("我的创建"), "home"), (_("年度创建"), "communities:campaigns")],
+    Role.TOWN_STAFF: [(_("待办"), "home"), (_("年度创建"), "communities:campaigns")],
     Role.SECURITY_ADMIN: [
         (_("工作台"), "home"),
         (_("身份查看审批"), "publicity:identity_requests"),
@@ -39,6 +42,7 @@ NAVIGATION = {
         (_("异议办理"), "publicity:objections"),
         (_("批量奖牌"), "awards:batch_region"),
         (_("评分标准"), "rubrics:list"),
+        (_("社区（村）创建"), "communities:campaigns"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

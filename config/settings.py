@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "captcha",
     "portal",
     "rubrics",
+    "communities",
     "applications",
     "review",
     "publicity",
@@ -296,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     "awards-sweep": {"task": "awards.tasks.awards_sweep", "schedule": 5 * 60},
     # The audit chain's head, outside the database (docs/security.md 9); no new line while the head has not moved.
     "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
+    # The campaigns' milestones due within a week or overdue: their owners told (once, then weekly while overdue).
+    "communities-milestones": {"task": "communities.tasks.milestones_remind", "schedule": 6 * 60 * 60},
 }
 
 # --- Security headers ------------------------------------------------------------------------------

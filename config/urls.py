@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("review/", include("review.urls")),
     path("rubrics/", include("rubrics.urls")),
+    path("communities/", include("communities.urls")),
     path("", include("publicity.urls")),
     path("", include("awards.urls")),
     path("captcha/", include("captcha.urls")),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from applications.selectors import application_list_for_user
 from awards import selectors as award_selectors
 from awards.models import Award
+from communities.selectors import home_context as community_home
 from portal import selectors
 from portal.enums import Role
 from portal.permissions import effective_role
@@ -76,6 +77,8 @@ HOME_CONTEXT = {
     Role.REVIEWER: lambda user: dict(zip(("tasks", "done"), reviewer_task_lists(user), strict=True)),
     Role.DEPARTMENT_LEAD: _department_lead,
     Role.APPLICANT: _applicant,
+    Role.COMMUNITY_STAFF: community_home,
+    Role.TOWN_STAFF: community_home,
 }
 
 

@@ -21,6 +21,24 @@ class RegionLevel(models.TextChoices):
     CITY = "city", _("市")
     COUNTY = "county", _("县（市、区）")
     TOWN = "town", _("街道（镇）")
+    COMMUNITY = "community", _("社区（村）")
+
+
+class Settlement(models.TextChoices):
+    """What a 社区（村） is: an urban community (居民委员会) or a village (村民委员会). Seed 002 sets its targets apart:
+    「充分就业社区建设率达到75%…充分就业村建设率达到70%以上」."""
+
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+
+
+class ProgrammeKind(models.TextChoices):
+    """What a programme awards: benchmark institutions (seed 000, 001), or a title of communities and villages built
+    on a rubric (seed 002, yearly campaigns: the communities app)."""
+
+    BENCHMARK = "benchmark", _("就业服务质量标杆机构")
+    QUALITY_VILLAGE = "quality_village", _("高质量就业村")
+    FULL_EMPLOYMENT = "full_employment", _("充分就业社区（村）")
 
 
 class InstitutionKind(models.TextChoices):
@@ -58,6 +76,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    COMMUNITY_STAFF = "community_staff", _("社区（村）经办人")
+    TOWN_STAFF = "town_staff", _("街道（镇）经办人")
 
 
 class GroupPosition(models.TextChoices):

@@ -22,6 +22,22 @@ from rubrics.models import Assessment, Evidence, Rubric
 from rubrics.services import rubric_data
 
 
+def check_open(assessment: Assessment) -> None:
+    """A locked (submitted) assessment is read only: every change refuses, whoever asks."""
+    if assessment.locked_at is not None:
+        raise Refused(_("该评估已提交，不能修改。"))
+
+
+def assessment_lock(*, assessment: Assessment, actor, reason: str) -> Assessment:
+    """Make the assessment read only (submitted), with the reason in its history and the audit log."""
+    check_open(assessment)
+    assessment.locked_at = timezone.now()
+    assessment._change_reason = reason
+    assessment.save(update_fields=["locked_at", "updated_at"])
+    audit(AuditEvent.TRANSITION, user=actor, obj=assessment, detail=f"locked: {reason[:100]}")
+    return assessment
+
+
 def assessment_create(*, rubric: Rubric, subject: str, actor, region=None, period: str = "") -> Assessment:
     """A new assessment of `subject` against `rubric`, with no facts yet. Side effects: the row (history), an audit
     record."""
@@ -50,6 +66,7 @@ def rescore(assessment: Assessment, data: dict | None = None) -> None:
 def assessment_record(*, assessment: Assessment, facts: dict, notes: dict, events: dict, actor) -> Assessment:
     """Save the facts, notes and events entered for every item and score them again. Side effects: the row (its
     history records who changed what)."""
+    check_open(assessment)
     assessment.facts, assessment.notes, assessment.events = facts, notes, events
     assessment.sources = _kept_sources(assessment.sources, facts)
     rescore(assessment)
@@ -102,6 +119,7 @@ def template_apply(*, assessment: Assessment, facts: dict, file_name: str, actor
     """Apply a filled template's facts (as read and previewed): each item it gives replaces that item's facts, with
     the template as their source; events entered one by one for those items give way to its counts. Side effects: the
     row (history), an audit record."""
+    check_open(assessment)
     merged = dict(assessment.facts)
     merged.update(facts)
     events = {key: rows for key, rows in assessment.events.items() if key.split("|", 1)[0] not in facts}
@@ -124,6 +142,7 @@ def template_apply(*, assessment: Assessment, facts: dict, file_name: str, actor
 def evidence_add(*, assessment: Assessment, item_code: str, uploaded, note: str, actor) -> Evidence:
     """Store an evidence file of an item after the portal's upload inspection (ValidationError in Chinese when it
     refuses the file; Refused for an item the rubric does not have). Side effects: the file, its row."""
+    check_open(assessment)
     codes = {str(item["code"]) for item, _bonus, _facts in item_facts(rubric_data(assessment.rubric))}
     if item_code not in codes:
         raise Refused(_("评分标准中没有评分项“%(code)s”。") % {"code": item_code})
@@ -140,6 +159,7 @@ def evidence_add(*, assessment: Assessment, item_code: str, uploaded, note: str,
 
 def evidence_delete(*, evidence: Evidence, actor) -> None:
     """Remove an evidence file and its row. Side effects: an audit record."""
+    check_open(evidence.assessment)
     name = evidence.original_name
     evidence.file.delete(save=False)
     evidence.delete()

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from portal.audit import AuditEvent, audit
 from portal.transitions import Refused
 from rubrics import ledger, uploads
-from rubrics.assessments import rescore
+from rubrics.assessments import check_open, rescore
 from rubrics.enums import LedgerStatus
 from rubrics.ledger import LedgerError, Outcome, import_ledger
 from rubrics.models import Assessment, LedgerEntry, LedgerUpload
@@ -67,6 +67,7 @@ def ledger_start(*, assessment: Assessment, item_code: str, uploaded, actor) -> 
     """Store an uploaded ledger (after the portal's upload inspection: ValidationError in Chinese) and its import row,
     queued. The caller queues the task after the commit (rubrics.tasks.ledger_import). Side effects: the file, the
     row, an audit record."""
+    check_open(assessment)
     ledger_item(assessment, item_code)
     uploads.inspect(uploaded, limits=uploads.EXCEL_LIMITS, allowed=uploads.EXCEL_TYPES)
     upload = LedgerUpload.objects.create(
@@ -79,6 +80,7 @@ def ledger_start(*, assessment: Assessment, item_code: str, uploaded, actor) -> 
 
 def ledger_restart(*, upload: LedgerUpload, actor) -> LedgerUpload:
     """Start a stalled import again, as a new attempt (Refused when it is not stalled). The caller queues the task."""
+    check_open(upload.assessment)
     if not is_stalled(upload):
         raise Refused(_("该台账正在导入，尚未停滞，请稍候。") if upload.status in ACTIVE else _("该台账已导入完毕。"))
     LedgerUpload.objects.filter(pk=upload.pk).update(
@@ -196,6 +198,7 @@ def ledger_apply(*, upload: LedgerUpload, actor) -> Assessment:
     """Set the item's achieved, total and excluded from a finished import, with the import as their source (its other
     facts, e.g. deductions, stay). Side effects: the assessment (history), the import marked applied (others of the
     item no longer), an audit record."""
+    check_open(upload.assessment)
     if upload.status != LedgerStatus.DONE:
         raise Refused(_("台账尚未导入完毕，不能采用。"))
     assessment = Assessment.objects.select_for_update().get(pk=upload.assessment_id)

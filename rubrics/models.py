@@ -123,6 +123,8 @@ class Assessment(models.Model):
     events = models.JSONField(_("加分事项"), default=dict, blank=True)  # by "code|fact": [{date, level, name}]
     sources = models.JSONField(_("来源"), default=dict, blank=True)  # by item code: a ledger import, a template
     score = models.DecimalField(_("得分"), null=True, blank=True, **POINTS)  # None while an item is open or wrong
+    # Submitted (e.g. a community's self-evaluation sent to its town): read only from then on, for everyone.
+    locked_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     bonus = models.DecimalField(_("加分"), null=True, blank=True, **POINTS)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.permissions import get_object_for_user_or_404, role_required
+from portal.permissions import get_object_for_user_or_404, role_required, visible
 from portal.transitions import Refused
 from rubrics import assessments, excel, uploads
 from rubrics.assessment_forms import AssessmentForm, EvidenceForm, FactsForm, WorkbookForm
@@ -33,8 +33,13 @@ TEMPLATE_SALT = "rubrics.assessment.template"
 TEMPLATE_MAX_AGE = 60 * 60  # a preview is applied within the hour, or uploaded again
 
 
-def _assessment(request, pk: int) -> Assessment:
-    return get_object_for_user_or_404(request.user, Assessment, "edit", pk=pk)
+def _assessment(request, pk: int, action: str = "edit") -> Assessment:
+    """The assessment, if the user may see it ("view") or change it ("edit": not locked, not another app's to keep)."""
+    return get_object_for_user_or_404(request.user, Assessment, action, pk=pk)
+
+
+def _editable(user, assessment: Assessment) -> bool:
+    return visible(user, Assessment, "edit").filter(pk=assessment.pk).exists()
 
 
 @role_required(*ADMINS)
@@ -49,7 +54,7 @@ def assessment_new(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-def _page(request, assessment: Assessment, form: FactsForm, data: dict, status: int = 200):
+def _page(request, assessment: Assessment, form: FactsForm, data: dict, status: int = 200, editable: bool = True):
     ledgers = {}
     for upload in assessment.ledgers.order_by("-created_at", "-pk"):
         ledgers.setdefault(upload.item_code, upload)
@@ -62,17 +67,25 @@ def _page(request, assessment: Assessment, form: FactsForm, data: dict, status: 
             line.ledger, line.evidence = ledgers.get(line.code), evidence.get(line.code, [])
             line.source = assessment.sources.get(line.code)
     context = {"assessment": assessment, "rubric": assessment.rubric, "form": form, "sheet": sheet,
-               "levels": EVENT_LEVELS}
+               "levels": EVENT_LEVELS, "editable": editable}
     return render(request, "rubrics/assessment.html", context, status=status)
 
 
 @login_required
 def assessment_detail(request, pk: int):
-    assessment = _assessment(request, pk)
+    """The facts and points; read only once the assessment is locked (submitted) or for who may only see it."""
+    assessment = _assessment(request, pk, "view")
+    editable = _editable(request.user, assessment)
     data = rubric_data(assessment.rubric)
-    form = FactsForm(request.POST or None, rubric_data=data, assessment=assessment)
+    form = FactsForm((request.POST or None) if editable else None, rubric_data=data, assessment=assessment)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method != "POST":
-        return _page(request, assessment, form, data)
+        return _page(request, assessment, form, data, editable=editable)
+    if not editable:
+        messages.error(request, _("该评估已提交，不能修改。") if assessment.locked_at else _("您只能查看该评估。"))
+        return redirect(assessment)
     if not form.is_valid():
         messages.error(request, _("有填写不正确的地方，未保存；请按提示修改后再保存。"))
         return _page(request, assessment, form, data, status=400)
@@ -113,7 +126,7 @@ def evidence_upload(request, pk: int):
 @require_safe
 def evidence_download(request, pk: int, evidence_pk: int):
     """One evidence file, to who may see the assessment, always as a download."""
-    evidence = get_object_or_404(_assessment(request, pk).evidence, pk=evidence_pk)
+    evidence = get_object_or_404(_assessment(request, pk, "view").evidence, pk=evidence_pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -152,7 +165,7 @@ def rubric_template(request, pk: int):
 @login_required
 @require_safe
 def assessment_template(request, pk: int):
-    return _template_response(_assessment(request, pk).rubric)
+    return _template_response(_assessment(request, pk, "view").rubric)
 
 
 @login_required

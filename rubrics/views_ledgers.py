@@ -32,8 +32,9 @@ EXPORT_HEADERS = (
 )
 
 
-def _upload(request, pk: int, upload_pk: int) -> LedgerUpload:
-    assessment = get_object_for_user_or_404(request.user, Assessment, "edit", pk=pk)
+def _upload(request, pk: int, upload_pk: int, action: str = "view") -> LedgerUpload:
+    """The import, of an assessment the user may see ("view": its result and export) or change ("edit")."""
+    assessment = get_object_for_user_or_404(request.user, Assessment, action, pk=pk)
     upload = get_object_or_404(assessment.ledgers.select_related("assessment__rubric"), pk=upload_pk)
     upload.assessment = assessment
     return upload
@@ -127,7 +128,7 @@ def ledger_export(request, pk: int, upload_pk: int):
 @login_required
 @require_POST
 def ledger_apply(request, pk: int, upload_pk: int):
-    upload = _upload(request, pk, upload_pk)
+    upload = _upload(request, pk, upload_pk, "edit")
     try:
         assessment = ledger_uploads.ledger_apply(upload=upload, actor=request.user)
     except Refused as error:
@@ -140,7 +141,7 @@ def ledger_apply(request, pk: int, upload_pk: int):
 @login_required
 @require_POST
 def ledger_restart(request, pk: int, upload_pk: int):
-    upload = _upload(request, pk, upload_pk)
+    upload = _upload(request, pk, upload_pk, "edit")
     try:
         upload = ledger_uploads.ledger_restart(upload=upload, actor=request.user)
     except Refused as error:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models.organisation import Institution
+from portal.models.organisation import Institution, Region
 from portal.models.programmes import Programme
 
 
@@ -22,6 +22,10 @@ class Title(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("评定项目"), on_delete=models.PROTECT, related_name="titles")
     institution = models.ForeignKey(
         Institution, verbose_name=_("获评机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="titles"
+    )
+    # A community or village holds its title itself (seed 002: 充分就业社区(村), 高质量就业村), not an institution.
+    region = models.ForeignKey(
+        Region, verbose_name=_("获评社区（村）"), null=True, blank=True, on_delete=models.PROTECT, related_name="titles"
     )
     holder_name = models.CharField(_("获评名称"), max_length=200)
     number = models.CharField(_("证书或奖牌编号"), max_length=40, blank=True)
@@ -40,6 +44,11 @@ class Title(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "institution"], condition=models.Q(institution__isnull=False), name="one_title_per_programme"
+            ),
+            # A community's title removed (取消资格) may be earned again in a later year: one valid title at a time.
+            models.UniqueConstraint(
+                fields=["programme", "region"], condition=models.Q(region__isnull=False, revoked_at__isnull=True),
+                name="one_valid_title_per_region",
             ),
         ]
 

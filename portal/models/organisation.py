@@ -8,7 +8,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.enums import DepartmentKind, InstitutionKind, InstitutionStatus, RegionLevel
+from portal.enums import DepartmentKind, InstitutionKind, InstitutionStatus, RegionLevel, Settlement
 from portal.validators import normalize_uscc, validate_phone, validate_uscc
 
 
@@ -30,11 +30,21 @@ class RandomName:
 class Region(models.Model):
     """An administrative division, by its code (行政区划代码)."""
 
-    code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
+    code = models.CharField(
+        _("区划代码"), max_length=12, unique=True,
+        help_text=_("县级以上为6位行政区划代码；街道（镇）、社区（村）为12位统计用区划代码。"),
+    )
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    settlement = models.CharField(
+        _("社区或村"), max_length=10, choices=Settlement.choices, blank=True, help_text=_("仅社区（村）一级填写。")
+    )
+    # No statistical code known: the portal gave one inside the parent's (portal.regions), kept apart from the real ones.
+    code_is_local = models.BooleanField(
+        _("本地编码"), default=False, help_text=_("暂无统计用区划代码，由系统在上级代码内编排；取得正式代码后可更正。")
     )
 
     history = HistoricalRecords()
@@ -49,8 +59,10 @@ class Region(models.Model):
 
     @property
     def code_prefix(self) -> str:
-        """The part of the code that every subdivision shares (37 for a province, 3703 for a city …)."""
-        return {RegionLevel.PROVINCE: self.code[:2], RegionLevel.CITY: self.code[:4]}.get(self.level, self.code)
+        """The part of the code that every subdivision shares: 37 for a province, 3703 for a city, 370322 for a county,
+        440117101 for a town (the first 9 of its 12 statistical digits), the whole code of a community or village."""
+        length = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.COUNTY: 6, RegionLevel.TOWN: 9}
+        return self.code[: length[self.level]] if self.level in length else self.code
 
     def contains(self, other: "Region") -> bool:
         """Whether `other` is this region or one of its subdivisions (高青县 lies in 淄博市 and in 山东省)."""

@@ -61,6 +61,10 @@ class User(AbstractUser):
                 condition=~models.Q(role__in=["reviewer", "dept_lead"]) | models.Q(department__isnull=False),
                 name="reviewer_has_department",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["community_staff", "town_staff"]) | models.Q(region__isnull=False),
+                name="local_staff_has_region",
+            ),
         ]
 
     def __str__(self):
@@ -72,6 +76,8 @@ class User(AbstractUser):
             raise ValidationError({"institution": _("申报机构经办人必须关联所属机构。")})
         if self.role in (Role.REVIEWER, Role.DEPARTMENT_LEAD) and not self.department_id:
             raise ValidationError({"department": _("评审专家和部门负责人必须关联所属部门。")})
+        if self.role in (Role.COMMUNITY_STAFF, Role.TOWN_STAFF) and not self.region_id:
+            raise ValidationError({"region": _("社区（村）和街道（镇）经办人必须关联所属区划。")})
 
     def password_expired(self) -> bool:
         """Older than PASSWORD_MAX_AGE_DAYS, counted from the last change or, failing that, from account creation."""

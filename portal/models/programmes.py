@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.enums import GroupPosition, Level
+from portal.enums import GroupPosition, Level, ProgrammeKind
 from portal.models.organisation import Department, Region
 from portal.validators import validate_phone
 
@@ -18,6 +18,10 @@ class Programme(models.Model):
     """评定项目: one level of evaluation in one jurisdiction for one five-year period."""
 
     name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(
+        _("评定类别"), max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.BENCHMARK,
+        help_text=_("标杆机构评定按申报、评审、公示、公布办理；社区（村）称号按年度创建、自评、镇评估、区核定公示、市公布办理。"),
+    )
     level = models.CharField(_("评定层级"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(Region, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="programmes")
     period_name = models.CharField(_("周期"), max_length=30, help_text=_("例如：“十四五”时期"))

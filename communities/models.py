@@ -1,0 +1,156 @@
+"""社区（村）称号创建 (seed 002): a district's yearly campaign of one title (高质量就业村 on 附件3, 充分就业社区(村) on
+附件4) — its towns' targets, the plan's milestones, the creation list, and each listed community's or village's chain of
+evaluations (self, town, district), each an assessment on the campaign's rubric (rubrics.models.Assessment)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.enums import EntryStatus, Level, Owner
+from portal.models import Programme, Region
+from rubrics.models import Assessment, Rubric
+
+RATE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True,
+        "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+
+
+class Campaign(models.Model):
+    """年度创建: one title's campaign for one year in a district (its programme), scored on one frozen rubric."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("评定项目"), on_delete=models.PROTECT, related_name="campaigns")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rubric = models.ForeignKey(Rubric, verbose_name=_("评分标准"), on_delete=models.PROTECT, related_name="campaigns")
+    data_from = models.DateField(_("评估取数起"), help_text=_("例如：评估取数自2023年10月至2024年9月。"))
+    data_to = models.DateField(_("评估取数止"))
+    self_due = models.DateField(_("自评提交截止"))
+    town_due = models.DateField(_("镇评估推荐截止"))
+    district_due = models.DateField(_("区核定截止"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度创建")
+        verbose_name_plural = _("年度创建")
+        ordering = ["-year", "programme"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="one_campaign_per_programme_year"),
+            models.CheckConstraint(condition=models.Q(data_to__gt=models.F("data_from")), name="campaign_data_window_ordered"),
+        ]
+
+    def __str__(self):
+        return _("%(year)d年%(title)s创建") % {"year": self.year, "title": self.programme.get_kind_display()}
+
+    def get_absolute_url(self):
+        return reverse("communities:campaign", args=[self.pk])
+
+
+class TownTarget(models.Model):
+    """A town's task in the campaign (建设任务, seed 002 一): a number of titles, or rates of its communities and of its
+    villages (「充分就业社区建设率达到75%…充分就业村建设率达到70%以上」)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    town = models.ForeignKey(Region, verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveSmallIntegerField(_("建设数量"), null=True, blank=True)
+    community_rate = models.DecimalField(_("社区建设率（%）"), **RATE)
+    village_rate = models.DecimalField(_("村建设率（%）"), **RATE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("建设任务")
+        verbose_name_plural = _("建设任务")
+        ordering = ["town__code"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "town"], name="one_target_per_town")]
+
+    def __str__(self):
+        return f"{self.town} · {self.campaign}"
+
+
+class Milestone(models.Model):
+    """A step of the plan with its date and who owes it (seed 002 五: 5月下旬, 6月中旬, 6月底, 8月底, 10月15日,
+    11月10日); reminded before it is due, until it is marked done."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("事项"), max_length=200)
+    due_on = models.DateField(_("完成时限"))
+    owner = models.CharField(_("责任方"), max_length=10, choices=Owner.choices)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作节点")
+        verbose_name_plural = _("工作节点")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Entry(models.Model):
+    """One community or village of the creation list (附件2), with 是否就业驿站建设点, and where it stands in the chain."""
+
+    # The moves of `status` (portal.transitions): the town recommends or not the submitted self-evaluation; the
+    # district verifies or not the recommended one. A self-evaluation reopened by the town goes back to LISTED.
+    TRANSITIONS = {
+        EntryStatus.LISTED: {EntryStatus.SELF_SUBMITTED},
+        EntryStatus.SELF_SUBMITTED: {EntryStatus.RECOMMENDED, EntryStatus.NOT_RECOMMENDED},
+        EntryStatus.RECOMMENDED: {EntryStatus.VERIFIED, EntryStatus.NOT_VERIFIED},
+        EntryStatus.NOT_RECOMMENDED: set(),
+        EntryStatus.VERIFIED: set(),
+        EntryStatus.NOT_VERIFIED: set(),
+    }
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
+    community = models.ForeignKey(Region, verbose_name=_("社区（村）"), on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(Region, verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
+    is_station = models.BooleanField(_("是否就业驿站建设点"), default=False)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.LISTED)
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("创建名单")
+        verbose_name_plural = _("创建名单")
+        ordering = ["campaign", "town__code", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "community"], name="one_entry_per_community")]
+
+    def __str__(self):
+        return f"{self.community} · {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("communities:entry", args=[self.pk])
+
+
+class Evaluation(models.Model):
+    """One level's evaluation of an entry: an assessment on the campaign's rubric, submitted (its assessment locked)
+    with the level's verdict — the town recommends or not, the district verifies or not — and opinion."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="evaluations")
+    level = models.CharField(_("评估层级"), max_length=10, choices=Level.choices)
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="community_evaluation")
+    verdict = models.BooleanField(_("结论"), null=True, blank=True)  # recommended / verified; None for a self-evaluation
+    opinion = models.TextField(_("意见"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评估")
+        verbose_name_plural = _("评估")
+        ordering = ["entry", "pk"]
+        constraints = [models.UniqueConstraint(fields=["entry", "level"], name="one_evaluation_per_level")]
+
+    def __str__(self):
+        return f"{self.entry.community} · {self.get_level_display()}"

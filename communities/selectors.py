@@ -1,0 +1,104 @@
+"""Who sees what of a campaign (docs/security.md 6): each level its own jurisdiction. A community or village's staff
+sees its own entries, a town's staff the entries of its communities and villages, the district's programme admins the
+entries of the programmes they manage, a viewer those in its region, the system administrator all; everyone else gets
+a 404. The evaluations' assessments (rubrics) follow: seen by who sees the entry once submitted (or at the viewer's own
+level while a draft), changed only at the user's own level and only while not submitted."""
+
+from django.db.models import Q, QuerySet
+
+from communities.enums import STARTS_AT, EntryStatus, Level
+from communities.models import Campaign, Entry, Milestone
+from portal import read_caches
+from portal.enums import Role
+from portal.models import User
+from portal.permissions import remit, sees_everything
+from portal.selectors import programme_admins
+from rubrics import selectors as rubric_access
+
+OWN_LEVEL = {Role.COMMUNITY_STAFF: Level.SELF, Role.TOWN_STAFF: Level.TOWN, Role.PROGRAMME_ADMIN: Level.DISTRICT}
+
+
+def _scope(user) -> Q | None:
+    """The entries of the user's jurisdiction as a filter; None for all of them, Q(pk=None) for none."""
+    if sees_everything(user):
+        return None
+    if user.role == Role.COMMUNITY_STAFF:
+        return Q(community=user.region_id)
+    if user.role == Role.TOWN_STAFF:
+        return Q(town=user.region_id)
+    if user.role == Role.PROGRAMME_ADMIN:
+        managed = read_caches.managed_programme_ids(user)
+        return None if managed is None else Q(campaign__programme__in=managed)
+    if user.role == Role.VIEWER and user.region_id:
+        return Q(community__code__startswith=user.region.code_prefix)
+    return Q(pk=None)
+
+
+@remit(Entry)
+def entries_for(user) -> QuerySet[Entry]:
+    entries = Entry.objects.select_related("campaign__programme", "community", "town")
+    scope = _scope(user)
+    return entries if scope is None else entries.filter(scope)
+
+
+@remit(Campaign)
+def campaigns_for(user) -> QuerySet[Campaign]:
+    """The campaigns with an entry in the user's jurisdiction, and those of the programmes it manages."""
+    campaigns = Campaign.objects.select_related("programme", "rubric")
+    scope = _scope(user)
+    if scope is None:
+        return campaigns
+    managed = read_caches.managed_programme_ids(user) if user.role == Role.PROGRAMME_ADMIN else frozenset()
+    listed = Entry.objects.filter(scope).values("campaign")
+    return campaigns.filter(Q(pk__in=listed) | Q(programme__in=managed or ())).distinct()
+
+
+def own_level(user) -> str | None:
+    return OWN_LEVEL.get(user.role)
+
+
+def _assessments_seen(user) -> Q:
+    entries = entries_for(user).values("pk")
+    seen = Q(community_evaluation__entry__in=entries) & Q(community_evaluation__submitted_at__isnull=False)
+    level = own_level(user)
+    if level:
+        seen |= Q(community_evaluation__entry__in=entries, community_evaluation__level=level)
+    return seen
+
+
+def _assessments_changed(user) -> Q:
+    level = own_level(user)
+    if level is None:
+        return Q(pk=None)
+    return Q(community_evaluation__entry__in=entries_for(user).values("pk"), community_evaluation__level=level)
+
+
+rubric_access.VIEW_GRANTS.append(_assessments_seen)
+rubric_access.CLAIMS.append(lambda: Q(community_evaluation__isnull=False))
+rubric_access.EDIT_GRANTS.append(_assessments_changed)
+
+
+def next_level_users(entry: Entry) -> list[User]:
+    """Who acts next on the entry: its town's staff once the self-evaluation is in, the district's programme admins
+    once the town has recommended; the town and the community hear of the district's decision."""
+    active = User.objects.filter(is_active=True)
+    if entry.status == EntryStatus.SELF_SUBMITTED:
+        return list(active.filter(role=Role.TOWN_STAFF, region=entry.town_id))
+    if entry.status == EntryStatus.RECOMMENDED:
+        return programme_admins(entry.campaign.programme)
+    return list(active.filter(Q(role=Role.TOWN_STAFF, region=entry.town_id) | Q(role=Role.COMMUNITY_STAFF, region=entry.community_id)))
+
+
+def home_context(user) -> dict:
+    """A community's or town's home: what waits for its own level (nearest deadline first), every entry of its
+    jurisdiction, and the plan's steps it owes that are not done."""
+    level = own_level(user)
+    entries = list(entries_for(user).select_related("campaign__programme").order_by("-campaign__year", "community__code"))
+    waiting = [e for e in entries if level and e.status == STARTS_AT[level]]
+    owner = {Level.SELF: "community", Level.TOWN: "town"}.get(level)
+    steps = Milestone.objects.filter(campaign__in={e.campaign_id for e in entries}, owner=owner, done_on__isnull=True)
+    return {
+        "todo": sorted(waiting, key=lambda e: e.campaign.self_due if level == Level.SELF else e.campaign.town_due),
+        "entries": entries,
+        "milestones": steps.select_related("campaign__programme").order_by("due_on")[:10],
+    }

@@ -1,0 +1,103 @@
+"""The campaign pages: the campaigns of the user's jurisdiction, a campaign's towns and creation list, an entry's chain
+(start and submit the user's own level), and the side-by-side of the levels with its Excel export. Each object is
+fetched within the user's remit (communities.selectors), a 404 otherwise."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from communities import chain, exports, services
+from communities.enums import Level
+from communities.forms import SubmitForm
+from communities.models import Campaign, Entry
+from communities.selectors import entries_for, own_level
+from portal.pagination import paginate
+from portal.permissions import get_object_for_user_or_404, visible
+from portal.transitions import Refused
+
+
+@login_required
+@require_safe
+def campaign_list(request):
+    campaigns = visible(request.user, Campaign).order_by("-year", "programme__name")
+    page, querystring = paginate(request, campaigns)
+    return render(request, "communities/campaign_list.html", {"page": page, "querystring": querystring})
+
+
+@login_required
+@require_safe
+def campaign_detail(request, pk: int):
+    campaign = get_object_for_user_or_404(request.user, Campaign, pk=pk)
+    entries = list(entries_for(request.user).filter(campaign=campaign).select_related("community", "town"))
+    context = {
+        "campaign": campaign,
+        "entries": entries,
+        "progress": chain.town_progress(campaign, entries),
+        "milestones": campaign.milestones.all(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "communities/campaign.html", context)
+
+
+@login_required
+@require_safe
+def entry_detail(request, pk: int):
+    entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
+    context = {"entry": entry, "steps": chain.steps(entry, request.user), "form": SubmitForm(level=own_level(request.user))}
+    return render(request, "communities/entry.html", context)
+
+
+@login_required
+@require_POST
+def entry_start(request, pk: int):
+    entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
+    level = own_level(request.user)
+    if level is None:
+        messages.error(request, _("您的账号不参与评估。"))
+        return redirect(entry)
+    try:
+        evaluation = services.evaluation_start(entry=entry, level=level, actor=request.user)
+    except Refused as error:
+        messages.error(request, str(error))
+        return redirect(entry)
+    if level != Level.SELF:
+        messages.success(request, _("已按下一级的评估生成本级评估，请逐项确认；改动的评分项请在“说明”中写明理由。"))
+    return redirect(evaluation.assessment)
+
+
+@login_required
+@require_POST
+def entry_submit(request, pk: int):
+    entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
+    level = own_level(request.user)
+    evaluation = entry.evaluations.filter(level=level).first() if level else None
+    form = SubmitForm(request.POST, level=level)
+    if evaluation is None or not form.is_valid():
+        messages.error(request, _("请先开始本级评估，并按提示填写结论。"))
+        return redirect(entry)
+    try:
+        services.evaluation_submit(evaluation=evaluation, actor=request.user, **form.cleaned_data)
+    except Refused as error:
+        messages.error(request, str(error))
+        return redirect(entry)
+    messages.success(request, _("%(level)s已提交。") % {"level": evaluation.get_level_display()})
+    return redirect(entry)
+
+
+@login_required
+@require_safe
+def entry_compare(request, pk: int):
+    entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
+    rows, levels = chain.comparison(entry)
+    return render(request, "communities/compare.html",
+                  {"entry": entry, "rows": rows, "levels": [Level(level).label for level in levels]})
+
+
+@login_required
+@require_safe
+def entry_compare_xlsx(request, pk: int):
+    entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
+    return exports.comparison_xlsx(entry)
