@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from communities.enums import STARTS_AT, EntryStatus, Level
 from communities.models import Campaign, Entry, Evaluation
@@ -14,6 +15,7 @@ from communities.services import BELOW, changed_items, submission_problems
 from portal.enums import RegionLevel, Settlement
 from portal.models import Region
 from rubrics import engine
+from rubrics.assessment_forms import item_facts, stored_value
 from rubrics.services import rubric_data
 
 ORDER = (Level.SELF, Level.TOWN, Level.DISTRICT)
@@ -138,17 +140,30 @@ class Row:
     cells: list[Cell]  # one per level evaluated, in the chain's order
 
 
-def _points(item: dict, facts: dict) -> Decimal | None:
+def _points(item: dict, bonus: bool, facts: dict) -> Decimal | None:
+    """The item's points from its facts, as the engine gives them (a bonus item not claimed: 0); None where they are
+    missing or do not add up."""
     if item.get("kind") == "gate":
         return None
+    if bonus and not facts:
+        return Decimal(0)
     try:
         return engine.item_points(item, facts)
     except (engine.FactsError, KeyError, TypeError, ValueError):
         return None
 
 
-def _facts_text(facts: dict) -> str:
-    return "；".join(f"{key}={value}" for key, value in facts.items() if not isinstance(value, dict | list)) or "—"
+def _facts_text(asked, facts: dict) -> str:
+    """The facts as people read them: 「就业困难人员中已就业的人数：17；…」, a checklist's entries met by name."""
+    shown = []
+    for fact in asked:
+        value, label = stored_value(facts, fact), fact.text.split("：", 1)[0]
+        if fact.type == "entry":
+            if value:
+                shown.append(label)
+        elif value not in (None, ""):
+            shown.append(f"{label}：{(_('是') if value else _('否')) if fact.type == 'bool' else value}")
+    return "；".join(shown) or "—"
 
 
 def comparison(entry: Entry) -> tuple[list[Row], list[str]]:
@@ -159,12 +174,12 @@ def comparison(entry: Entry) -> tuple[list[Row], list[str]]:
     data = rubric_data(entry.campaign.rubric)
     changed = [set(changed_items(e)) for e in evaluations]
     rows = []
-    for item in [*data["items"], *data.get("bonus", ())]:
+    for item, bonus, asked in item_facts(data):
         code = str(item["code"])
         cells = []
         for evaluation, changes in zip(evaluations, changed, strict=True):
             facts = evaluation.assessment.facts.get(code, {})
-            cells.append(Cell(evaluation.get_level_display(), _points(item, facts) if facts else None, _facts_text(facts),
+            cells.append(Cell(evaluation.get_level_display(), _points(item, bonus, facts), _facts_text(asked, facts),
                               evaluation.assessment.notes.get(code, ""), code in changes))
         rows.append(Row(code, str(item.get("title", "")), Decimal(str(item.get("max", item.get("per_event", 0)))), cells))
     return rows, [e.level for e in evaluations]

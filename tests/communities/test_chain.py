@@ -83,7 +83,7 @@ def test_the_district_verifies_a_recommended_entry_and_the_levels_stand_side_by_
     assert entry.status == EntryStatus.VERIFIED
     assert levels == [Level.SELF, Level.TOWN, Level.DISTRICT]
     assert [cell.points for cell in first.cells] == [first.cells[0].points] * 3
-    assert first.cells[0].facts == "achieved=17；total=20；excluded=1"
+    assert first.cells[0].facts == "达成人数：17；总人数：20；剔除人数：1"
     assert not any(cell.changed for row in rows for cell in row.cells)
 
 

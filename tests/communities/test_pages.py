@@ -62,7 +62,7 @@ def test_the_side_by_side_and_its_export(world, login):
 
     assert "良新村 · 自评、镇评估、区核定对照" in visible_text(page)
     assert rows[0] == ("编号", "指标", "分值", "社区（村）自评得分", "社区（村）自评事实", "社区（村）自评改动理由或说明")
-    assert rows[1][0] == "(一)1" and rows[1][4] == "achieved=48；total=59；excluded=3" and rows[1][5] == "与系统数据一致。"
+    assert rows[1][0] == "(一)1" and rows[1][4] == "达成人数：48；总人数：59；剔除人数：3" and rows[1][5] == "与系统数据一致。"
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 

@@ -1,0 +1,142 @@
+"""Demo campaigns of 从化区 for `manage.py seed_demo` (seed 002), built through the services: 良口镇's communities and
+villages of 附件2 in the current year's 充分就业社区（村） campaign at every step of the chain, and its four typical
+villages in the 高质量就业村 campaign. The year is a later one of the plan: its check runs from December to the next
+March (「以后年度12月至下年3月」). Idempotent: a programme that has its campaign is left as it is.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from communities import services
+from communities.enums import Level
+from communities.models import Campaign
+from portal.enums import Level as ProgrammeLevel
+from portal.enums import ProgrammeKind, RegionLevel, Role
+from portal.models import Department, Programme, Region, User
+from portal.services import programme_admin_grant
+from rubrics.assessments import assessment_record
+from rubrics.demo import FACTS
+from rubrics.services import rubric_install
+from rubrics.standards import STANDARDS
+
+YEAR = 2026
+# 附件2's 23 and the plan's four typical villages (「定溪头村、米埗村、塘尾村、良明村为2024年创建高质量就业村」).
+QUALITY_VILLAGES = ("溪头村", "米埗村", "塘尾村", "良明村")
+# Where each of the 23 stands: the first ones verified, then recommended, not recommended, submitted, still at work.
+STEPS = ["verified"] * 6 + ["recommended"] * 5 + ["not_recommended"] + ["self_submitted"] * 5 + ["listed"] * 6
+TITLES = {ProgrammeKind.FULL_EMPLOYMENT: ("gz_community_2024", "从化区充分就业社区（村）建设"),
+          ProgrammeKind.QUALITY_VILLAGE: ("gz_village_2024", "从化区高质量就业村建设")}
+
+
+def _programme(kind: str, district: Region, department: Department, admin: User) -> Programme:
+    slug, name = TITLES[kind]
+    programme, created = Programme.objects.get_or_create(
+        name=name, defaults={
+            "kind": kind, "level": ProgrammeLevel.COUNTY, "region": district, "period_name": "“十五五”时期",
+            "period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2030, 12, 31), "period_quota": 999,
+            "lead_department": department,
+        })
+    if created:
+        programme_admin_grant(programme=programme, user=admin)
+        rubric_install(STANDARDS[slug], standard=slug, programme=programme, actor=admin)
+    return programme
+
+
+def _staff(place: Region, serial: int) -> User:
+    """The account a community or village works under (opened by its town; no password shown in the demo)."""
+    user, _created = User.objects.get_or_create(
+        username=f"lk_{place.code[-3:]}", defaults={
+            "full_name": f"{place.name}经办人", "role": Role.COMMUNITY_STAFF, "region": place,
+            "password": make_password(None), "must_change_password": False})
+    return user
+
+
+# A typical village's facts on 附件3 (the demo varies its registered unemployed).
+VILLAGE = {
+    "(一)2": {"met": True}, "(一)3": {"met": True}, "(一)4": {"count": 37}, "(一)5": {"count": 4},
+    "(二)1": {"parts": {"推荐": {"count": 2, "all_employed": False}, "平台": {"met": True}}},
+    "(二)2": {"parts": {"推荐": {"count": 1, "all_employed": True}, "涉农培训": {"met": ["三项工程"]}}},
+    "(二)3": {"achieved": 6, "total": 60},
+    "(三)1": {"met": ["办公台位", "信息化服务项目", "经费", "工作人员", "规章制度", "就业服务专区", "宣传角"]},
+    "(三)2": {"met": ["劳动力调查", "数据完整", "毕业生摸底"]},
+    "(三)3": {"met": ["党建引领", "业务办理数据", "求职登记", "求职信息", "岗位收集发布", "岗位要素", "跟踪调查", "分级服务"]},
+    "(三)4": {"met": True}, "(四)1": {"incidents": 0},
+    "(五)1": {"parts": {"荣誉": {"events": 0}, "批示": {"events": 0}, "承办活动": {"events": 1}, "媒体报道": {"met": False}}},
+}
+
+
+def _facts(rng: random.Random, rubric_slug: str) -> dict:
+    total = rng.randrange(40, 90)
+    registered = {"achieved": int(total * rng.uniform(0.8, 0.97)), "total": total, "excluded": rng.randrange(0, 3)}
+    return {**(FACTS if rubric_slug == "gz_community_2024" else VILLAGE), "(一)1": registered}
+
+
+def _walk(entry, step: str, *, town: User, admin: User, rng: random.Random, slug: str) -> None:
+    if step == "listed":
+        if rng.random() < 0.5:  # some have started filling in
+            services.evaluation_start(entry=entry, level=Level.SELF, actor=_staff(entry.community, 0))
+        return
+    staff = _staff(entry.community, 0)
+    evaluation = services.evaluation_start(entry=entry, level=Level.SELF, actor=staff)
+    facts = _facts(rng, slug)
+    assessment_record(assessment=evaluation.assessment, facts=facts, notes={}, events={}, actor=staff)
+    services.evaluation_submit(evaluation=evaluation, actor=staff)
+    if step == "self_submitted":
+        return
+    town_evaluation = services.evaluation_start(entry=entry, level=Level.TOWN, actor=town)
+    if step == "not_recommended":
+        services.evaluation_submit(evaluation=town_evaluation, actor=town, verdict=False,
+                                   opinion="就业困难人员台账不全，整改后明年再评。")
+        return
+    services.evaluation_submit(evaluation=town_evaluation, actor=town, verdict=True, opinion="同意推荐。")
+    if step == "verified":
+        district = services.evaluation_start(entry=entry, level=Level.DISTRICT, actor=admin)
+        services.evaluation_submit(evaluation=district, actor=admin, verdict=True, opinion="经核定，达到建设标准。")
+
+
+@transaction.atomic
+def seed_communities(*, admin: User) -> list[str]:
+    """The demo's campaigns, once (nothing when 良口镇 is not in the region tree)."""
+    town = Region.objects.filter(name="良口镇", level=RegionLevel.TOWN).select_related("parent").first()
+    if town is None:
+        return []
+    district = town.parent
+    department, _created = Department.objects.get_or_create(
+        name="广州市从化区人力资源和社会保障局", defaults={"kind": "hr", "region": district, "short_name": "从化区人社局"})
+    town_staff = User.objects.filter(role=Role.TOWN_STAFF, region=town).first()
+    places = {place.name: place for place in town.children.filter(level=RegionLevel.COMMUNITY).order_by("code")}
+    made = []
+    for kind, names in ((ProgrammeKind.FULL_EMPLOYMENT, list(places)), (ProgrammeKind.QUALITY_VILLAGE, QUALITY_VILLAGES)):
+        programme = _programme(kind, district, department, admin)
+        if Campaign.objects.filter(programme=programme, year=YEAR).exists() or town_staff is None:
+            continue
+        campaign = _campaign(programme, admin, town, kind)
+        rng = random.Random(f"{YEAR}{kind}")
+        steps = STEPS if kind == ProgrammeKind.FULL_EMPLOYMENT else ["recommended", "self_submitted", "listed", "listed"]
+        for order, (name, step) in enumerate(zip([n for n in names if n in places], steps, strict=False), start=1):
+            entry = services.entry_add(campaign=campaign, community=places[name], actor=town_staff, order=order,
+                                       is_station=order % 3 == 1)
+            _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
+        made.append(str(campaign))
+    return made
+
+
+def _campaign(programme: Programme, admin: User, town: Region, kind: str) -> Campaign:
+    campaign = services.campaign_create(
+        programme=programme, year=YEAR, rubric=programme.scoring_rubrics.first(), actor=admin, first_year=False,
+        data_from=datetime.date(YEAR - 1, 10, 1), data_to=datetime.date(YEAR, 9, 30),
+        self_due=datetime.date(YEAR, 12, 20), town_due=datetime.date(YEAR + 1, 1, 31),
+        district_due=datetime.date(YEAR + 1, 3, 31),
+    )
+    if kind == ProgrammeKind.QUALITY_VILLAGE:
+        services.target_set(campaign=campaign, town=town, actor=admin, count=4)
+    else:
+        services.target_set(campaign=campaign, town=town, actor=admin, community_rate=Decimal("75"), village_rate=Decimal("70"))
+    for milestone in campaign.milestones.filter(due_on__lt=datetime.date(YEAR, 12, 1)):
+        milestone.done_on = milestone.due_on
+        milestone.save(update_fields=["done_on"])
+    return campaign
