@@ -14,6 +14,9 @@ class EntryStatus(models.TextChoices):
     NOT_RECOMMENDED = "not_recommended", _("镇未推荐")
     VERIFIED = "verified", _("区已核定")
     NOT_VERIFIED = "not_verified", _("区核定未通过")
+    PUBLICISED = "publicised", _("公示中")
+    TITLED = "titled", _("已公布（获得称号）")
+    DISQUALIFIED = "disqualified", _("公示期间取消")
 
 
 class Level(models.TextChoices):

@@ -36,3 +36,17 @@ class SubmitForm(forms.Form):
         cleaned = super().clean()
         cleaned.setdefault("verdict", None)
         return cleaned
+
+
+class PublishForm(forms.Form):
+    """The district's notice of the verified communities and villages."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 6}))
+    contacts = forms.CharField(label=_("异议受理联系方式"), widget=forms.Textarea(attrs={"rows": 2}))
+    written_on = forms.DateField(label=_("成文日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class AnnounceForm(forms.Form):
+    document_number = forms.CharField(label=_("公布文号"), max_length=60, help_text=_("例如：穗人社函〔2027〕12号。"))

@@ -28,6 +28,13 @@ class Campaign(models.Model):
     self_due = models.DateField(_("自评提交截止"))
     town_due = models.DateField(_("镇评估推荐截止"))
     district_due = models.DateField(_("区核定截止"))
+    # 「区核定、公示，市公布」: the district's notice of the verified ones, then the city's announcement of the titles.
+    notice = models.OneToOneField(
+        "publicity.PublicityNotice", verbose_name=_("公示"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="campaign",
+    )
+    announced_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    announcement_number = models.CharField(_("公布文号"), max_length=60, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,8 +110,11 @@ class Entry(models.Model):
         EntryStatus.SELF_SUBMITTED: {EntryStatus.RECOMMENDED, EntryStatus.NOT_RECOMMENDED},
         EntryStatus.RECOMMENDED: {EntryStatus.VERIFIED, EntryStatus.NOT_VERIFIED},
         EntryStatus.NOT_RECOMMENDED: set(),
-        EntryStatus.VERIFIED: set(),
+        EntryStatus.VERIFIED: {EntryStatus.PUBLICISED},
         EntryStatus.NOT_VERIFIED: set(),
+        EntryStatus.PUBLICISED: {EntryStatus.TITLED, EntryStatus.DISQUALIFIED},
+        EntryStatus.TITLED: set(),
+        EntryStatus.DISQUALIFIED: set(),
     }
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
@@ -114,6 +124,9 @@ class Entry(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.LISTED)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    title = models.OneToOneField(
+        "portal.Title", verbose_name=_("称号"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaign_entry"
+    )
 
     history = HistoricalRecords()
 

@@ -4,18 +4,19 @@ fetched within the user's remit (communities.selectors), a 404 otherwise."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from communities import chain, exports, services
+from communities import chain, exports, publication, services
 from communities.enums import Level
-from communities.forms import SubmitForm
+from communities.forms import AnnounceForm, PublishForm, SubmitForm
 from communities.models import Campaign, Entry
 from communities.selectors import entries_for, own_level
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, visible
+from portal.permissions import get_object_for_user_or_404, manages_programme, visible
 from portal.transitions import Refused
 
 
@@ -34,12 +35,55 @@ def campaign_detail(request, pk: int):
     entries = list(entries_for(request.user).filter(campaign=campaign).select_related("community", "town"))
     context = {
         "campaign": campaign,
+        "manages": manages_programme(request.user, campaign.programme),
+        "blockers": publication.announcement_blockers(campaign),
+        "announce_form": AnnounceForm(),
         "entries": entries,
         "progress": chain.town_progress(campaign, entries),
         "milestones": campaign.milestones.all(),
         "today": timezone.localdate(),
     }
     return render(request, "communities/campaign.html", context)
+
+
+def _managed(request, pk: int) -> Campaign:
+    """A campaign the user administers (its programme's admins: the district), or a 404."""
+    campaign = get_object_for_user_or_404(request.user, Campaign, pk=pk)
+    if not manages_programme(request.user, campaign.programme):
+        raise Http404
+    return campaign
+
+
+@login_required
+def campaign_publish(request, pk: int):
+    campaign = _managed(request, pk)
+    form = PublishForm(request.POST or None, initial=publication.notice_draft(campaign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication.campaign_publish(campaign=campaign, actor=request.user, request=request, **form.cleaned_data)
+        except Refused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("公示已发布。"))
+            return redirect(campaign)
+    return render(request, "communities/publish.html", {"campaign": campaign, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def campaign_announce(request, pk: int):
+    campaign = _managed(request, pk)
+    form = AnnounceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Refused(_("请填写公布文号。"))
+        publication.campaign_announce(campaign=campaign, actor=request.user, **form.cleaned_data)
+    except Refused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("认定结果已公布，称号已登记。"))
+    return redirect(campaign)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal import read_caches
-from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, Role
+from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, ProgrammeKind, Role
 from portal.models import AuditRecord, Institution, Programme, Region, Round, User
 from portal.permissions import remit, sees_everything
 from portal.titles import title_counts
@@ -133,8 +133,8 @@ class LevelProgress:
 
 def target_progress(region) -> list[LevelProgress]:
     """「十百千」 progress of a jurisdiction per level: programmes, planned quota and the titles awarded (valid or
-    revoked) against the target (3 queries)."""
-    programmes = Programme.objects.all()
+    revoked) against the target (3 queries). Benchmark programmes only: the communities' titles are not 「十百千」's."""
+    programmes = Programme.objects.filter(kind=ProgrammeKind.BENCHMARK)
     if region is not None:
         programmes = programmes.filter(region__code__startswith=region.code_prefix)
     rows = {

@@ -47,12 +47,14 @@ def title_counts(programmes) -> dict[str, dict[str, int]]:
 
 def title_grant(
     *, programme: Programme, institution: Institution | int | None, holder_name: str, number: str, awarded_on: date,
-    actor: User | None, now: datetime | None = None,
+    actor: User | None, now: datetime | None = None, region=None,
 ) -> Title:
-    """Enter a title in the ledger. Side effects: one Title row (history names the actor)."""
+    """Enter a title in the ledger: an institution's, or a community's or village's (`region`). Side effects: one
+    Title row (history names the actor)."""
     institution_id = institution.pk if isinstance(institution, Institution) else institution
     title = Title(
-        programme=programme, institution_id=institution_id, holder_name=holder_name, number=number, awarded_on=awarded_on
+        programme=programme, institution_id=institution_id, region=region, holder_name=holder_name, number=number,
+        awarded_on=awarded_on,
     )
     title._history_user = actor
     if now is not None:

@@ -127,7 +127,7 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
         self.notice = notice
-        self.requires_id = notice.round.programme.objection_requires_id_number
+        self.requires_id = notice.programme.objection_requires_id_number
         self.fields["entry"].queryset = notice.entries.filter(disqualified_at__isnull=True)
         self.fields["entry"].label_from_instance = lambda e: e.institution_name
         if self.requires_id:

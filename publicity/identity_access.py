@@ -56,7 +56,7 @@ def identity_access_request(
     objection = objection_locked(objection)
     if objection.identity_purged_at:
         raise Refused(_("异议人身份信息已按保存期限清除，无需再申请。"))
-    if not handler_choices(objection.notice.round.programme).filter(pk=grantee.pk).exists():
+    if not handler_choices(objection.notice.programme).filter(pk=grantee.pk).exists():
         raise Refused(_("只能为本项目的管理员或评定部门负责人申请。"))
     existing = IdentityAccessRequest.objects.filter(objection=objection, grantee=grantee, status=S.PENDING).first()
     if existing is not None:
@@ -172,7 +172,7 @@ def identity_access_withdraw_for(*, objection: Objection, user: User, actor: Use
 
 def identity_requests_for_security(status: str = ""):
     rows = IdentityAccessRequest.objects.select_related(
-        "objection__notice__round__programme", "objection__entry", "grantee", "requested_by", "decided_by"
+        "objection__notice__programme", "objection__entry", "grantee", "requested_by", "decided_by"
     )
     if status in S.values:
         rows = rows.filter(status=status)

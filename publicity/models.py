@@ -27,7 +27,14 @@ from publicity.enums import OBJECTION_CLOSED, IdentityAccessStatus, NoticeState,
 class PublicityNotice(models.Model):
     """公示: published once, then only read. An adjusted list (调整后名单) is a new notice that `replaces` it."""
 
-    round = models.ForeignKey(Round, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="notices")
+    # The programme whose list it publishes: a benchmark round's shortlist (`round`), or a campaign's list of
+    # communities and villages (seed 002 「区核定、公示」: no round, the communities app links its campaign to it).
+    programme = models.ForeignKey(
+        "portal.Programme", verbose_name=_("评定项目"), on_delete=models.PROTECT, related_name="notices"
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("申报批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     replaces = models.ForeignKey(
         "self",
         verbose_name=_("调整的公示"),
@@ -129,11 +136,17 @@ def _month_day(d) -> str:
 
 
 class NoticeEntry(models.Model):
-    """One institution listed on a notice, as it was published (names are copied, the record never changes)."""
+    """One institution, community or village listed on a notice, as it was published (names are copied, the record
+    never changes): an institution's application, or a community or village itself (`region`)."""
 
     notice = models.ForeignKey(PublicityNotice, on_delete=models.CASCADE, related_name="entries")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notice_entries")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="notice_entries"
+    )
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "portal.Region", verbose_name=_("社区（村）"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     institution_name = models.CharField(_("机构名称"), max_length=200)
     institution_kind = models.CharField(_("机构类别"), max_length=50)
     region_name = models.CharField(_("所在区划"), max_length=50)
@@ -147,7 +160,15 @@ class NoticeEntry(models.Model):
         verbose_name = _("公示机构")
         verbose_name_plural = _("公示机构")
         ordering = ["rank", "pk"]
-        constraints = [models.UniqueConstraint(fields=["notice", "application"], name="one_entry_per_notice")]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "application"], name="one_entry_per_notice"),
+            models.UniqueConstraint(
+                fields=["notice", "region"], condition=models.Q(region__isnull=False), name="one_region_entry_per_notice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False) | models.Q(region__isnull=False), name="entry_lists_someone"
+            ),
+        ]
 
     def __str__(self):
         return self.institution_name

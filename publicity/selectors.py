@@ -28,15 +28,16 @@ def objection_locked(objection: Objection) -> Objection:
     published on the round, and the other way round, so an adjusted list never misses a disqualification. Call it
     inside a transaction."""
     round_id = PublicityNotice.objects.filter(pk=objection.notice_id).values_list("round_id", flat=True).get()
-    Round.objects.select_for_update(no_key=True).get(pk=round_id)
-    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__round__programme", "entry")
+    if round_id is not None:  # a campaign's notice (no round) has no adjusted list to wait for
+        Round.objects.select_for_update(no_key=True).get(pk=round_id)
+    objections = Objection.objects.select_for_update(of=("self",)).select_related("notice__programme", "entry")
     return objections.get(pk=objection.pk)
 
 
 @remit(Objection, "view")
 def objections_for_user(user):
     """Objections of the programmes the user administers, and those given to the user to verify."""
-    base = Objection.objects.select_related("notice__round__programme", "entry", "handler")
+    base = Objection.objects.select_related("notice__programme", "entry", "handler")
     if not user.is_authenticated:
         return base.none()
     if sees_everything(user):
@@ -44,13 +45,13 @@ def objections_for_user(user):
     handled = objects_for_user(user, Objection.objects.all(), "publicity.handle_objection").values("pk")
     mine = Q(pk__in=handled)
     if user.role == Role.PROGRAMME_ADMIN:
-        mine |= Q(notice__round__programme__in=visible(user, Programme, "manage").values("pk"))
+        mine |= Q(notice__programme__in=visible(user, Programme, "manage").values("pk"))
     return base.filter(mine)
 
 
 def user_administers(user, objection: Objection) -> bool:
     """Assigning, granting and exporting are the programme admin's; the handler only verifies and decides."""
-    return manages_programme(user, objection.notice.round.programme)
+    return manages_programme(user, objection.notice.programme)
 
 
 @remit(IdentityAccessRequest, "decide")

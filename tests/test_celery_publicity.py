@@ -30,6 +30,7 @@ def _notice(closes_in: timedelta) -> PublicityNotice:
     now = timezone.now()
     notice = PublicityNotice.objects.create(
         round=application.round,
+        programme=application.round.programme,
         index_number=f"T-{application.pk}",
         title="关于拟评定名单的公示",
         body="正文",

@@ -738,7 +738,7 @@ def open_notice(captcha_passes):
     portal_services.programme_admin_grant(programme=application.round.programme, user=admin)
     now = timezone.now()
     notice = PublicityNotice.objects.create(
-        round=application.round, index_number="F-1", title="公示", body="正文", contacts="电话", issuers=["人社局"],
+        round=application.round, programme=application.round.programme, index_number="F-1", title="公示", body="正文", contacts="电话", issuers=["人社局"],
         written_on=now.date(), published_at=now - timedelta(days=1), starts_on=now.date(), ends_on=now.date(),
         working_days=5, closes_at=now + timedelta(days=3), created_by=admin,
     )

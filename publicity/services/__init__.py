@@ -11,6 +11,7 @@ from publicity.services.notices import (  # noqa: F401
     Period,
     adjusted_list,
     latest_notice,
+    list_publish,
     notice_draft,
     notice_issuers,
     notice_publish,

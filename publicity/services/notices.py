@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from portal.documents import (
     placeholder_pattern,
     template_unknown_placeholders,
 )
+from portal.enums import Role
 from portal.models import Round, User
 from portal.public_cache import public_pages_changed
 from portal.services import notify
@@ -151,10 +153,6 @@ def latest_notice(round: Round) -> PublicityNotice | None:
     return round.notices.order_by("-published_at", "-pk").first()
 
 
-def _index_number(round: Round, year: int) -> str:
-    return next_index_number(round.programme.region, year)
-
-
 def _entry_from(application, *, rank: int, replacement: bool = False) -> NoticeEntry:
     institution = application.institution
     return NoticeEntry(
@@ -193,15 +191,44 @@ def notice_publish(
         new_entries = _first_list_frozen(round, actor=actor, now=now)
     else:
         new_entries = _adjusted_entries(round, replaces)
+    return _publish(
+        round.programme, new_entries, round=round, replaces=replaces, actor=actor, title=title, body=body,
+        contacts=contacts, written_on=written_on, document_number=document_number, now=now, request=request,
+    )
+
+
+@transaction.atomic
+def list_publish(
+    *, programme, places, actor: User, title: str, body: str, contacts: str, written_on: date,
+    document_number: str = "", now: datetime | None = None, request=None,
+) -> PublicityNotice:
+    """Publish a list of communities and villages (`places`: Region rows, in their order) for the programme's working
+    days, as the district publishes the ones it verified (seed 002 「区核定、公示」). Objections are filed against them
+    as against institutions. Side effects as `notice_publish`."""
+    if not places:
+        raise Refused(_("名单为空，不能发布公示。"))
+    entries = [
+        NoticeEntry(region=place, institution_name=place.name, institution_kind=place.get_settlement_display(),
+                    region_name=place.parent.name if place.parent_id else "", rank=rank)
+        for rank, place in enumerate(places, start=1)
+    ]
+    return _publish(programme, entries, round=None, replaces=None, actor=actor, title=title, body=body,
+                    contacts=contacts, written_on=written_on, document_number=document_number,
+                    now=now or timezone.now(), request=request)
+
+
+def _publish(programme, new_entries, *, round, replaces, actor, title, body, contacts, written_on, document_number,
+             now, request) -> PublicityNotice:
     if not (title.strip() and body.strip() and contacts.strip()):
         raise Refused(_("标题、正文和异议受理联系方式都必须填写。"))
     published_on = timezone.localtime(now, SHANGHAI).date()
-    period = publicity_period(published_on, round.programme.publicity_days)
+    period = publicity_period(published_on, programme.publicity_days)
     notice = PublicityNotice(
-        round=round, replaces=replaces, index_number=_index_number(round, published_on.year),
-        document_number=document_number.strip(), title=title.strip(), body=body.strip(), contacts=contacts.strip(),
-        issuers=notice_issuers(round), written_on=written_on, published_at=now, created_by=actor,
-        starts_on=period.starts_on, ends_on=period.ends_on, working_days=period.working_days, closes_at=period.closes_at,
+        programme=programme, round=round, replaces=replaces,
+        index_number=next_index_number(programme.region, published_on.year), document_number=document_number.strip(),
+        title=title.strip(), body=body.strip(), contacts=contacts.strip(), issuers=programme_issuers(programme),
+        written_on=written_on, published_at=now, created_by=actor, starts_on=period.starts_on, ends_on=period.ends_on,
+        working_days=period.working_days, closes_at=period.closes_at,
     )
     notice._history_user = actor
     notice._history_date = now
@@ -249,8 +276,10 @@ def _adjusted_entries(round: Round, replaces: PublicityNotice) -> list[NoticeEnt
 
 
 def _notify_listed(notice: PublicityNotice) -> None:
-    institutions = notice.entries.values_list("institution_id", flat=True)
-    users = User.objects.filter(institution__in=institutions, is_active=True)
+    institutions = notice.entries.filter(institution__isnull=False).values_list("institution_id", flat=True)
+    places = notice.entries.filter(region__isnull=False).values_list("region_id", flat=True)
+    users = User.objects.filter(Q(institution__in=institutions) | Q(role=Role.COMMUNITY_STAFF, region__in=places),
+                                is_active=True)
     text = _("贵机构已列入《%(title)s》，%(period)s。") % {"title": notice.title, "period": notice.period_label}
     notify(users=users, text=text[:300], link=notice.get_absolute_url())
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 from applications.uploads import UploadLimits, inspect_uploads, store_inspected
 from portal.audit import AuditEvent, audit
 from portal.display import cn_date
+from portal.enums import Role
 from portal.models import User
 from portal.public_cache import public_pages_changed
 from portal.selectors import programme_admins
@@ -135,7 +137,7 @@ def _notify_admins_received(objection: Objection) -> None:
         "receipt": objection.receipt_number,
         "name": objection.entry.institution_name,
     }
-    notify(users=programme_admins(objection.notice.round.programme), text=text, link=objection.get_absolute_url())
+    notify(users=programme_admins(objection.notice.programme), text=text, link=objection.get_absolute_url())
 
 
 def objection_open(*, receipt_number: str, token: str) -> Objection | None:
@@ -201,7 +203,7 @@ def objection_assign(
     locked = objection_locked(objection)
     if locked.is_closed:
         raise TransitionError(_("异议已办结，不能再交办。"))
-    if not handler_choices(locked.notice.round.programme).filter(pk=handler.pk).exists():
+    if not handler_choices(locked.notice.programme).filter(pk=handler.pk).exists():
         raise Refused(_("经办人须为本项目的管理员或评定部门负责人。"))
     if deadline < timezone.localdate(now):
         raise Refused(_("办理期限不能早于今天。"))
@@ -276,9 +278,7 @@ def objection_decide(
         audit_detail=f"{to} {locked.receipt_number}",
     )
     if upheld:
-        for entry in NoticeEntry.objects.filter(
-            notice__round=locked.notice.round, application=locked.entry.application_id, disqualified_at__isnull=True
-        ):
+        for entry in _same_listing(locked.entry).filter(disqualified_at__isnull=True):
             entry.disqualified_at = now
             entry._history_user = actor
             entry._history_date = now
@@ -289,6 +289,15 @@ def objection_decide(
     transaction.on_commit(lambda: _queue_reply(locked))
     transaction.on_commit(public_pages_changed)
     return locked
+
+
+def _same_listing(entry: NoticeEntry):
+    """The entries that list the same one as `entry`: its application on the notices of its round, or its community
+    or village on the notices of its programme."""
+    if entry.application_id:
+        return NoticeEntry.objects.filter(notice__round=entry.notice.round_id, application=entry.application_id)
+    return NoticeEntry.objects.filter(notice__programme=entry.notice.programme_id, notice__round__isnull=True,
+                                      region=entry.region_id)
 
 
 def _queue_reply(objection: Objection) -> None:
@@ -303,9 +312,11 @@ def _notify_decided(objection: Objection) -> None:
         "receipt": objection.receipt_number,
         "status": objection.get_status_display(),
     }
-    notify(users=programme_admins(objection.notice.round.programme), text=text, link=objection.get_absolute_url())
+    notify(users=programme_admins(objection.notice.programme), text=text, link=objection.get_absolute_url())
     if objection.status == ObjectionStatus.UPHELD:
-        users = User.objects.filter(institution=objection.entry.institution_id, is_active=True)
+        entry = objection.entry
+        listed = Q(institution=entry.institution_id) if entry.institution_id else Q(role=Role.COMMUNITY_STAFF, region=entry.region_id)
+        users = User.objects.filter(listed, is_active=True)
         notice_text = _("经核查，对贵机构的异议成立，取消《%(title)s》中的拟评定资格。") % {"title": objection.notice.title}
         notify(users=users, text=notice_text[:300], link=objection.notice.get_absolute_url())
 

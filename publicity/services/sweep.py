@@ -35,7 +35,7 @@ def notices_close_ended(now: datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for notice in PublicityNotice.objects.filter(closes_at__lte=now, end_processed_at__isnull=True).select_related(
-        "round__programme"
+        "programme"
     ):
         with transaction.atomic():  # the claim and the messages land together, or neither does
             if _notice_end_processed(notice, now):
@@ -54,7 +54,7 @@ def _notice_end_processed(notice: PublicityNotice, now: datetime) -> bool:
         }
     else:
         text = _("《%(title)s》公示期已满，无未办结异议，可以公布评定结果。") % {"title": notice.title}
-    notify(users=programme_admins(notice.round.programme), text=text[:300], link=notice.get_absolute_url())
+    notify(users=programme_admins(notice.programme), text=text[:300], link=notice.get_absolute_url())
     audit(AuditEvent.TRANSITION, username="celery", obj=notice, detail=f"period ended ({open_count} open objections)")
     return True
 

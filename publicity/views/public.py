@@ -27,7 +27,7 @@ STATES = {"open", "ended"}
 
 
 def _public_notices():
-    return PublicityNotice.objects.select_related("round__programme__region")
+    return PublicityNotice.objects.select_related("programme__region")
 
 
 @require_safe

@@ -155,7 +155,7 @@ def objection_detail(request, pk: int):
 
 def _detail_context(request, objection, decide_form=None) -> dict:
     administers = selectors.user_administers(request.user, objection)
-    programme = objection.notice.round.programme
+    programme = objection.notice.programme
     is_handler = objection.handler_id == request.user.pk
     return {
         "objection": objection,
@@ -186,7 +186,7 @@ def _administer(request, pk: int, form_class, act, done: str):
     objection = get_object_for_user_or_404(request.user, Objection, pk=pk)
     if not selectors.user_administers(request.user, objection):
         raise PermissionDenied
-    form = form_class(request.POST, programme=objection.notice.round.programme)
+    form = form_class(request.POST, programme=objection.notice.programme)
     if form.is_valid():
         try:
             act(objection, form.cleaned_data)

@@ -31,7 +31,7 @@ def test_the_demo_walks_the_chain_once():
     full = Entry.objects.filter(campaign__programme__kind="full_employment")
     statuses = {status: full.filter(status=status).count() for status in EntryStatus.values}
     assert statuses == {"listed": 6, "self_submitted": 5, "recommended": 5, "not_recommended": 1, "verified": 6,
-                        "not_verified": 0}
+                        "not_verified": 0, "publicised": 0, "titled": 0, "disqualified": 0}
     assert all(e.evaluations.get(level="self").assessment.total is not None for e in full.exclude(status="listed"))
     villages = Entry.objects.filter(campaign__programme__kind="quality_village").order_by("order")
     assert [e.community.name for e in villages] == ["溪头村", "米埗村", "塘尾村", "良明村"]
