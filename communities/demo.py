@@ -7,11 +7,12 @@ March (「以后年度12月至下年3月」). Idempotent: a programme that has i
 import datetime
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from communities import services
+from communities import publication, services
 from communities.enums import Level
 from communities.models import Campaign
 from portal.enums import Level as ProgrammeLevel
@@ -24,6 +25,7 @@ from rubrics.services import rubric_install
 from rubrics.standards import STANDARDS
 
 YEAR = 2026
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 附件2's 23 and the plan's four typical villages (「定溪头村、米埗村、塘尾村、良明村为2024年创建高质量就业村」).
 QUALITY_VILLAGES = ("溪头村", "米埗村", "塘尾村", "良明村")
 # Where each of the 23 stands: the first ones verified, then recommended, not recommended, submitted, still at work.
@@ -47,7 +49,11 @@ def _programme(kind: str, district: Region, department: Department, admin: User)
 
 
 def _staff(place: Region, serial: int) -> User:
-    """The account a community or village works under (opened by its town; no password shown in the demo)."""
+    """The account a community or village works under: the demo's own for 黄竹塱社区, else one its town opened (no
+    password shown in the demo)."""
+    found = User.objects.filter(role=Role.COMMUNITY_STAFF, region=place).order_by("pk").first()
+    if found is not None:
+        return found
     user, _created = User.objects.get_or_create(
         username=f"lk_{place.code[-3:]}", defaults={
             "full_name": f"{place.name}经办人", "role": Role.COMMUNITY_STAFF, "region": place,
@@ -100,37 +106,62 @@ def _walk(entry, step: str, *, town: User, admin: User, rng: random.Random, slug
 
 @transaction.atomic
 def seed_communities(*, admin: User) -> list[str]:
-    """The demo's campaigns, once (nothing when 良口镇 is not in the region tree)."""
+    """The demo's campaigns, once (nothing when 良口镇 or its town staff is not there): 2024 finished — published and
+    announced as the plan dates it —, and the current year's at every step of the chain."""
     town = Region.objects.filter(name="良口镇", level=RegionLevel.TOWN).select_related("parent").first()
-    if town is None:
+    town_staff = User.objects.filter(role=Role.TOWN_STAFF, region=town).first() if town else None
+    if town_staff is None:
         return []
-    district = town.parent
     department, _created = Department.objects.get_or_create(
-        name="广州市从化区人力资源和社会保障局", defaults={"kind": "hr", "region": district, "short_name": "从化区人社局"})
-    town_staff = User.objects.filter(role=Role.TOWN_STAFF, region=town).first()
+        name="广州市从化区人力资源和社会保障局", defaults={"kind": "hr", "region": town.parent, "short_name": "从化区人社局"})
     places = {place.name: place for place in town.children.filter(level=RegionLevel.COMMUNITY).order_by("code")}
     made = []
     for kind, names in ((ProgrammeKind.FULL_EMPLOYMENT, list(places)), (ProgrammeKind.QUALITY_VILLAGE, QUALITY_VILLAGES)):
-        programme = _programme(kind, district, department, admin)
-        if Campaign.objects.filter(programme=programme, year=YEAR).exists() or town_staff is None:
-            continue
-        campaign = _campaign(programme, admin, town, kind)
-        rng = random.Random(f"{YEAR}{kind}")
-        steps = STEPS if kind == ProgrammeKind.FULL_EMPLOYMENT else ["recommended", "self_submitted", "listed", "listed"]
-        for order, (name, step) in enumerate(zip([n for n in names if n in places], steps, strict=False), start=1):
-            entry = services.entry_add(campaign=campaign, community=places[name], actor=town_staff, order=order,
-                                       is_station=order % 3 == 1)
-            _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
-        made.append(str(campaign))
+        programme = _programme(kind, town.parent, department, admin)
+        names = [name for name in names if name in places]
+        for year in (2024, YEAR):
+            if Campaign.objects.filter(programme=programme, year=year).exists():
+                continue
+            campaign = _campaign(programme, admin, town, kind, year)
+            rng = random.Random(f"{year}{kind}")
+            for order, (name, step) in enumerate(zip(names, _steps(kind, year, len(names)), strict=False), start=1):
+                entry = services.entry_add(campaign=campaign, community=places[name], actor=town_staff, order=order,
+                                           is_station=order % 3 == 1)
+                _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
+            if year < YEAR:
+                _finish(campaign, admin)
+            made.append(str(campaign))
     return made
 
 
-def _campaign(programme: Programme, admin: User, town: Region, kind: str) -> Campaign:
+def _steps(kind: str, year: int, count: int) -> list[str]:
+    if year < YEAR:  # the finished year: all verified but two villages the town did not recommend (联群村, 胜塘村)
+        steps = ["verified"] * count
+        if count > 12:
+            steps[10] = steps[11] = "not_recommended"
+        return steps
+    return STEPS if kind == ProgrammeKind.FULL_EMPLOYMENT else ["recommended", "self_submitted", "listed", "listed"]
+
+
+def _finish(campaign: Campaign, admin: User) -> None:
+    """Published on 12 November and announced on 25 November of its year, as the plan's 11月10日 check is followed."""
+    published = datetime.datetime(campaign.year, 11, 12, 9, 0, tzinfo=SHANGHAI)
+    draft = publication.notice_draft(campaign, today=published.date())
+    publication.campaign_publish(campaign=campaign, actor=admin, now=published, document_number="",
+                                 **{key: draft[key] for key in ("title", "body", "contacts", "written_on")})
+    publication.campaign_announce(campaign=campaign, actor=admin, document_number=f"从人社〔{campaign.year}〕56号",
+                                  now=datetime.datetime(campaign.year, 11, 25, 10, 0, tzinfo=SHANGHAI))
+
+
+def _campaign(programme: Programme, admin: User, town: Region, kind: str, year: int) -> Campaign:
+    first = year == 2024
+    check_from, check_to = (datetime.date(year, 10, 31), datetime.date(year, 11, 10)) if first else (
+        datetime.date(year + 1, 1, 31), datetime.date(year + 1, 3, 31))
     campaign = services.campaign_create(
-        programme=programme, year=YEAR, rubric=programme.scoring_rubrics.first(), actor=admin, first_year=False,
-        data_from=datetime.date(YEAR - 1, 10, 1), data_to=datetime.date(YEAR, 9, 30),
-        self_due=datetime.date(YEAR, 12, 20), town_due=datetime.date(YEAR + 1, 1, 31),
-        district_due=datetime.date(YEAR + 1, 3, 31),
+        programme=programme, year=year, rubric=programme.scoring_rubrics.first(), actor=admin, first_year=first,
+        data_from=datetime.date(year - 1, 10, 1), data_to=datetime.date(year, 9, 30),
+        self_due=datetime.date(year, 10, 15) if first else datetime.date(year, 12, 20), town_due=check_from,
+        district_due=check_to,
     )
     if kind == ProgrammeKind.QUALITY_VILLAGE:
         services.target_set(campaign=campaign, town=town, actor=admin, count=4)

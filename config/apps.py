@@ -10,7 +10,10 @@ class ConfigConfig(AppConfig):
 
     def ready(self):
         from applications.uploads import inspect_upload
+        from portal import uploads as portal_uploads
         from rubrics import uploads
 
-        # The assessments' uploads (rubrics, below applications in the layers) pass the portal's one inspection.
+        # The assessments' uploads (rubrics, below applications in the layers) and the regions' Excel import (portal,
+        # the bottom layer) pass the portal's one inspection.
         uploads.register(inspect_upload)
+        portal_uploads.register(inspect_upload)

@@ -22,6 +22,7 @@ NAVIGATION = {
         (_("批量奖牌"), "awards:batch_region"),
         (_("评分标准"), "rubrics:list"),
         (_("社区（村）创建"), "communities:campaigns"),
+        (_("行政区划"), "region_tree"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list"), (_("社区（村）创建"), "communities:campaigns")],
@@ -43,6 +44,7 @@ NAVIGATION = {
         (_("批量奖牌"), "awards:batch_region"),
         (_("评分标准"), "rubrics:list"),
         (_("社区（村）创建"), "communities:campaigns"),
+        (_("行政区划"), "region_tree"),
         (_("工作日计算"), "workday_calculator"),
     ],
 }

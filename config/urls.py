@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as home_views
-from portal import audit_views, otp_views, security_views, views
+from portal import audit_views, otp_views, region_views, security_views, views
 from portal.forms import LoginForm
 
 account_patterns = [
@@ -34,6 +34,10 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/rounds/new/", views.round_edit, name="round_new"),
     path("programmes/<int:programme_pk>/rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),
+    path("regions/", region_views.region_tree, name="region_tree"),
+    path("regions/template.xlsx", region_views.region_template, name="region_template"),
+    path("regions/import/", region_views.region_import, name="region_import"),
+    path("regions/import/apply/", region_views.region_import_apply, name="region_import_apply"),
     path("security/lockouts/", security_views.lockouts, name="security_lockouts"),
     path("security/lockouts/unlock/", security_views.unlock, name="security_unlock"),
     path("security/second-factor/", otp_views.accounts, name="security_second_factor"),

@@ -1,12 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal import services, workdays
+from portal import regions, services, workdays
 from portal.models import (
     AuditRecord,
     Department,
@@ -20,6 +22,7 @@ from portal.models import (
     User,
     WorkdayOverride,
 )
+from portal.transitions import Refused
 
 # Groups hold the three administrators' permissions, set by code (portal.services.ADMIN_GROUP_PERMISSIONS): editing
 # them here would let the system administrator give itself the security or audit administrator's rights.
@@ -31,11 +34,63 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
+class RegionAdminForm(forms.ModelForm):
+    """Checks a region as portal.regions will save it, so a refusal shows on the form, not as an error page."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "level", "parent", "settlement", "code"]
+        help_texts = {
+            "code": _("县级以上为6位行政区划代码；街道（镇）、社区（村）为12位统计用区划代码，不知道时新增可留空，由系统在上级代码内编排本地编码。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = self.instance.pk is not None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        stored = self.instance
+        code = data.get("code") or ""
+        candidate = Region(
+            pk=stored.pk, name=data.get("name", ""), level=data.get("level", stored.level), parent=data.get("parent"),
+            settlement=data.get("settlement", ""), code=code, code_is_local=stored.code_is_local and code == stored.code,
+        )
+        try:
+            regions.region_check(candidate)
+        except Refused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return data
+
+
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    """Saved through portal.regions: a local code when none is given, the descendants recoded with a new code."""
+
+    form = RegionAdminForm
+    list_display = ["name", "level", "settlement", "code_display", "parent"]
     search_fields = ["code", "name"]
-    list_filter = ["level"]
+    list_filter = ["level", "settlement", "code_is_local"]
+    raw_id_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["level", "code_is_local"] if obj else ["code_is_local"]
+
+    @admin.display(description=_("区划代码"), ordering="code")
+    def code_display(self, region):
+        if region.code_is_local:
+            return format_html("{} <strong>{}</strong>", region.code, _("本地编码"))
+        return region.code
+
+    def save_model(self, request, obj, form, change):
+        if change and "code" in form.changed_data:
+            obj.code_is_local = False  # a code typed in is the real one (a local-range code is refused)
+        if change:
+            regions.region_update(obj, actor=request.user, reason=_("管理后台修改"))
+        else:
+            regions.region_add(obj, actor=request.user, reason=_("管理后台新增"))
 
 
 @admin.register(Department)
@@ -78,7 +133,7 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "full_name", "role", "institution", "department", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role", "institution", "department", "region", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
@@ -94,6 +149,15 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     # Permissions are not edited here: a role decides the group (user_role_group_sync), object permissions are granted
     # by the portal's services, and the security administrator grants programme administration.
     readonly_fields = ["last_login", "date_joined", "password_changed_at", "inactive_flagged_at"]
+    # Picked in a list that shows each region's level, code and parent (village names repeat); User.clean checks it.
+    raw_id_fields = ["region"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["help_text"] = _(
+                "上级查看人员：可查看本区划及下级区划；社区（村）经办人：所在的社区（村）；街道（镇）经办人：所在的街道（镇）。"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         """The three administrators' and superusers' accounts are not the system administrator's to change (it could

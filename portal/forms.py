@@ -57,6 +57,10 @@ class LoginForm(AuthenticationForm):
         return username
 
 
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel文件（.xlsx）"))
+
+
 class PortalFormRenderer(TemplatesSetting):
     form_template_name = "includes/form/form.html"
     field_template_name = "includes/form/field.html"

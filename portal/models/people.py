@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
-from portal.enums import Role
+from portal.enums import RegionLevel, Role
 from portal.models.organisation import Department, Institution, Region
 
 USERNAME_TAKEN = _("该用户名已被使用，请换一个。")
+# The level of the region a community's or a town's staff belongs to (User.region).
+LOCAL_STAFF_LEVELS = {Role.COMMUNITY_STAFF: RegionLevel.COMMUNITY, Role.TOWN_STAFF: RegionLevel.TOWN}
 
 
 class User(AbstractUser):
@@ -78,6 +80,12 @@ class User(AbstractUser):
             raise ValidationError({"department": _("评审专家和部门负责人必须关联所属部门。")})
         if self.role in (Role.COMMUNITY_STAFF, Role.TOWN_STAFF) and not self.region_id:
             raise ValidationError({"region": _("社区（村）和街道（镇）经办人必须关联所属区划。")})
+        expected = LOCAL_STAFF_LEVELS.get(self.role)
+        if expected and self.region.level != expected:
+            raise ValidationError({"region": _("%(role)s的所属区划应为%(level)s一级，“%(region)s”是%(actual)s一级。") % {
+                "role": Role(self.role).label, "level": RegionLevel(expected).label, "region": self.region.name,
+                "actual": RegionLevel(self.region.level).label,
+            }})
 
     def password_expired(self) -> bool:
         """Older than PASSWORD_MAX_AGE_DAYS, counted from the last change or, failing that, from account creation."""

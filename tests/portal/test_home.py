@@ -262,9 +262,9 @@ NAVIGATION_CASES = [
     (ApplicantFactory, ["我的申报"]),
     (ReviewerFactory, ["评审任务"]),
     (DepartmentLeadFactory, ["部门意见", "异议核查"]),
-    (UserFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "工作日计算"]),
+    (UserFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "行政区划", "工作日计算"]),
     (ViewerFactory, ["进度总览", "评定项目", "社区（村）创建"]),
-    (SystemAdminFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "工作日计算"]),
+    (SystemAdminFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "行政区划", "工作日计算"]),
 ]
 
 
@@ -297,6 +297,7 @@ def test_navigation_marks_programme_list_active_on_detail_page(login):
         ("批量奖牌", False),
         ("评分标准", False),
         ("社区（村）创建", False),
+        ("行政区划", False),
         ("工作日计算", False),
     ]
 

@@ -22,8 +22,10 @@ from stdnum.cn.uscc import calc_check_digit
 from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
 from awards.demo import seed_results
+from communities.demo import seed_communities
 from portal import services
-from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, RegionLevel, Role
+from portal.demo import seed_regions
+from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, Role
 from portal.models import (
     Department,
     EvaluationGroupMember,
@@ -67,7 +69,12 @@ DEMO_USERS = [
     ("applicant", "王晨（演示）", Role.APPLICANT, "12370322MB0000001", None),
     ("applicant_hr", "冯佳（演示）", Role.APPLICANT, "91370322MA0000007", None),
     ("viewer", "陈思远（演示）", Role.VIEWER, None, None),
+    ("admin_district", "黄嘉豪（演示）", Role.PROGRAMME_ADMIN, None, None),
+    ("community_staff", "梁嘉欣（演示）", Role.COMMUNITY_STAFF, None, None),
+    ("town_staff", "何志强（演示）", Role.TOWN_STAFF, None, None),
 ]
+# The region of the accounts that need one (User.region): the viewer's city, a community's and a town's staff.
+DEMO_USER_REGIONS = {"viewer": "370300", "admin_district": "440117", "community_staff": "黄竹塱社区", "town_staff": "良口镇"}
 
 # (name, uscc body, kind, address, principal, supervisor department or None)
 DEMO_INSTITUTIONS = [
@@ -145,16 +152,8 @@ class Command(BaseCommand):
         return tokens
 
     def _regions(self) -> dict[str, Region]:
-        province, _ = Region.objects.update_or_create(
-            code="370000", defaults={"name": "山东省", "level": RegionLevel.PROVINCE, "parent": None}
-        )
-        city, _ = Region.objects.update_or_create(
-            code="370300", defaults={"name": "淄博市", "level": RegionLevel.CITY, "parent": province}
-        )
-        county, _ = Region.objects.update_or_create(
-            code="370322", defaults={"name": "高青县", "level": RegionLevel.COUNTY, "parent": city}
-        )
-        return {"370000": province, "370300": city, "370322": county}
+        """高青县 with its towns, 从化区 › 良口镇 with the 23 communities and villages of seed 002 (portal/demo.py)."""
+        return seed_regions()
 
     def _departments(self, county: Region) -> dict[str, Department]:
         rows = [
@@ -345,6 +344,9 @@ class Command(BaseCommand):
         assessment = seed_assessment(actor=sysadmin)
         if assessment:
             self.stdout.write(f"  创建演示评估记录：{assessment.subject}（台账已导入）")
+        campaigns = seed_communities(admin=User.objects.get(username="admin_district"))
+        if campaigns:
+            self.stdout.write(f"  创建演示年度创建：{'、'.join(campaigns)}")
 
     def _users(self, institutions, regions) -> dict[str, str]:
         credentials = json.loads(CREDENTIALS_FILE.read_text()) if CREDENTIALS_FILE.exists() else {}
@@ -359,7 +361,7 @@ class Command(BaseCommand):
                     "email": f"{username}@example.com",
                     "institution": institutions.get(institution_body),
                     "department": Department.objects.get(name=department_name) if department_name else None,
-                    "region": regions["370300"] if role == Role.VIEWER else None,
+                    "region": regions[DEMO_USER_REGIONS[username]] if username in DEMO_USER_REGIONS else None,
                     # Daily work never needs a superuser (docs/security.md 7): the three administrators are groups.
                     "is_superuser": False,
                     # Demo accounts skip the first-login password change so a newcomer lands on the home page.
