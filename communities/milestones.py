@@ -45,12 +45,19 @@ def plan_milestones(year: int, *, first_year: bool = True) -> list[tuple[str, da
 
 @transaction.atomic
 def milestones_create(campaign: Campaign, *, first_year: bool = True) -> list[Milestone]:
-    """The campaign's milestones from the plan, once."""
+    """The campaign's milestones, once: the plan's building steps of its year, then its own deadlines for the
+    self-evaluations, the towns' recommendations and the district's check (the plan's 10月15日 and 11月10日 in the
+    first year; 「12月至下年3月」 later)."""
     if campaign.milestones.exists():
         return list(campaign.milestones.all())
+    building = plan_milestones(campaign.year, first_year=first_year)[:5]
+    deadlines = [
+        (_("社区（村）自评和复查复评，向区人社局提交自评材料"), campaign.self_due, Owner.COMMUNITY),
+        (_("镇评估推荐"), campaign.town_due, Owner.TOWN),
+        (_("检查评估：区核定、公示"), campaign.district_due, Owner.DISTRICT),
+    ]
     return Milestone.objects.bulk_create(
-        Milestone(campaign=campaign, title=title, due_on=due, owner=owner)
-        for title, due, owner in plan_milestones(campaign.year, first_year=first_year)
+        Milestone(campaign=campaign, title=title, due_on=due, owner=owner) for title, due, owner in building + deadlines
     )
 
 

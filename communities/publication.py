@@ -38,24 +38,33 @@ def notice_draft(campaign: Campaign, *, today: date | None = None) -> dict:
     }
 
 
+def publish_blockers(campaign: Campaign) -> list[str]:
+    """What keeps the notice from being published: published already, one recommended by its town still waiting for
+    the district, none verified."""
+    if campaign.notice_id:
+        return [_("本年度创建已发布公示。")]
+    waiting = list(campaign.entries.filter(status=EntryStatus.RECOMMENDED).values_list("community__name", flat=True))
+    if waiting:
+        return [_("尚有%(n)d个镇（街道）推荐的社区（村）未核定：%(names)s。") % {"n": len(waiting), "names": "、".join(waiting)}]
+    if not campaign.entries.filter(status=EntryStatus.VERIFIED).exists():
+        return [_("没有区已核定的社区（村），不能发布公示。")]
+    return []
+
+
 @transaction.atomic
 def campaign_publish(*, campaign: Campaign, actor, title: str, body: str, contacts: str, written_on: date,
-                     document_number: str = "", request=None) -> Campaign:
+                     document_number: str = "", request=None, now=None) -> Campaign:
     """Publish the verified communities and villages of the campaign. Refused while one recommended by its town
     waits for the district, when none is verified, or a second time."""
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=campaign.pk)
-    if campaign.notice_id:
-        raise Refused(_("本年度创建已发布公示。"))
-    waiting = list(campaign.entries.filter(status=EntryStatus.RECOMMENDED).values_list("community__name", flat=True))
-    if waiting:
-        raise Refused(_("尚有%(n)d个镇（街道）推荐的社区（村）未核定：%(names)s。") % {"n": len(waiting), "names": "、".join(waiting)})
+    blockers = publish_blockers(campaign)
+    if blockers:
+        raise Refused(blockers[0])
     entries = list(campaign.entries.filter(status=EntryStatus.VERIFIED).select_related("community__parent")
                    .order_by("town__code", "order", "pk"))
-    if not entries:
-        raise Refused(_("没有区已核定的社区（村），不能发布公示。"))
     notice = publicity.list_publish(
         programme=campaign.programme, places=[e.community for e in entries], actor=actor, title=title, body=body,
-        contacts=contacts, written_on=written_on, document_number=document_number, request=request,
+        contacts=contacts, written_on=written_on, document_number=document_number, request=request, now=now,
     )
     campaign.notice = notice
     campaign._change_reason = _("发布公示")
@@ -81,18 +90,20 @@ def announcement_blockers(campaign: Campaign, now=None) -> list[str]:
 
 
 @transaction.atomic
-def campaign_announce(*, campaign: Campaign, actor, document_number: str, announced_on: date | None = None) -> Campaign:
+def campaign_announce(*, campaign: Campaign, actor, document_number: str, announced_on: date | None = None,
+                      now=None) -> Campaign:
     """Announce the titles (市公布): each publicised one not disqualified holds the title (a numbered entry in the
     ledger of titles); a disqualified one is marked so. Refused while announcement_blockers names anything."""
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("programme", "notice").get(pk=campaign.pk)
     if campaign.announced_at:
         raise Refused(_("本年度创建的认定结果已经公布。"))
-    blockers = announcement_blockers(campaign)
+    blockers = announcement_blockers(campaign, now)
     if blockers:
         raise Refused(_("尚不能公布：%(open)s。") % {"open": "；".join(blockers)})
     if not document_number.strip():
         raise Refused(_("请填写公布文号。"))
-    now, on = timezone.now(), announced_on or timezone.localdate()
+    now = now or timezone.now()
+    on = announced_on or timezone.localdate(now)
     disqualified = set(campaign.notice.entries.filter(disqualified_at__isnull=False).values_list("region_id", flat=True))
     entries = campaign.entries.filter(status=EntryStatus.PUBLICISED).select_related("community").order_by("town__code", "order")
     for serial, entry in enumerate(entries, start=1):

@@ -37,6 +37,7 @@ def campaign_detail(request, pk: int):
         "campaign": campaign,
         "manages": manages_programme(request.user, campaign.programme),
         "blockers": publication.announcement_blockers(campaign),
+        "publish_blockers": publication.publish_blockers(campaign),
         "announce_form": AnnounceForm(),
         "entries": entries,
         "progress": chain.town_progress(campaign, entries),

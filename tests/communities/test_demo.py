@@ -7,6 +7,7 @@ from communities.demo import seed_communities
 from communities.enums import EntryStatus
 from communities.models import Campaign, Entry
 from portal.enums import RegionLevel, Role, Settlement
+from portal.models import Title
 from tests.factories import RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +28,18 @@ def test_the_demo_walks_the_chain_once():
     made = seed_communities(admin=admin)
     again = seed_communities(admin=admin)
 
-    assert made == ["2026年充分就业社区（村）创建", "2026年高质量就业村创建"] and again == []
-    full = Entry.objects.filter(campaign__programme__kind="full_employment")
+    assert made == ["2024年充分就业社区（村）创建", "2026年充分就业社区（村）创建", "2024年高质量就业村创建", "2026年高质量就业村创建"]
+    assert again == []
+    finished = Entry.objects.filter(campaign__year=2024, campaign__programme__kind="full_employment")
+    assert {s: finished.filter(status=s).count() for s in ("titled", "not_recommended")} == {"titled": 21, "not_recommended": 2}
+    notice = Campaign.objects.get(year=2024, programme__kind="full_employment").notice
+    assert (notice.published_at.date().isoformat(), notice.working_days) == ("2024-11-12", 5)
+    assert Title.objects.filter(programme__kind="full_employment", awarded_on="2024-11-25").count() == 21
+    full = Entry.objects.filter(campaign__year=2026, campaign__programme__kind="full_employment")
     statuses = {status: full.filter(status=status).count() for status in EntryStatus.values}
     assert statuses == {"listed": 6, "self_submitted": 5, "recommended": 5, "not_recommended": 1, "verified": 6,
                         "not_verified": 0, "publicised": 0, "titled": 0, "disqualified": 0}
     assert all(e.evaluations.get(level="self").assessment.total is not None for e in full.exclude(status="listed"))
-    villages = Entry.objects.filter(campaign__programme__kind="quality_village").order_by("order")
+    villages = Entry.objects.filter(campaign__year=2026, campaign__programme__kind="quality_village").order_by("order")
     assert [e.community.name for e in villages] == ["溪头村", "米埗村", "塘尾村", "良明村"]
-    assert Campaign.objects.get(programme__kind="quality_village").targets.get().count == 4
+    assert Campaign.objects.get(year=2026, programme__kind="quality_village").targets.get().count == 4
