@@ -19,8 +19,8 @@ from rubrics.assessment_forms import item_facts, stored_value
 from rubrics.services import rubric_data
 
 ORDER = (Level.SELF, Level.TOWN, Level.DISTRICT)
-# Where an entry has got to counts for progress: recommended by its town, verified by the district.
-ADVANCED = (EntryStatus.RECOMMENDED, EntryStatus.VERIFIED)
+# Where an entry has got to counts for progress: recommended by its town, verified by the district, publicised, titled.
+ADVANCED = (EntryStatus.RECOMMENDED, EntryStatus.VERIFIED, EntryStatus.PUBLICISED, EntryStatus.TITLED)
 
 
 @dataclass

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from communities import publication, services
+from communities import publication, rechecks, services
 from communities.enums import Level
 from communities.models import Campaign
 from portal.enums import Level as ProgrammeLevel
 from portal.enums import ProgrammeKind, RegionLevel, Role
-from portal.models import Department, Programme, Region, User
+from portal.models import Department, Programme, Region, Title, User
 from portal.services import programme_admin_grant
 from rubrics.assessments import assessment_record
 from rubrics.demo import FACTS
@@ -130,8 +130,27 @@ def seed_communities(*, admin: User) -> list[str]:
                 _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
             if year < YEAR:
                 _finish(campaign, admin)
+                _rechecks(campaign, town_staff)
             made.append(str(campaign))
     return made
+
+
+# The 2025 re-checks of the 2024 titles (「以后年度12月至下年3月」): all 合格 but one, which rectified in time.
+RECTIFIED = "良平村"
+
+
+def _rechecks(campaign: Campaign, town_staff: User) -> None:
+    for title in Title.objects.filter(programme=campaign.programme, awarded_on__year=campaign.year).select_related("region"):
+        recheck = rechecks.recheck_start(title=title, year=campaign.year + 1, actor=town_staff, rubric=campaign.rubric)
+        failed = title.holder_name == RECTIFIED
+        rechecks.recheck_conclude(
+            recheck=recheck, actor=town_staff, passed=not failed, today=datetime.date(campaign.year + 1, 12, 10),
+            opinion="就业困难人员台账未按月更新，跟踪随访记录不全。" if failed else "",
+            rectify_due=datetime.date(campaign.year + 2, 1, 15) if failed else None,
+        )
+        if failed:
+            rechecks.rectification_close(recheck=recheck, actor=town_staff, rectified=True,
+                                         note="已补齐2025年台账和随访记录，经镇复核整改合格。")
 
 
 def _steps(kind: str, year: int, count: int) -> list[str]:

@@ -38,3 +38,15 @@ class Owner(models.TextChoices):
 
 # The status an entry must have for a level to start evaluating it.
 STARTS_AT = {Level.SELF: EntryStatus.LISTED, Level.TOWN: EntryStatus.SELF_SUBMITTED, Level.DISTRICT: EntryStatus.RECOMMENDED}
+
+
+class RecheckStatus(models.TextChoices):
+    """A titled community's yearly re-check (复查复评, seed 002 六(二)): 「对复查复评不合格的，要限期整改，对整改不到位的及时
+    上报区人社局取消其资格」."""
+
+    CHECKING = "checking", _("复查中")
+    PASSED = "passed", _("复查合格")
+    RECTIFYING = "rectifying", _("限期整改")
+    RECTIFIED = "rectified", _("整改合格")
+    REPORTED = "reported", _("整改不到位，已上报区人社局")
+    REMOVED = "removed", _("已取消资格")

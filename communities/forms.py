@@ -50,3 +50,22 @@ class PublishForm(forms.Form):
 
 class AnnounceForm(forms.Form):
     document_number = forms.CharField(label=_("公布文号"), max_length=60, help_text=_("例如：穗人社函〔2027〕12号。"))
+
+
+class ConcludeForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("复查结论"), choices=[("1", _("合格")), ("0", _("不合格"))],
+                                    coerce=lambda v: v == "1", empty_value=None, required=False, widget=forms.RadioSelect)
+    opinion = forms.CharField(label=_("复查意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("不合格的，写明问题和整改要求。"))
+    rectify_due = forms.DateField(label=_("整改期限"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class RectificationForm(forms.Form):
+    rectified = forms.TypedChoiceField(label=_("整改验收"), choices=[("1", _("整改合格")), ("0", _("整改不到位，上报区人社局"))],
+                                       coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    note = forms.CharField(label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(label=_("取消资格的理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.enums import EntryStatus, Level, Owner
-from portal.models import Programme, Region
+from communities.enums import EntryStatus, Level, Owner, RecheckStatus
+from portal.models import Programme, Region, Title
 from rubrics.models import Assessment, Rubric
 
 RATE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True,
@@ -167,3 +167,43 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.entry.community} · {self.get_level_display()}"
+
+
+class Recheck(models.Model):
+    """A titled community's or village's re-check of one year (复查复评): the town's assessment on the title's rubric and
+    its conclusion; 不合格 opens rectification with a deadline (限期整改); a rectification found wanting is reported to
+    the district, which removes the title (取消资格), publicly and kept in the ledger's history."""
+
+    TRANSITIONS = {
+        RecheckStatus.CHECKING: {RecheckStatus.PASSED, RecheckStatus.RECTIFYING},
+        RecheckStatus.RECTIFYING: {RecheckStatus.RECTIFIED, RecheckStatus.REPORTED},
+        RecheckStatus.REPORTED: {RecheckStatus.REMOVED},
+        RecheckStatus.PASSED: set(),
+        RecheckStatus.RECTIFIED: set(),
+        RecheckStatus.REMOVED: set(),
+    }
+
+    title = models.ForeignKey(Title, verbose_name=_("称号"), on_delete=models.PROTECT, related_name="rechecks")
+    year = models.PositiveSmallIntegerField(_("复查年度"))
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="community_recheck")
+    status = models.CharField(_("状态"), max_length=12, choices=RecheckStatus.choices, default=RecheckStatus.CHECKING)
+    opinion = models.TextField(_("复查意见"), blank=True)
+    rectify_due = models.DateField(_("整改期限"), null=True, blank=True)
+    rectification = models.TextField(_("整改情况"), blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("复查复评")
+        verbose_name_plural = _("复查复评")
+        ordering = ["-year", "pk"]
+        constraints = [models.UniqueConstraint(fields=["title", "year"], name="one_recheck_per_title_year")]
+
+    def __str__(self):
+        return f"{self.title.holder_name} · {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("communities:recheck", args=[self.pk])

@@ -2,15 +2,16 @@
 sees its own entries, a town's staff the entries of its communities and villages, the district's programme admins the
 entries of the programmes they manage, a viewer those in its region, the system administrator all; everyone else gets
 a 404. The evaluations' assessments (rubrics) follow: seen by who sees the entry once submitted (or at the viewer's own
-level while a draft), changed only at the user's own level and only while not submitted."""
+level while a draft), changed only at the user's own level and only while not submitted. A titled community's
+re-checks: seen by the same jurisdictions (the community once concluded), conducted by its town and the district."""
 
 from django.db.models import Q, QuerySet
 
 from communities.enums import STARTS_AT, EntryStatus, Level
-from communities.models import Campaign, Entry, Milestone
+from communities.models import Campaign, Entry, Milestone, Recheck
 from portal import read_caches
 from portal.enums import Role
-from portal.models import User
+from portal.models import Title, User
 from portal.permissions import remit, sees_everything
 from portal.selectors import programme_admins
 from rubrics import selectors as rubric_access
@@ -57,24 +58,54 @@ def own_level(user) -> str | None:
     return OWN_LEVEL.get(user.role)
 
 
+def _recheck_scope(user) -> Q | None:
+    """The re-checks of the titles in the user's jurisdiction (as `_scope`, read through the title's community)."""
+    if sees_everything(user):
+        return None
+    if user.role == Role.COMMUNITY_STAFF:
+        return Q(title__region=user.region_id)
+    if user.role == Role.TOWN_STAFF:
+        return Q(title__region__parent=user.region_id)
+    if user.role == Role.PROGRAMME_ADMIN:
+        managed = read_caches.managed_programme_ids(user)
+        return None if managed is None else Q(title__programme__in=managed)
+    if user.role == Role.VIEWER and user.region_id:
+        return Q(title__region__code__startswith=user.region.code_prefix)
+    return Q(pk=None)
+
+
+@remit(Recheck)
+def rechecks_for(user) -> QuerySet[Recheck]:
+    rechecks = Recheck.objects.select_related("title__programme", "title__region__parent", "assessment")
+    scope = _recheck_scope(user)
+    return rechecks if scope is None else rechecks.filter(scope)
+
+
+# Who conducts a re-check, and so changes its assessment while it is open: the town, the district's admins.
+RECHECKERS = (Role.TOWN_STAFF, Role.PROGRAMME_ADMIN)
+
+
 def _assessments_seen(user) -> Q:
     entries = entries_for(user).values("pk")
     seen = Q(community_evaluation__entry__in=entries) & Q(community_evaluation__submitted_at__isnull=False)
     level = own_level(user)
     if level:
         seen |= Q(community_evaluation__entry__in=entries, community_evaluation__level=level)
-    return seen
+    rechecks = Q(community_recheck__in=rechecks_for(user).values("pk"))
+    return seen | (rechecks if user.role in RECHECKERS else rechecks & Q(locked_at__isnull=False))
 
 
 def _assessments_changed(user) -> Q:
     level = own_level(user)
-    if level is None:
-        return Q(pk=None)
-    return Q(community_evaluation__entry__in=entries_for(user).values("pk"), community_evaluation__level=level)
+    changed = Q(pk=None) if level is None else Q(
+        community_evaluation__entry__in=entries_for(user).values("pk"), community_evaluation__level=level)
+    if user.role in RECHECKERS:
+        changed |= Q(community_recheck__in=rechecks_for(user).values("pk"))
+    return changed
 
 
 rubric_access.VIEW_GRANTS.append(_assessments_seen)
-rubric_access.CLAIMS.append(lambda: Q(community_evaluation__isnull=False))
+rubric_access.CLAIMS.append(lambda: Q(community_evaluation__isnull=False) | Q(community_recheck__isnull=False))
 rubric_access.EDIT_GRANTS.append(_assessments_changed)
 
 
@@ -102,3 +133,20 @@ def home_context(user) -> dict:
         "entries": entries,
         "milestones": steps.select_related("campaign__programme").order_by("due_on")[:10],
     }
+
+
+def titles_for(user):
+    """The communities' titles of the user's jurisdiction (for the staff's list of titles and their re-checks)."""
+    titles = Title.objects.filter(region__isnull=False).select_related("programme", "region__parent")
+    if sees_everything(user):
+        return titles
+    if user.role == Role.COMMUNITY_STAFF:
+        return titles.filter(region=user.region_id)
+    if user.role == Role.TOWN_STAFF:
+        return titles.filter(region__parent=user.region_id)
+    if user.role == Role.PROGRAMME_ADMIN:
+        managed = read_caches.managed_programme_ids(user)
+        return titles if managed is None else titles.filter(programme__in=managed)
+    if user.role == Role.VIEWER and user.region_id:
+        return titles.filter(region__code__startswith=user.region.code_prefix)
+    return titles.none()

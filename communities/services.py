@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from communities.enums import STARTS_AT, EntryStatus, Level
 from communities.milestones import milestones_create
 from communities.models import Campaign, Entry, Evaluation, TownTarget
+from communities.rechecks import years_held
 from communities.selectors import next_level_users
 from portal.enums import ProgrammeKind, RegionLevel, Settlement
+from portal.models import Title
 from portal.services import notify
 from portal.transitions import Refused, transition
 from rubrics.assessments import assessment_create, assessment_lock, rescore
-from rubrics.services import rubric_freeze
+from rubrics.services import rubric_data, rubric_freeze
 
 # The level below each level, whose evaluation the level starts from.
 BELOW = {Level.TOWN: Level.SELF, Level.DISTRICT: Level.TOWN}
@@ -104,7 +106,26 @@ def evaluation_start(*, entry: Entry, level: str, actor) -> Evaluation:
         rescore(assessment)
         assessment._change_reason = _("以%(level)s为基础") % {"level": Level(BELOW[level]).label}
         assessment.save()
+    elif _prefill_years(assessment, entry):
+        assessment._change_reason = _("按称号台账填入连续保持年数")
+        assessment.save()
     return Evaluation.objects.create(entry=entry, level=level, assessment=assessment)
+
+
+def _prefill_years(assessment, entry: Entry) -> bool:
+    """An item counting the years the title was held (annex 4 (四)5, `prefill: years_held`) filled in from the ledger
+    of titles, for a community that holds the title; the assessor may correct it."""
+    title = Title.objects.filter(programme=entry.campaign.programme_id, region=entry.community_id,
+                                 revoked_at__isnull=True).first()
+    if title is None:
+        return False
+    data = rubric_data(entry.campaign.rubric)
+    codes = [item["code"] for item in [*data["items"], *data.get("bonus", ())] if item.get("prefill") == "years_held"]
+    for code in codes:
+        assessment.facts[code] = {"count": years_held(title, entry.campaign.year)}
+    if codes:
+        rescore(assessment, data)
+    return bool(codes)
 
 
 def changed_items(evaluation: Evaluation) -> list[str]:

@@ -146,3 +146,11 @@ def entry_compare(request, pk: int):
 def entry_compare_xlsx(request, pk: int):
     entry = get_object_for_user_or_404(request.user, Entry, pk=pk)
     return exports.comparison_xlsx(entry)
+
+
+@login_required
+@require_safe
+def campaign_progress_xlsx(request, pk: int):
+    campaign = get_object_for_user_or_404(request.user, Campaign, pk=pk)
+    entries = list(entries_for(request.user).filter(campaign=campaign).select_related("community", "town"))
+    return exports.progress_xlsx(campaign, entries)

@@ -26,8 +26,8 @@ NAVIGATION = {
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [(_("进度总览"), "home"), (_("评定项目"), "programme_list"), (_("社区（村）创建"), "communities:campaigns")],
-    Role.COMMUNITY_STAFF: [(_("我的创建"), "home"), (_("年度创建"), "communities:campaigns")],
-    Role.TOWN_STAFF: [(_("待办"), "home"), (_("年度创建"), "communities:campaigns")],
+    Role.COMMUNITY_STAFF: [(_("我的创建"), "home"), (_("年度创建"), "communities:campaigns"), (_("称号与复查"), "communities:rechecks")],
+    Role.TOWN_STAFF: [(_("待办"), "home"), (_("年度创建"), "communities:campaigns"), (_("称号与复查"), "communities:rechecks")],
     Role.SECURITY_ADMIN: [
         (_("工作台"), "home"),
         (_("身份查看审批"), "publicity:identity_requests"),

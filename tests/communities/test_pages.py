@@ -76,3 +76,18 @@ def test_the_homes_of_a_community_and_a_town(world, login):
     assert "社区（村）自评和复查复评，向区人社局提交自评材料" in visible_text(community_home)  # a step it owes
     assert "良口镇 · 评估推荐" in visible_text(town_home) and "目前没有待办" in visible_text(town_home)
     assert "良新村" in visible_text(town_home) and "吕中村" not in visible_text(town_home)
+
+
+def test_the_progress_of_the_towns_exports_for_the_year_end_assessment(world, login):
+    from decimal import Decimal
+
+    from communities import services as campaign_services
+
+    campaign_services.target_set(campaign=world.campaign, town=world.town, actor=world.admin,
+                                 community_rate=Decimal("75"), village_rate=Decimal("70"))
+    export = login(world.admin).get(reverse("communities:campaign_progress_xlsx", args=[world.campaign.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+
+    assert rows[0][0] == "镇（街道）" and rows[0][-1] == "完成情况"
+    assert rows[1] == ("良口镇", 2, 1, 1, None, "75", "70", 0, 0, "未完成")
+    assert rows[2][0] == "吕田镇" and rows[2][-1] is None
