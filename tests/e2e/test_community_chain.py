@@ -1,9 +1,13 @@
 """Issue 15 in Chromium, as far as it is built: a community evaluates itself (a fact typed, the score shown), submits;
 its town starts from that evaluation, changes an item with its reason and recommends; the district verifies; the
-side-by-side shows the change and its reason, at 1280 px and on a phone. (Publicity, the city's announcement and the
-re-checks are still to come.)"""
+side-by-side shows the change and its reason, at 1280 px and on a phone; the district publishes the notice, and once
+its period is over the titles are announced, public and verifiable; a titled community fails its re-check, rectifies
+late and loses its title, publicly."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from communities.enums import EntryStatus, Level
 from rubrics.assessments import assessment_record
@@ -79,3 +83,91 @@ def test_a_community_through_its_town_to_the_district(browser, live_server, scre
     phone.screenshot(path=str(screenshot_dir / "community_compare_390.png"), full_page=True)
     for page in (community, town, district, phone):
         assert page.js_errors == []
+
+
+def verified(world, name):
+    """The chain up to the district's verification, through the services (the test above walks it in the browser)."""
+    from communities import services
+
+    entry = world.entries[name]
+    evaluation = services.evaluation_start(entry=entry, level=Level.SELF, actor=world.staff[name])
+    assessment_record(assessment=evaluation.assessment, facts=COMPLETE, notes={}, events={}, actor=world.staff[name])
+    services.evaluation_submit(evaluation=evaluation, actor=world.staff[name])
+    for level, actor in ((Level.TOWN, world.staff["良口镇"]), (Level.DISTRICT, world.admin)):
+        services.evaluation_submit(evaluation=services.evaluation_start(entry=entry, level=level, actor=actor),
+                                   actor=actor, verdict=True)
+
+
+def test_the_district_publishes_and_the_titles_are_announced(browser, live_server, screenshot_dir, time_machine):
+    world = build()
+    verified(world, "良新村")
+    district = sign_in(browser, live_server, world.admin)
+    district.goto(world.campaign.get_absolute_url())
+    district.get_by_role("link", name="发布公示").click()
+    assert district.get_by_label("标题").input_value() == "关于2024年从化区拟认定充分就业社区（村）名单的公示"
+    district.screenshot(path=str(screenshot_dir / "community_publish_1280.png"), full_page=True)
+    submit(district, "发布公示")
+    assert district.confirms[-1] == "公示发布后即公开，不能修改。确定发布吗？"
+    assert "公示已发布。" in district.locator(".messages").inner_text()
+    assert "尚不能公布：公示期未满" in district.locator("main").inner_text()
+
+    world.campaign.refresh_from_db()
+    public = open_page(browser, live_server)
+    public.goto(world.campaign.notice.get_absolute_url())
+    assert "拟认定社区（村）名单" in public.locator("main").inner_text() and "良新村" in public.locator("main").inner_text()
+
+    time_machine.move_to(world.campaign.notice.closes_at + datetime.timedelta(hours=1), tick=False)
+    district = sign_in(browser, live_server, world.admin)  # days later: signed in again
+    district.goto(world.campaign.get_absolute_url())
+    district.get_by_label("公布文号").fill("穗从人社〔2024〕88号")
+    submit(district, "公布认定结果")
+    assert "认定结果已公布，称号已登记。" in district.locator(".messages").inner_text()
+    public.goto("/communities/titles/")
+    assert "良新村" in public.locator("main").inner_text()
+    public.get_by_role("link", name="440117-2024-CJ-001").click()
+    assert "该称号真实有效。" in public.locator("main").inner_text()
+    public.screenshot(path=str(screenshot_dir / "community_title_verify_1280.png"), full_page=True)
+    assert district.js_errors == [] and public.js_errors == []
+
+
+def test_a_community_fails_its_recheck_is_rectified_late_and_loses_its_title(browser, live_server, screenshot_dir,
+                                                                            time_machine):
+    from portal.titles import title_grant
+
+    world = build()
+    title = title_grant(programme=world.campaign.programme, institution=None, region=world.places["黄竹塱社区"],
+                        holder_name="黄竹塱社区", number="440117-2023-CJ-001", awarded_on=datetime.date(2023, 11, 25),
+                        actor=world.admin)
+    today = timezone.localdate()
+    due, late = today + datetime.timedelta(days=10), today + datetime.timedelta(days=19)
+    town = sign_in(browser, live_server, world.staff["良口镇"])
+    town.get_by_role("link", name="称号与复查").click()
+    submit(town, f"开始{today.year}年复查")
+    recheck = title.rechecks.get()
+    assessment_record(assessment=recheck.assessment, facts=COMPLETE, notes={}, events={}, actor=world.staff["良口镇"])
+    town.goto(recheck.get_absolute_url())
+    town.get_by_label("不合格").check()
+    town.get_by_label("复查意见").fill("就业困难人员台账不全，跟踪随访记录缺失。")
+    town.get_by_label("整改期限").fill(due.isoformat())
+    submit(town, "提交复查结论")
+    assert "复查结论已提交。" in town.locator(".messages").inner_text()
+
+    time_machine.move_to(datetime.datetime.combine(late, datetime.time(9), tzinfo=datetime.UTC), tick=False)  # overdue
+    town = sign_in(browser, live_server, world.staff["良口镇"])
+    town.goto(recheck.get_absolute_url())
+    town.get_by_label("整改不到位，上报区人社局").check()
+    town.get_by_label("整改情况").fill("逾期仍未补齐台账。")
+    submit(town, "提交整改验收")
+
+    district = sign_in(browser, live_server, world.admin)
+    district.goto(recheck.get_absolute_url())
+    district.get_by_label("取消资格的理由").fill("复查不合格，逾期整改不到位。")
+    submit(district, "取消称号")
+    assert district.confirms[-1] == "取消资格后称号即公开显示为已取消，不能撤回。确定取消吗？"
+    assert "称号已取消。" in district.locator(".messages").inner_text()
+    district.screenshot(path=str(screenshot_dir / "community_recheck_removed_1280.png"), full_page=True)
+
+    public = open_page(browser, live_server)
+    public.goto(f"/communities/titles/{title.number}/")
+    assert f"该称号已于{late.year}年{late.month}月{late.day}日取消。" in public.locator("main").inner_text()
+    assert town.js_errors == [] and district.js_errors == [] and public.js_errors == []
