@@ -281,16 +281,17 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     for uscc in usccs:
         validate_uscc(uscc)  # raises ValidationError on a bad code
     assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (docs/security.md 11)
-    assert Department.objects.count() == 6  # the county's three and the city's three
-    assert Programme.objects.count() == 4  # the county's two periods and the city's two
+    assert Department.objects.count() == 7  # the county's three, the city's three, 从化区's HR bureau
+    # the county's two periods, the city's two, 从化区's two titles of communities and villages
+    assert Programme.objects.count() == 6
     assert Round.objects.count() == 6
     assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
     assert Shortlist.objects.filter(round__name="2022年度").get().entries.count() == 1
     assert ReviewAssignment.objects.filter(status=AssignmentStatus.RECUSED).count() == 1
     # publicity: the 2022 notice ended; the 2026 first batch disqualified one and has its adjusted list open;
     # the city's 2026 notice ended without objections
-    assert PublicityNotice.objects.count() == 5
-    assert [n.is_open() for n in PublicityNotice.objects.order_by("published_at")] == [False, False, False, False, True]
+    assert PublicityNotice.objects.count() == 5 + 2  # and 从化区's two notices of 2024 (seed 002)
+    assert [n.is_open() for n in PublicityNotice.objects.order_by("published_at")] == [False] * 6 + [True]
     # results: the 2022 award valid, the city's 2023 award revoked, the city's 2026 draft ready to be issued
     assert Announcement.objects.filter(status="issued").count() == 2
     ready = Announcement.objects.get(status="draft")
@@ -299,9 +300,14 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     assert Revocation.objects.get().award.programme.level == "city"
     assert set(Objection.objects.values_list("status", flat=True)) == set(ObjectionStatus.values)
     assert NoticeEntry.objects.filter(disqualified_at__isnull=False).count() == 1
-    assert User.objects.count() == len(seed_demo.DEMO_USERS)
+    # The demo's accounts, and one per community or village of 良口镇 its town opened (no password: nobody signs in)
+    demo = User.objects.filter(username__in=[row[0] for row in seed_demo.DEMO_USERS])
+    assert demo.count() == len(seed_demo.DEMO_USERS)
+    opened = User.objects.exclude(pk__in=demo)
+    assert opened.count() == 22 and set(opened.values_list("role", flat=True)) == {Role.COMMUNITY_STAFF}
+    assert not any(user.has_usable_password() for user in opened)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert all(user.has_usable_password() and user.is_active for user in User.objects.all())
+    assert all(user.has_usable_password() and user.is_active for user in demo)
     assert not User.objects.filter(is_superuser=True).exists()  # daily work never needs a superuser
     assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == ["sysadmin"]
     assert {
