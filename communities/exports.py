@@ -33,13 +33,13 @@ def comparison_xlsx(entry):
                          widths=[8, 40, 8] + [10, 40, 40] * len(levels))
 
 
-def progress_xlsx(campaign, entries):
+def progress_xlsx(campaign, entries, rows=None):
     """创建进度 of the towns in the user's jurisdiction, for the year-end assessment (纳入年度就业工作考核)."""
     headers = [_("镇（街道）"), _("列入创建"), _("社区数"), _("村数"), _("建设数量任务"), _("社区建设率任务（%）"),
                _("村建设率任务（%）"), _("已推荐、核定或认定的社区"), _("已推荐、核定或认定的村"), _("完成情况")]
 
     def lines():
-        for row in chain.town_progress(campaign, entries):
+        for row in rows if rows is not None else chain.town_progress(campaign, entries):
             met = "" if row.met is None else (_("已完成") if row.met else _("未完成"))
             yield [row.town.name, row.listed, row.communities, row.villages, row.target_count,
                    _points(row.target_community_rate), _points(row.target_village_rate), row.advanced_communities,

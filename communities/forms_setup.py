@@ -1,5 +1,7 @@
 """The forms of setting a campaign up: the district's year, its towns' tasks, a town's additions to the creation list."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,14 +56,21 @@ class CampaignSetupForm(forms.Form):
             self.add_error("town_due", _("镇评估推荐截止不能早于自评提交截止。"))
         if district_due < town_due:
             self.add_error("district_due", _("区核定截止不能早于镇评估推荐截止。"))
-        for name in DEADLINES:
-            if cleaned[name].year not in (year, year + 1) and name not in self.errors:
+        for name, value in zip(DEADLINES, (self_due, town_due, district_due), strict=True):
+            if value.year not in (year, year + 1) and name not in self.errors:
                 self.add_error(name, _("应在%(year)d年或次年之内；改了年度的，请点“按年度填入默认日期”。") % {"year": year})
 
 
 def _rate(label):
     return forms.DecimalField(label=label, required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2,
                               widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+
+
+def _plain(value):
+    """A stored rate as typed: 75 for 75.00, 72.5 for 72.50."""
+    if isinstance(value, Decimal):
+        return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else format(value, "f")
+    return value
 
 
 TARGET_FIELDS = {
@@ -73,7 +82,7 @@ TARGET_FIELDS = {
 
 class TargetsForm(forms.Form):
     """The towns' tasks (建设任务), a row per town: the columns of the programme's kind (setup.TARGET_COLUMNS), each
-    empty for none."""
+    empty for none. `rows`: (town, [(column's header, field), …])."""
 
     def __init__(self, *args, towns, columns, stored: dict[int, dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +95,8 @@ class TargetsForm(forms.Form):
                 label, make = TARGET_FIELDS[column]
                 name = f"{column}_{town.pk}"
                 self.fields[name] = make(f"{town.name} · {label}")
-                self.fields[name].initial = stored.get(town.pk, {}).get(column)
-                cells.append(self[name])
+                self.fields[name].initial = _plain(stored.get(town.pk, {}).get(column))
+                cells.append((label, self[name]))
             self.rows.append((town, cells))
 
     def values(self) -> dict:

@@ -207,3 +207,29 @@ class Recheck(models.Model):
 
     def get_absolute_url(self):
         return reverse("communities:recheck", args=[self.pk])
+
+
+class ProgressReport(models.Model):
+    """创建进度上报 (seed 002 六(三) 「镇领导小组办公室负责指定专人按时向区上报创建进度」): a town's figures of the
+    campaign as they stood when it reported, its note, and the district's acknowledgement."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reports")
+    town = models.ForeignKey(Region, verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(_("上报数据"), default=dict)
+    note = models.TextField(_("情况说明"), blank=True)
+    reported_at = models.DateTimeField(_("上报时间"), auto_now_add=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("创建进度上报")
+        verbose_name_plural = _("创建进度上报")
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.town} · {self.campaign}"

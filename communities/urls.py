@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communities import views, views_public, views_rechecks, views_setup
+from communities import views, views_progress, views_public, views_rechecks, views_setup
 
 app_name = "communities"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("campaigns/<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),
     path("campaigns/<int:pk>/progress.xlsx", views.campaign_progress_xlsx, name="campaign_progress_xlsx"),
     path("campaigns/<int:pk>/announce/", views.campaign_announce, name="campaign_announce"),
+    path("campaigns/<int:pk>/report/", views_progress.report, name="campaign_report"),
+    path("reports/<int:pk>/receive/", views_progress.report_receive, name="report_receive"),
     path("rechecks/", views_rechecks.title_staff_list, name="rechecks"),
     path("rechecks/titles/<int:title_pk>/start/", views_rechecks.recheck_start, name="recheck_start"),
     path("rechecks/<int:pk>/", views_rechecks.recheck_detail, name="recheck"),

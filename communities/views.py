@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from communities import chain, exports, publication, services
+from communities import chain, exports, progress, publication, services, setup
 from communities.enums import Level
 from communities.forms import AnnounceForm, PublishForm, SubmitForm
 from communities.models import Campaign, Entry
 from communities.selectors import entries_for, own_level
+from portal.enums import Role
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, manages_programme, visible
 from portal.transitions import Refused
@@ -25,7 +26,9 @@ from portal.transitions import Refused
 def campaign_list(request):
     campaigns = visible(request.user, Campaign).order_by("-year", "programme__name")
     page, querystring = paginate(request, campaigns)
-    return render(request, "communities/campaign_list.html", {"page": page, "querystring": querystring})
+    may_set_up = setup.setup_programmes(request.user).exists() if request.user.role != Role.TOWN_STAFF else False
+    return render(request, "communities/campaign_list.html",
+                  {"page": page, "querystring": querystring, "may_set_up": may_set_up})
 
 
 @login_required
@@ -33,18 +36,30 @@ def campaign_list(request):
 def campaign_detail(request, pk: int):
     campaign = get_object_for_user_or_404(request.user, Campaign, pk=pk)
     entries = list(entries_for(request.user).filter(campaign=campaign).select_related("community", "town"))
+    rows = own_towns(request.user, chain.town_progress(campaign, entries))
+    towns = [row.town for row in rows] if request.user.role != Role.COMMUNITY_STAFF else []
     context = {
         "campaign": campaign,
+        "reporting": progress.reporting(campaign, towns),
         "manages": manages_programme(request.user, campaign.programme),
         "blockers": publication.announcement_blockers(campaign),
         "publish_blockers": publication.publish_blockers(campaign),
         "announce_form": AnnounceForm(),
         "entries": entries,
-        "progress": chain.town_progress(campaign, entries),
+        "progress": rows,
         "milestones": campaign.milestones.all(),
         "today": timezone.localdate(),
     }
     return render(request, "communities/campaign.html", context)
+
+
+def own_towns(user, rows: list) -> list:
+    """The towns' rows a user may see: a town its own, a community its town's, the district's admins all."""
+    if user.role == Role.TOWN_STAFF:
+        return [row for row in rows if row.town.pk == user.region_id]
+    if user.role == Role.COMMUNITY_STAFF:
+        return [row for row in rows if row.town.pk == user.region.parent_id]
+    return rows
 
 
 def _managed(request, pk: int) -> Campaign:
@@ -153,4 +168,4 @@ def entry_compare_xlsx(request, pk: int):
 def campaign_progress_xlsx(request, pk: int):
     campaign = get_object_for_user_or_404(request.user, Campaign, pk=pk)
     entries = list(entries_for(request.user).filter(campaign=campaign).select_related("community", "town"))
-    return exports.progress_xlsx(campaign, entries)
+    return exports.progress_xlsx(campaign, entries, rows=own_towns(request.user, chain.town_progress(campaign, entries)))

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from communities import rechecks, services
+from communities import progress, rechecks, services
 from communities.enums import Level
 from communities.urls import urlpatterns
 from portal.titles import title_grant
@@ -23,6 +23,7 @@ PUBLIC = {"titles", "title_verify"}
 LISTS = {"campaigns", "rechecks", "setup_programmes", "setup_lists"}  # lists: each user sees its own, nothing leaks
 # A campaign spans the district: each town and community sees its own part of it (and nothing of the others').
 SCOPED = {"campaign", "campaign_progress_xlsx"}
+OWN_PART = {"campaign_report"}  # a town reports its own progress in the district's campaign (tests/communities/test_progress.py)
 
 
 def urls(world) -> dict[str, str]:
@@ -32,10 +33,11 @@ def urls(world) -> dict[str, str]:
                         holder_name="黄竹塱社区", number="440117-2023-CJ-001", awarded_on=datetime.date(2023, 11, 25),
                         actor=world.admin)
     recheck = rechecks.recheck_start(title=title, year=2024, actor=world.staff["良口镇"], rubric=world.campaign.rubric)
+    report = progress.progress_report(campaign=world.campaign, town=world.town, actor=world.staff["良口镇"], note="按月上报。")
     args = {
         "campaign": [world.campaign.pk], "entry": [entry.pk], "recheck": [recheck.pk], "recheck_start": [title.pk],
         "title_verify": [title.number], "setup_campaign": [world.campaign.programme_id],
-        "setup_list": [world.campaign.pk, world.town.pk],
+        "setup_list": [world.campaign.pk, world.town.pk], "report_receive": [report.pk],
         "setup_milestone_done": [world.campaign.pk, world.campaign.milestones.first().pk],
     }
     found = {}
@@ -73,8 +75,8 @@ def test_another_town_or_community_finds_nothing_of_this_one(world, login, outsi
         if name in SCOPED:
             response = client.get(url)
             shown = response.content.decode() if name == "campaign" else _cells(response.content)
-            assert "黄竹塱社区" not in shown, name
-        if name in PUBLIC | LISTS | SCOPED:
+            assert "黄竹塱社区" not in shown and (outsider != "吕田镇" or "良口镇" not in shown), name
+        if name in PUBLIC | LISTS | SCOPED | OWN_PART:
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(url)
