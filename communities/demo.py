@@ -18,6 +18,7 @@ from communities.models import Campaign
 from portal.enums import Level as ProgrammeLevel
 from portal.enums import ProgrammeKind, RegionLevel, Role
 from portal.models import Department, Programme, Region, Title, User
+from portal.permissions import manages_programme
 from portal.services import programme_admin_grant
 from rubrics.assessments import assessment_record
 from rubrics.demo import FACTS
@@ -105,7 +106,7 @@ def _walk(entry, step: str, *, town: User, admin: User, rng: random.Random, slug
 
 
 @transaction.atomic
-def seed_communities(*, admin: User) -> list[str]:
+def seed_communities(*, admin: User, city_admin: User | None = None) -> list[str]:
     """The demo's campaigns, once (nothing when 良口镇 or its town staff is not there): 2024 finished — published and
     announced as the plan dates it —, and the current year's at every step of the chain."""
     town = Region.objects.filter(name="良口镇", level=RegionLevel.TOWN).select_related("parent").first()
@@ -118,6 +119,8 @@ def seed_communities(*, admin: User) -> list[str]:
     made = []
     for kind, names in ((ProgrammeKind.FULL_EMPLOYMENT, list(places)), (ProgrammeKind.QUALITY_VILLAGE, QUALITY_VILLAGES)):
         programme = _programme(kind, town.parent, department, admin)
+        if city_admin is not None and not manages_programme(city_admin, programme):
+            programme_admin_grant(programme=programme, user=city_admin)  # 市公布: the city's HR bureau announces
         names = [name for name in names if name in places]
         for year in (2024, YEAR):
             if Campaign.objects.filter(programme=programme, year=year).exists():
@@ -129,7 +132,7 @@ def seed_communities(*, admin: User) -> list[str]:
                                            is_station=order % 3 == 1)
                 _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
             if year < YEAR:
-                _finish(campaign, admin)
+                _finish(campaign, admin, city_admin or admin)
                 _rechecks(campaign, town_staff)
             made.append(str(campaign))
     return made
@@ -162,13 +165,13 @@ def _steps(kind: str, year: int, count: int) -> list[str]:
     return STEPS if kind == ProgrammeKind.FULL_EMPLOYMENT else ["recommended", "self_submitted", "listed", "listed"]
 
 
-def _finish(campaign: Campaign, admin: User) -> None:
+def _finish(campaign: Campaign, admin: User, city_admin: User) -> None:
     """Published on 12 November and announced on 25 November of its year, as the plan's 11月10日 check is followed."""
     published = datetime.datetime(campaign.year, 11, 12, 9, 0, tzinfo=SHANGHAI)
     draft = publication.notice_draft(campaign, today=published.date())
     publication.campaign_publish(campaign=campaign, actor=admin, now=published, document_number="",
                                  **{key: draft[key] for key in ("title", "body", "contacts", "written_on")})
-    publication.campaign_announce(campaign=campaign, actor=admin, document_number=f"从人社〔{campaign.year}〕56号",
+    publication.campaign_announce(campaign=campaign, actor=city_admin, document_number=f"穗人社函〔{campaign.year}〕56号",
                                   now=datetime.datetime(campaign.year, 11, 25, 10, 0, tzinfo=SHANGHAI))
 
 

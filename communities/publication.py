@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from communities.enums import EntryStatus
 from communities.models import Campaign, Entry
 from portal.display import cn_date
+from portal.permissions import manages_programme
 from portal.public_cache import public_pages_changed
 from portal.titles import title_grant
 from portal.transitions import Refused, transition
@@ -74,6 +75,15 @@ def campaign_publish(*, campaign: Campaign, actor, title: str, body: str, contac
     return campaign
 
 
+def may_announce(user, campaign: Campaign) -> bool:
+    """「市公布」: the titles are announced from above the district — an admin of the programme whose own region is not
+    the programme's (the city's HR bureau, granted the programme), or the system administrator; the district verifies
+    and publishes, it does not announce its own list."""
+    if not manages_programme(user, campaign.programme):
+        return False
+    return user.region_id is None or user.region_id != campaign.programme.region_id
+
+
 def announcement_blockers(campaign: Campaign, now=None) -> list[str]:
     """What keeps the titles from being announced: no notice, its period not over, objections still open."""
     now = now or timezone.now()
@@ -95,6 +105,8 @@ def campaign_announce(*, campaign: Campaign, actor, document_number: str, announ
     """Announce the titles (市公布): each publicised one not disqualified holds the title (a numbered entry in the
     ledger of titles); a disqualified one is marked so. Refused while announcement_blockers names anything."""
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("programme", "notice").get(pk=campaign.pk)
+    if not may_announce(actor, campaign):
+        raise Refused(_("认定结果由市人社局公布；区人社局核定、公示。"))
     if campaign.announced_at:
         raise Refused(_("本年度创建的认定结果已经公布。"))
     blockers = announcement_blockers(campaign, now)

@@ -42,6 +42,7 @@ def campaign_detail(request, pk: int):
         "campaign": campaign,
         "reporting": progress.reporting(campaign, towns),
         "manages": manages_programme(request.user, campaign.programme),
+        "may_announce": publication.may_announce(request.user, campaign),
         "blockers": publication.announcement_blockers(campaign),
         "publish_blockers": publication.publish_blockers(campaign),
         "announce_form": AnnounceForm(),
@@ -89,7 +90,7 @@ def campaign_publish(request, pk: int):
 @login_required
 @require_POST
 def campaign_announce(request, pk: int):
-    campaign = _managed(request, pk)
+    campaign = _managed(request, pk)  # the city's admin is granted the programme: it manages it too
     form = AnnounceForm(request.POST)
     try:
         if not form.is_valid():

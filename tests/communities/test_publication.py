@@ -94,3 +94,24 @@ def test_the_public_lists_and_verifies_a_title(world, client, time_machine):
     assert "该称号真实有效。" in visible_text(verify) and "广州市从化区人力资源和社会保障局" in visible_text(verify)
     assert unknown.status_code == 404
     assert "拟认定社区（村）名单" in visible_text(notice_page) and "黄竹塱社区 社区 良口镇" in visible_text(notice_page)
+
+
+def test_the_city_announces_not_the_district(world, time_machine):
+    from portal import services as portal_services
+    from tests.factories import UserFactory
+
+    verified(world, "黄竹塱社区")
+    campaign = publish(world)
+    time_machine.move_to(campaign.notice.closes_at + datetime.timedelta(minutes=1), tick=False)
+    district = UserFactory(region=world.district, full_name="区人社局科长")
+    city = UserFactory(region=world.district.parent, full_name="市人社局科长")
+    for user in (district, city):
+        portal_services.programme_admin_grant(programme=campaign.programme, user=user)
+
+    refused = refusal(lambda: publication.campaign_announce(campaign=campaign, actor=district, document_number="从人社〔2024〕1号"))
+    publication.campaign_announce(campaign=campaign, actor=city, document_number="穗人社函〔2024〕56号")
+
+    assert refused == "认定结果由市人社局公布；区人社局核定、公示。"
+    assert (publication.may_announce(district, campaign), publication.may_announce(city, campaign)) == (False, True)
+    campaign.refresh_from_db()
+    assert campaign.announcement_number == "穗人社函〔2024〕56号"

@@ -70,11 +70,12 @@ DEMO_USERS = [
     ("applicant_hr", "冯佳（演示）", Role.APPLICANT, "91370322MA0000007", None),
     ("viewer", "陈思远（演示）", Role.VIEWER, None, None),
     ("admin_district", "黄嘉豪（演示）", Role.PROGRAMME_ADMIN, None, None),
+    ("admin_gz", "林晓彤（演示）", Role.PROGRAMME_ADMIN, None, None),
     ("community_staff", "梁嘉欣（演示）", Role.COMMUNITY_STAFF, None, None),
     ("town_staff", "何志强（演示）", Role.TOWN_STAFF, None, None),
 ]
 # The region of the accounts that need one (User.region): the viewer's city, a community's and a town's staff.
-DEMO_USER_REGIONS = {"viewer": "370300", "admin_district": "440117", "community_staff": "黄竹塱社区", "town_staff": "良口镇"}
+DEMO_USER_REGIONS = {"viewer": "370300", "admin_district": "440117", "admin_gz": "440100", "community_staff": "黄竹塱社区", "town_staff": "良口镇"}
 
 # (name, uscc body, kind, address, principal, supervisor department or None)
 DEMO_INSTITUTIONS = [
@@ -344,7 +345,8 @@ class Command(BaseCommand):
         assessment = seed_assessment(actor=sysadmin)
         if assessment:
             self.stdout.write(f"  创建演示评估记录：{assessment.subject}（台账已导入）")
-        campaigns = seed_communities(admin=User.objects.get(username="admin_district"))
+        campaigns = seed_communities(admin=User.objects.get(username="admin_district"),
+                                     city_admin=User.objects.get(username="admin_gz"))
         if campaigns:
             self.stdout.write(f"  创建演示年度创建：{'、'.join(campaigns)}")
 
