@@ -71,7 +71,7 @@ def recheck_start(*, title: Title, year: int, actor, rubric) -> Recheck:
 def recheck_conclude(*, recheck: Recheck, actor, passed: bool | None, opinion: str, rectify_due: date | None = None,
                      today: date | None = None) -> Recheck:
     """The town's conclusion: 合格, or 不合格 with a deadline to rectify (later than `today`) and the reasons."""
-    recheck = Recheck.objects.select_for_update().select_related("assessment", "title__region").get(pk=recheck.pk)
+    recheck = Recheck.objects.select_for_update(of=("self",)).select_related("assessment", "title__region").get(pk=recheck.pk)
     problems = []
     if recheck.assessment.score is None:
         problems.append(_("还有评分项未填写或有误，总分待定"))
