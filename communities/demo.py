@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from communities import publication, rechecks, services
+from communities import progress, publication, rechecks, services
 from communities.enums import Level
-from communities.models import Campaign
+from communities.models import Campaign, Evaluation, ProgressReport
 from portal.enums import Level as ProgrammeLevel
 from portal.enums import ProgrammeKind, RegionLevel, Role
 from portal.models import Department, Programme, Region, Title, User
@@ -22,6 +22,7 @@ from portal.permissions import manages_programme
 from portal.services import programme_admin_grant
 from rubrics.assessments import assessment_record
 from rubrics.demo import FACTS
+from rubrics.models import Assessment
 from rubrics.services import rubric_install
 from rubrics.standards import STANDARDS
 
@@ -132,8 +133,14 @@ def seed_communities(*, admin: User, city_admin: User | None = None) -> list[str
                                            is_station=order % 3 == 1)
                 _walk(entry, step, town=town_staff, admin=admin, rng=rng, slug=campaign.rubric.standard)
             if year < YEAR:
+                _backdate(campaign)
                 _finish(campaign, admin, city_admin or admin)
                 _rechecks(campaign, town_staff)
+            else:  # 良口镇 reported its progress at the end of November, as it does monthly
+                report = progress.progress_report(campaign=campaign, town=town, actor=town_staff,
+                                                  note="自评材料已陆续提交，镇评估推荐按计划进行。")
+                ProgressReport.objects.filter(pk=report.pk).update(
+                    reported_at=datetime.datetime(YEAR, 11, 30, 16, 0, tzinfo=SHANGHAI))
             made.append(str(campaign))
     return made
 
@@ -154,6 +161,8 @@ def _rechecks(campaign: Campaign, town_staff: User) -> None:
         if failed:
             rechecks.rectification_close(recheck=recheck, actor=town_staff, rectified=True,
                                          note="已补齐2025年台账和随访记录，经镇复核整改合格。")
+        at = datetime.datetime(campaign.year + 1, 12, 15, 10, 0, tzinfo=SHANGHAI)  # the check of 12月至下年3月
+        Assessment.objects.filter(pk=recheck.assessment_id).update(locked_at=at, created_at=at, updated_at=at)
 
 
 def _steps(kind: str, year: int, count: int) -> list[str]:
@@ -163,6 +172,20 @@ def _steps(kind: str, year: int, count: int) -> list[str]:
             steps[10] = steps[11] = "not_recommended"
         return steps
     return STEPS if kind == ProgrammeKind.FULL_EMPLOYMENT else ["recommended", "self_submitted", "listed", "listed"]
+
+
+# When each level of the finished year submitted, as its plan dates the steps (自评 by 10月15日, the town's before the
+# district's check by 11月10日): the services stamp today, the demo's past year needs its own days.
+SUBMITTED = {Level.SELF: (10, 11), Level.TOWN: (10, 28), Level.DISTRICT: (11, 6)}
+
+
+def _backdate(campaign: Campaign) -> None:
+    for level, (month, day) in SUBMITTED.items():
+        evaluations = Evaluation.objects.filter(entry__campaign=campaign, level=level)
+        for hour, evaluation in enumerate(evaluations.order_by("entry__order")):
+            at = datetime.datetime(campaign.year, month, day, 9 + hour // 6, hour % 6 * 10, tzinfo=SHANGHAI)
+            Evaluation.objects.filter(pk=evaluation.pk).update(submitted_at=at)
+            Assessment.objects.filter(pk=evaluation.assessment_id).update(locked_at=at, created_at=at, updated_at=at)
 
 
 def _finish(campaign: Campaign, admin: User, city_admin: User) -> None:

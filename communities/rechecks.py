@@ -148,10 +148,17 @@ def rectifications_remind(today: date | None = None) -> int:
     return told
 
 
+def is_district(user, programme) -> bool:
+    """An admin of the programme at the district itself (or the system administrator, of no region): not the city's,
+    which announces but neither re-checks nor removes."""
+    return (user.role != Role.TOWN_STAFF and manages_programme(user, programme)
+            and (user.region_id is None or user.region_id == programme.region_id))
+
+
 def may_recheck(user, recheck_or_title) -> bool:
     """The town of the community, and the district's admins of the programme, conduct the re-check."""
     title = getattr(recheck_or_title, "title", recheck_or_title)
     if user.role == Role.TOWN_STAFF:
         return title.region.parent_id == user.region_id
-    return manages_programme(user, title.programme)
+    return is_district(user, title.programme)
 

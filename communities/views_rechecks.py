@@ -14,9 +14,8 @@ from communities.enums import RecheckStatus
 from communities.forms import ConcludeForm, RectificationForm, RemoveForm
 from communities.models import Campaign, Recheck
 from communities.selectors import titles_for
-from portal.enums import Role
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, manages_programme
+from portal.permissions import get_object_for_user_or_404
 from portal.transitions import Refused
 
 
@@ -59,8 +58,7 @@ def recheck_detail(request, pk: int):
         "recheck": recheck,
         "may_conclude": recheck.status == RecheckStatus.CHECKING and rechecks.may_recheck(user, recheck),
         "may_close": recheck.status == RecheckStatus.RECTIFYING and rechecks.may_recheck(user, recheck),
-        "may_remove": recheck.status == RecheckStatus.REPORTED and user.role != Role.TOWN_STAFF
-        and manages_programme(user, recheck.title.programme),
+        "may_remove": recheck.status == RecheckStatus.REPORTED and rechecks.is_district(user, recheck.title.programme),
         "conclude_form": ConcludeForm(), "close_form": RectificationForm(), "remove_form": RemoveForm(),
     }
     return render(request, "communities/recheck.html", context)
@@ -68,8 +66,8 @@ def recheck_detail(request, pk: int):
 
 def _act(request, pk: int, form_class, action, done: str, *, district_only: bool = False):
     recheck = get_object_for_user_or_404(request.user, Recheck, pk=pk)
-    allowed = (manages_programme(request.user, recheck.title.programme) and request.user.role != Role.TOWN_STAFF
-               if district_only else rechecks.may_recheck(request.user, recheck))
+    allowed = (rechecks.is_district(request.user, recheck.title.programme) if district_only
+               else rechecks.may_recheck(request.user, recheck))
     form = form_class(request.POST)
     try:
         if not allowed:

@@ -5,7 +5,7 @@ import pytest
 
 from communities.demo import seed_communities
 from communities.enums import EntryStatus
-from communities.models import Campaign, Entry, Recheck
+from communities.models import Campaign, Entry, Evaluation, Recheck
 from portal.enums import RegionLevel, Role, Settlement
 from portal.models import Title
 from tests.factories import RegionFactory, UserFactory
@@ -35,6 +35,9 @@ def test_the_demo_walks_the_chain_once():
     notice = Campaign.objects.get(year=2024, programme__kind="full_employment").notice
     assert (notice.published_at.date().isoformat(), notice.working_days) == ("2024-11-12", 5)
     assert Title.objects.filter(programme__kind="full_employment", awarded_on="2024-11-25").count() == 21
+    submitted = Evaluation.objects.filter(entry__campaign__year=2024).values_list("level", "submitted_at__date")
+    assert {(level, day.isoformat()[:7]) for level, day in submitted} == {
+        ("self", "2024-10"), ("town", "2024-10"), ("district", "2024-11")}  # as the plan dates the steps
     rechecks = Recheck.objects.filter(year=2025)
     assert rechecks.count() == 21 + 4 and rechecks.filter(status="passed").count() == 24
     assert rechecks.get(status="rectified").title.holder_name == "良平村"

@@ -95,3 +95,18 @@ def test_years_held_fill_in_the_self_evaluation_of_a_titled_community(world):
 
     assert evaluation.assessment.facts["(四)5"] == {"count": 10}  # 2014 → 2024: 「连续十年…加1分」
     assert rechecks.years_held(world.campaign.programme.titles.get(), 2024) == 10
+
+
+def test_the_city_announces_but_neither_rechecks_nor_removes(world):
+    from portal import services as portal_services
+    from tests.factories import UserFactory
+
+    title = titled(world)
+    city = UserFactory(region=world.district.parent)
+    district = UserFactory(region=world.district)
+    for user in (city, district):
+        portal_services.programme_admin_grant(programme=world.campaign.programme, user=user)
+
+    assert (rechecks.may_recheck(city, title), rechecks.may_recheck(district, title)) == (False, True)
+    assert (rechecks.is_district(city, title.programme), rechecks.is_district(world.staff["良口镇"], title.programme)) == (
+        False, False)
