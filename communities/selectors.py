@@ -19,20 +19,26 @@ from rubrics import selectors as rubric_access
 OWN_LEVEL = {Role.COMMUNITY_STAFF: Level.SELF, Role.TOWN_STAFF: Level.TOWN, Role.PROGRAMME_ADMIN: Level.DISTRICT}
 
 
-def _scope(user) -> Q | None:
-    """The entries of the user's jurisdiction as a filter; None for all of them, Q(pk=None) for none."""
+def _jurisdiction(user, *, community: str, town: str, programme: str) -> Q | None:
+    """The rows of the user's jurisdiction as a filter, reading a row's community, its town and its programme by
+    the paths given; None for all of them, Q(pk=None) for none."""
     if sees_everything(user):
         return None
     if user.role == Role.COMMUNITY_STAFF:
-        return Q(community=user.region_id)
+        return Q(**{community: user.region_id})
     if user.role == Role.TOWN_STAFF:
-        return Q(town=user.region_id)
+        return Q(**{town: user.region_id})
     if user.role == Role.PROGRAMME_ADMIN:
         managed = read_caches.managed_programme_ids(user)
-        return None if managed is None else Q(campaign__programme__in=managed)
+        return None if managed is None else Q(**{f"{programme}__in": managed})
     if user.role == Role.VIEWER and user.region_id:
-        return Q(community__code__startswith=user.region.code_prefix)
+        return Q(**{f"{community}__code__startswith": user.region.code_prefix})
     return Q(pk=None)
+
+
+def _scope(user) -> Q | None:
+    """The entries of the user's jurisdiction."""
+    return _jurisdiction(user, community="community", town="town", programme="campaign__programme")
 
 
 @remit(Entry)
@@ -59,19 +65,8 @@ def own_level(user) -> str | None:
 
 
 def _recheck_scope(user) -> Q | None:
-    """The re-checks of the titles in the user's jurisdiction (as `_scope`, read through the title's community)."""
-    if sees_everything(user):
-        return None
-    if user.role == Role.COMMUNITY_STAFF:
-        return Q(title__region=user.region_id)
-    if user.role == Role.TOWN_STAFF:
-        return Q(title__region__parent=user.region_id)
-    if user.role == Role.PROGRAMME_ADMIN:
-        managed = read_caches.managed_programme_ids(user)
-        return None if managed is None else Q(title__programme__in=managed)
-    if user.role == Role.VIEWER and user.region_id:
-        return Q(title__region__code__startswith=user.region.code_prefix)
-    return Q(pk=None)
+    """The re-checks of the titles in the user's jurisdiction (read through the title's community)."""
+    return _jurisdiction(user, community="title__region", town="title__region__parent", programme="title__programme")
 
 
 @remit(Recheck)
@@ -138,15 +133,5 @@ def home_context(user) -> dict:
 def titles_for(user):
     """The communities' titles of the user's jurisdiction (for the staff's list of titles and their re-checks)."""
     titles = Title.objects.filter(region__isnull=False).select_related("programme", "region__parent")
-    if sees_everything(user):
-        return titles
-    if user.role == Role.COMMUNITY_STAFF:
-        return titles.filter(region=user.region_id)
-    if user.role == Role.TOWN_STAFF:
-        return titles.filter(region__parent=user.region_id)
-    if user.role == Role.PROGRAMME_ADMIN:
-        managed = read_caches.managed_programme_ids(user)
-        return titles if managed is None else titles.filter(programme__in=managed)
-    if user.role == Role.VIEWER and user.region_id:
-        return titles.filter(region__code__startswith=user.region.code_prefix)
-    return titles.none()
+    scope = _jurisdiction(user, community="region", town="region__parent", programme="programme")
+    return titles if scope is None else titles.filter(scope)
