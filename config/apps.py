@@ -10,10 +10,8 @@ class ConfigConfig(AppConfig):
 
     def ready(self):
         from applications.uploads import inspect_upload
-        from portal import uploads as portal_uploads
-        from rubrics import uploads
+        from portal import uploads
 
-        # The assessments' uploads (rubrics, below applications in the layers) and the regions' Excel import (portal,
-        # the bottom layer) pass the portal's one inspection.
+        # The uploads of the layers below applications (rubrics' assessments, the regions' Excel import) pass the
+        # portal's one inspection.
         uploads.register(inspect_upload)
-        portal_uploads.register(inspect_upload)
