@@ -82,6 +82,14 @@ def owners(milestone: Milestone) -> list[User]:
     return []
 
 
+def reminder_due(due_on: date, reminded_on: date | None, today: date) -> bool:
+    """Whether something due on `due_on` is to be told of today: within REMIND_DAYS and not told yet, or overdue and
+    not told within the last OVERDUE_EVERY_DAYS (the milestones here, the rectifications of communities.rechecks)."""
+    if due_on > today + timedelta(days=REMIND_DAYS):
+        return False
+    return reminded_on is None or (due_on < today and reminded_on <= today - timedelta(days=OVERDUE_EVERY_DAYS))
+
+
 def milestones_remind(today: date | None = None) -> int:
     """Tell the owners of each step due within REMIND_DAYS (once) or overdue (once a week) and not done; returns the
     number of steps told of. Idempotent within a day."""
@@ -90,9 +98,9 @@ def milestones_remind(today: date | None = None) -> int:
         "campaign__programme")
     told = 0
     for milestone in due:
-        overdue = milestone.due_on < today
-        if milestone.reminded_on and (not overdue or milestone.reminded_on > today - timedelta(days=OVERDUE_EVERY_DAYS)):
+        if not reminder_due(milestone.due_on, milestone.reminded_on, today):
             continue
+        overdue = milestone.due_on < today
         users = owners(milestone)
         if users:
             text = _("%(campaign)s：“%(title)s”%(when)s（%(due)s）。") % {

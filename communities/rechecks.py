@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.enums import RecheckStatus
+from communities.milestones import REMIND_DAYS, reminder_due
 from communities.models import Evaluation, Recheck
 from portal.display import cn_date
 from portal.enums import Role
@@ -29,8 +30,6 @@ from portal.services import notify
 from portal.titles import title_revoke
 from portal.transitions import Refused, transition
 from rubrics.assessments import assessment_create, assessment_lock, rescore
-
-REMIND_DAYS = 7
 
 
 def years_held(title: Title, year: int) -> int:
@@ -131,14 +130,13 @@ def title_remove(*, recheck: Recheck, actor, reason: str) -> Recheck:
 
 
 def rectifications_remind(today: date | None = None) -> int:
-    """Tell the community and its town of a rectification due within REMIND_DAYS or overdue, once a day at most and
-    then once a week while overdue; returns how many were told of."""
+    """Tell the community and its town of a rectification due within REMIND_DAYS (once) or overdue (once a week:
+    communities.milestones.reminder_due); returns how many were told of."""
     today = today or timezone.localdate()
     told = 0
-    for recheck in Recheck.objects.filter(status=RecheckStatus.RECTIFYING).select_related("title__region"):
-        if recheck.rectify_due > today + timedelta(days=REMIND_DAYS):
-            continue
-        if recheck.reminded_on and (recheck.rectify_due >= today or recheck.reminded_on > today - timedelta(days=7)):
+    due = Recheck.objects.filter(status=RecheckStatus.RECTIFYING, rectify_due__lte=today + timedelta(days=REMIND_DAYS))
+    for recheck in due.select_related("title__region"):
+        if not reminder_due(recheck.rectify_due, recheck.reminded_on, today):
             continue
         when = _("已逾期") if recheck.rectify_due < today else _("即将到期")
         notify(users=_local_staff(recheck), link=recheck.get_absolute_url(), text=_("%(name)s的整改%(when)s（%(due)s）。") % {
