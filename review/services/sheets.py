@@ -95,12 +95,13 @@ def _check_editable(sheet: ScoreSheet, actor: User) -> None:
         raise Refused(_("评分阶段已关闭。"))
 
 
-def sheet_result(sheet: ScoreSheet) -> tuple[engine.Result | None, list[str]]:
+def sheet_result(sheet: ScoreSheet, *, lines: list | None = None) -> tuple[engine.Result | None, list[str]]:
     """The engine's result of the saved scores (per item, score, capped bonus, required items not met, items that do
-    not apply) and what is still missing; no result while something is."""
+    not apply) and what is still missing; no result while something is. `lines`: sheet_lines(sheet), when the caller
+    has them already."""
     application = sheet.assignment.application
     rubric = application.round.review_plan.rubric
-    lines = rubrics.sheet_lines(rubric, application)
+    lines = lines if lines is not None else rubrics.sheet_lines(rubric, application)
     facts, missing = rubrics.sheet_facts(lines, {s.item_id: s for s in sheet.scores.all()})
     if missing:
         return None, missing

@@ -64,7 +64,7 @@ def _sheet_context(request, sheet: ScoreSheet, form, *, unsaved: bool, scored: b
     result, missing = None, []
     if scored:
         try:
-            result, missing = sheets.sheet_result(sheet)
+            result, missing = sheets.sheet_result(sheet, lines=form.lines)
         except FactsError:  # a saved line over a maximum lowered since in the rubric: no total until it is fixed
             result = None
     others = []
