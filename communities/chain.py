@@ -157,7 +157,7 @@ def _facts_text(asked, facts: dict) -> str:
     """The facts as people read them: 「就业困难人员中已就业的人数：17；…」, a checklist's entries met by name."""
     shown = []
     for fact in asked:
-        value, label = stored_value(facts, fact), fact.text.split("：", 1)[0]
+        value, label = stored_value(facts, fact), fact.label
         if fact.type == "entry":
             if value:
                 shown.append(label)

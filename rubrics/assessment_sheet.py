@@ -109,7 +109,7 @@ def _label(item: dict, key: str, facts: dict) -> str:
     for _item, _bonus, item_facts_ in item_facts({"items": [item]}):
         for fact in item_facts_:
             if fact.path[-1] == key and stored_value(facts, fact) is None:
-                return fact.text.split("：", 1)[0]
+                return fact.label
     return key
 
 

@@ -109,7 +109,7 @@ def template_changes(assessment: Assessment, facts: dict, data: dict | None = No
             if fact.type == "entry":
                 old, new = bool(old), bool(new)
             if old != new:
-                changes.append(Change(code, str(item.get("title", "")), fact.text.split("：", 1)[0],
+                changes.append(Change(code, str(item.get("title", "")), fact.label,
                                       _shown(old, fact.type), _shown(new, fact.type)))
     return changes
 

@@ -58,6 +58,11 @@ class Fact:
     def key(self) -> str:
         return ".".join(self.path)
 
+    @property
+    def label(self) -> str:
+        """The words naming the fact, without what the text says to write (the part before 「：」)."""
+        return self.text.split("：", 1)[0]
+
 
 def _number(value) -> str:
     return format(Decimal(str(value)).normalize(), "f")
