@@ -15,6 +15,7 @@ the yearly re-checks come next.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.enums import STARTS_AT, EntryStatus, Level
 from communities.milestones import milestones_create
@@ -28,6 +29,7 @@ from portal.transitions import Refused, transition
 from rubrics.assessments import assessment_create, assessment_lock, rescore
 from rubrics.services import rubric_data, rubric_freeze
 
+NOT_A_CAMPAIGN = gettext_lazy("标杆机构评定项目不按年度创建办理，请选择高质量就业村或充分就业社区（村）项目。")
 # The level below each level, whose evaluation the level starts from.
 BELOW = {Level.TOWN: Level.SELF, Level.DISTRICT: Level.TOWN}
 # What each level's submission moves the entry to: (verdict True, verdict False); a self-evaluation has no verdict.
@@ -44,7 +46,7 @@ def campaign_create(*, programme, year: int, rubric, actor, first_year: bool = T
     milestones (communities.milestones). `dates`: data_from, data_to, self_due, town_due, district_due. Side effects:
     the campaign (history), its milestones, the rubric frozen."""
     if programme.kind == ProgrammeKind.BENCHMARK:
-        raise Refused(_("标杆机构评定项目不按年度创建办理，请选择高质量就业村或充分就业社区（村）项目。"))
+        raise Refused(str(NOT_A_CAMPAIGN))
     if Campaign.objects.filter(programme=programme, year=year).exists():
         raise Refused(_("%(year)d年的创建已经设立。") % {"year": year})
     rubric_freeze(rubric, actor=actor)

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from communities import services
 from communities.enums import EntryStatus
@@ -32,7 +31,7 @@ from rubrics.standards import STANDARDS
 # The shipped standard each title is scored on (seed 002 附件3 and 附件4).
 STANDARD_OF_KIND = {ProgrammeKind.QUALITY_VILLAGE: "gz_village_2024", ProgrammeKind.FULL_EMPLOYMENT: "gz_community_2024"}
 STANDARD = "standard:"  # a rubric choice naming a shipped standard to install, e.g. "standard:gz_village_2024"
-NOT_A_CAMPAIGN = gettext_lazy("标杆机构评定项目不按年度创建办理，请选择高质量就业村或充分就业社区（村）项目。")
+NOT_A_CAMPAIGN = services.NOT_A_CAMPAIGN  # refused before the service is called: the rubric is chosen first
 # A town's task: the number of titles, the rate of its communities, the rate of its villages (建设任务, seed 002 一). A
 # 高质量就业村 campaign lists villages only: a rate of communities means nothing there.
 TARGET_COLUMNS = {
