@@ -14,13 +14,13 @@
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.enums import RecheckStatus
 from communities.milestones import REMIND_DAYS, reminder_due
 from communities.models import Evaluation, Recheck
+from communities.selectors import local_staff
 from portal.display import cn_date
 from portal.enums import Role
 from portal.models import Title, User
@@ -97,8 +97,7 @@ def _tell_rectifying(recheck: Recheck) -> None:
 
 def _local_staff(recheck: Recheck) -> list[User]:
     region = recheck.title.region
-    return list(User.objects.filter(Q(role=Role.COMMUNITY_STAFF, region=region) | Q(role=Role.TOWN_STAFF, region=region.parent_id),
-                                    is_active=True))
+    return local_staff(region.pk, region.parent_id)
 
 
 @transaction.atomic

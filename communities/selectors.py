@@ -112,7 +112,13 @@ def next_level_users(entry: Entry) -> list[User]:
         return list(active.filter(role=Role.TOWN_STAFF, region=entry.town_id))
     if entry.status == EntryStatus.RECOMMENDED:
         return programme_admins(entry.campaign.programme)
-    return list(active.filter(Q(role=Role.TOWN_STAFF, region=entry.town_id) | Q(role=Role.COMMUNITY_STAFF, region=entry.community_id)))
+    return local_staff(entry.community_id, entry.town_id)
+
+
+def local_staff(community_id: int, town_id: int) -> list[User]:
+    """The active staff of a community or village and of its town."""
+    return list(User.objects.filter(Q(role=Role.COMMUNITY_STAFF, region=community_id) | Q(role=Role.TOWN_STAFF, region=town_id),
+                                    is_active=True))
 
 
 def home_context(user) -> dict:
