@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from communities.enums import STARTS_AT, EntryStatus, Level
 from communities.models import Campaign, Entry, Evaluation
 from communities.selectors import own_level
-from communities.services import BELOW, changed_items, submission_problems
+from communities.services import BELOW, assessment_problems, changed_items
 from portal.enums import RegionLevel, Settlement
 from portal.models import Region
 from rubrics import engine
@@ -48,7 +48,7 @@ def steps(entry: Entry, user) -> list[Step]:
         elif level == mine and evaluation.submitted_at is None:
             step.may_submit = True
             step.changed = changed_items(evaluation)
-            step.problems = submission_problems(evaluation, verdict=True, opinion="x")
+            step.problems = assessment_problems(evaluation, changed=step.changed)
         elif evaluation is not None and evaluation.submitted_at is not None and level in BELOW:
             step.changed = changed_items(evaluation)
         found.append(step)

@@ -146,16 +146,24 @@ def _facts_of(assessment, code: str) -> tuple:
     return assessment.facts.get(code, {}), events
 
 
-def submission_problems(evaluation: Evaluation, *, verdict, opinion: str) -> list[str]:
-    """What keeps the level's evaluation from being submitted, in Chinese: an item not filled in or wrong, a change
-    without its reason, a town's or district's verdict missing, a 'no' without its opinion."""
+def assessment_problems(evaluation: Evaluation, *, changed: list[str] | None = None) -> list[str]:
+    """What in the level's assessment keeps it from being submitted, in Chinese: an item not filled in or wrong, a
+    change without its reason. `changed`: changed_items(evaluation), when the caller has it already."""
     problems = []
     if evaluation.assessment.score is None:
         problems.append(_("还有评分项未填写或有误，总分待定"))
-    unexplained = [code for code in changed_items(evaluation) if not evaluation.assessment.notes.get(code, "").strip()]
+    changed = changed_items(evaluation) if changed is None else changed
+    unexplained = [code for code in changed if not evaluation.assessment.notes.get(code, "").strip()]
     if unexplained:
         problems.append(_("以下评分项与%(below)s不同，请在该项的“说明”中写明改动理由：%(codes)s") % {
             "below": Level(BELOW[evaluation.level]).label, "codes": "、".join(unexplained)})
+    return problems
+
+
+def submission_problems(evaluation: Evaluation, *, verdict, opinion: str) -> list[str]:
+    """What keeps the level's evaluation from being submitted, in Chinese: its assessment's problems, a town's or
+    district's verdict missing, a 'no' without its opinion."""
+    problems = assessment_problems(evaluation)
     if evaluation.level != Level.SELF and verdict is None:
         problems.append(_("请选择是否推荐") if evaluation.level == Level.TOWN else _("请选择是否核定通过"))
     if verdict is False and not opinion.strip():
