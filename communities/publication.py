@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from communities.enums import EntryStatus
 from communities.models import Campaign, Entry
+from communities.selectors import is_district
 from portal.display import cn_date
 from portal.permissions import manages_programme
 from portal.public_cache import public_pages_changed
@@ -58,6 +59,8 @@ def campaign_publish(*, campaign: Campaign, actor, title: str, body: str, contac
     """Publish the verified communities and villages of the campaign. Refused while one recommended by its town
     waits for the district, when none is verified, or a second time."""
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("programme__region").get(pk=campaign.pk)
+    if not is_district(actor, campaign.programme):
+        raise Refused(_("拟认定名单由区人社局核定、公示。"))
     blockers = publish_blockers(campaign)
     if blockers:
         raise Refused(blockers[0])

@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from communities.enums import RecheckStatus
 from communities.milestones import REMIND_DAYS, reminder_due
 from communities.models import Evaluation, Recheck
-from communities.selectors import local_staff
+from communities.selectors import is_district, local_staff
 from portal.display import cn_date
 from portal.enums import Role
 from portal.models import Title, User
-from portal.permissions import manages_programme
 from portal.selectors import programme_admins
 from portal.services import notify
 from portal.titles import title_revoke
@@ -143,13 +142,6 @@ def rectifications_remind(today: date | None = None) -> int:
         Recheck.objects.filter(pk=recheck.pk).update(reminded_on=today)
         told += 1
     return told
-
-
-def is_district(user, programme) -> bool:
-    """An admin of the programme at the district itself (or the system administrator, of no region): not the city's,
-    which announces but neither re-checks nor removes."""
-    return (user.role != Role.TOWN_STAFF and manages_programme(user, programme)
-            and (user.region_id is None or user.region_id == programme.region_id))
 
 
 def may_recheck(user, recheck_or_title) -> bool:

@@ -12,7 +12,7 @@ from communities.models import Campaign, Entry, Milestone, Recheck
 from portal import read_caches
 from portal.enums import Role
 from portal.models import Title, User
-from portal.permissions import remit, sees_everything
+from portal.permissions import manages_programme, remit, sees_everything
 from portal.selectors import programme_admins
 from rubrics import selectors as rubric_access
 
@@ -113,6 +113,13 @@ def next_level_users(entry: Entry) -> list[User]:
     if entry.status == EntryStatus.RECOMMENDED:
         return programme_admins(entry.campaign.programme)
     return local_staff(entry.community_id, entry.town_id)
+
+
+def is_district(user, programme) -> bool:
+    """An admin of the programme at the district itself (or the system administrator, of no region): it verifies,
+    publishes, re-checks and removes; the city's admin, granted the programme, only announces."""
+    return (user.role != Role.TOWN_STAFF and manages_programme(user, programme)
+            and (user.region_id is None or user.region_id == programme.region_id))
 
 
 def local_staff(community_id: int, town_id: int) -> list[User]:

@@ -14,7 +14,7 @@ from communities import chain, exports, progress, publication, services, setup
 from communities.enums import Level
 from communities.forms import AnnounceForm, PublishForm, SubmitForm
 from communities.models import Campaign, Entry
-from communities.selectors import entries_for, own_level
+from communities.selectors import entries_for, is_district, own_level
 from portal.enums import Role
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404, manages_programme, visible
@@ -43,6 +43,7 @@ def campaign_detail(request, pk: int):
         "reporting": progress.reporting(campaign, towns),
         "manages": manages_programme(request.user, campaign.programme),
         "may_announce": publication.may_announce(request.user, campaign),
+        "may_publish": is_district(request.user, campaign.programme),
         "blockers": publication.announcement_blockers(campaign),
         "publish_blockers": publication.publish_blockers(campaign),
         "announce_form": AnnounceForm(),

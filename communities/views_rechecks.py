@@ -13,7 +13,7 @@ from communities import rechecks
 from communities.enums import RecheckStatus
 from communities.forms import ConcludeForm, RectificationForm, RemoveForm
 from communities.models import Campaign, Recheck
-from communities.selectors import titles_for
+from communities.selectors import is_district, titles_for
 from portal.pagination import paginate
 from portal.permissions import get_object_for_user_or_404
 from portal.transitions import Refused
@@ -58,7 +58,7 @@ def recheck_detail(request, pk: int):
         "recheck": recheck,
         "may_conclude": recheck.status == RecheckStatus.CHECKING and rechecks.may_recheck(user, recheck),
         "may_close": recheck.status == RecheckStatus.RECTIFYING and rechecks.may_recheck(user, recheck),
-        "may_remove": recheck.status == RecheckStatus.REPORTED and rechecks.is_district(user, recheck.title.programme),
+        "may_remove": recheck.status == RecheckStatus.REPORTED and is_district(user, recheck.title.programme),
         "conclude_form": ConcludeForm(), "close_form": RectificationForm(), "remove_form": RemoveForm(),
     }
     return render(request, "communities/recheck.html", context)
@@ -66,7 +66,7 @@ def recheck_detail(request, pk: int):
 
 def _act(request, pk: int, form_class, action, done: str, *, district_only: bool = False):
     recheck = get_object_for_user_or_404(request.user, Recheck, pk=pk)
-    allowed = (rechecks.is_district(request.user, recheck.title.programme) if district_only
+    allowed = (is_district(request.user, recheck.title.programme) if district_only
                else rechecks.may_recheck(request.user, recheck))
     form = form_class(request.POST)
     try:

@@ -109,9 +109,12 @@ def test_the_city_announces_not_the_district(world, time_machine):
         portal_services.programme_admin_grant(programme=campaign.programme, user=user)
 
     refused = refusal(lambda: publication.campaign_announce(campaign=campaign, actor=district, document_number="从人社〔2024〕1号"))
+    not_the_citys = refusal(lambda: publication.campaign_publish(campaign=campaign, actor=city, title="t", body="b",
+                                                                 contacts="c", written_on=WRITTEN))
     publication.campaign_announce(campaign=campaign, actor=city, document_number="穗人社函〔2024〕56号")
 
     assert refused == "认定结果由市人社局公布；区人社局核定、公示。"
+    assert not_the_citys == "拟认定名单由区人社局核定、公示。"
     assert (publication.may_announce(district, campaign), publication.may_announce(city, campaign)) == (False, True)
     campaign.refresh_from_db()
     assert campaign.announcement_number == "穗人社函〔2024〕56号"

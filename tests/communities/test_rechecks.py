@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from communities import rechecks, services
 from communities.enums import Level, RecheckStatus
+from communities.selectors import is_district
 from portal.models import Notification
 from portal.titles import title_grant
 from rubrics.assessments import assessment_record
@@ -108,5 +109,5 @@ def test_the_city_announces_but_neither_rechecks_nor_removes(world):
         portal_services.programme_admin_grant(programme=world.campaign.programme, user=user)
 
     assert (rechecks.may_recheck(city, title), rechecks.may_recheck(district, title)) == (False, True)
-    assert (rechecks.is_district(city, title.programme), rechecks.is_district(world.staff["良口镇"], title.programme)) == (
+    assert (is_district(city, title.programme), is_district(world.staff["良口镇"], title.programme)) == (
         False, False)
