@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from communities import services
 from communities.enums import EntryStatus
 from communities.models import Campaign, Entry, Evaluation
+from communities.selectors import is_district
 from portal import read_caches
 from portal.enums import ProgrammeKind, RegionLevel, Role, Settlement
 from portal.models import Programme, Region
-from portal.permissions import manages_programme, remit, sees_everything, visible
+from portal.permissions import remit, sees_everything, visible
 from portal.transitions import Refused
 from rubrics.models import Rubric
 from rubrics.services import rubric_install
@@ -53,7 +54,8 @@ def default_dates(year: int, *, first_year: bool) -> dict[str, date]:
 
 def setup_programmes(user) -> QuerySet[Programme]:
     """The programmes the user manages whose title runs as yearly campaigns (not the benchmark institutions')."""
-    return visible(user, Programme, "manage").exclude(kind=ProgrammeKind.BENCHMARK).order_by("region__code", "name")
+    programmes = visible(user, Programme, "manage").exclude(kind=ProgrammeKind.BENCHMARK).order_by("region__code", "name")
+    return programmes.filter(region=user.region_id) if user.region_id else programmes  # the district's (is_district)
 
 
 def suggested_year(programme: Programme, today: date) -> int:
@@ -131,7 +133,7 @@ def towns_for(user, campaign: Campaign) -> QuerySet[Region]:
     """The towns of the campaign's region whose list the user draws up: all for the programme's admins, a town's staff
     its own; with the number of their communities and of their villages in the region tree, and of those listed."""
     towns = Region.objects.filter(level=RegionLevel.TOWN, code__startswith=campaign.programme.region.code_prefix)
-    if not manages_programme(user, campaign.programme):
+    if not is_district(user, campaign.programme):
         towns = towns.filter(pk=user.region_id) if user.role == Role.TOWN_STAFF and user.region_id else towns.none()
     places = Q(children__level=RegionLevel.COMMUNITY)
     listed = campaign.entries.filter(town=OuterRef("pk")).values("town").annotate(n=Count("pk")).values("n")

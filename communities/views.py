@@ -43,7 +43,7 @@ def campaign_detail(request, pk: int):
         "reporting": progress.reporting(campaign, towns),
         "manages": manages_programme(request.user, campaign.programme),
         "may_announce": publication.may_announce(request.user, campaign),
-        "may_publish": is_district(request.user, campaign.programme),
+        "district": is_district(request.user, campaign.programme),
         "blockers": publication.announcement_blockers(campaign),
         "publish_blockers": publication.publish_blockers(campaign),
         "announce_form": AnnounceForm(),

@@ -15,10 +15,11 @@ from communities import setup
 from communities.forms_setup import CampaignSetupForm, EntriesAddForm, TargetsForm
 from communities.milestones import milestone_done
 from communities.models import Campaign, Entry
+from communities.selectors import is_district
 from portal.enums import ProgrammeKind, Role
 from portal.models import Programme
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, manages_programme, role_required, visible
+from portal.permissions import get_object_for_user_or_404, role_required, visible
 from portal.transitions import Refused
 
 MANAGERS = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
@@ -28,7 +29,7 @@ LIST_MAKERS = (*MANAGERS, Role.TOWN_STAFF)
 def _managed(user, pk: int) -> Campaign:
     """A campaign whose programme the user administers (the district), or a 404."""
     campaign = get_object_for_user_or_404(user, Campaign, pk=pk)
-    if not manages_programme(user, campaign.programme):
+    if not is_district(user, campaign.programme):
         raise Http404
     return campaign
 
@@ -49,6 +50,8 @@ def setup_programmes(request):
 def setup_campaign(request, pk: int):
     """设立年度创建 of one programme: a refusal of the service is shown above the form, as typed."""
     programme = get_object_for_user_or_404(request.user, Programme, "manage", pk=pk)
+    if not is_district(request.user, programme):  # the city's admin announces; the district sets the year up
+        raise Http404
     context = {"programme": programme, "campaigns": programme.campaigns.order_by("-year")}
     if programme.kind == ProgrammeKind.BENCHMARK:
         return render(request, "communities/setup_campaign.html", context | {"refusal": setup.NOT_A_CAMPAIGN})
@@ -136,7 +139,7 @@ def setup_list(request, pk: int, town_pk: int):
             return redirect(_list_url(campaign.pk, town.pk))
     context = {
         "campaign": campaign, "town": town, "form": form, "entries": setup.town_entries(campaign, town),
-        "closed": setup.list_closed(campaign), "manages": manages_programme(request.user, campaign.programme),
+        "closed": setup.list_closed(campaign), "manages": is_district(request.user, campaign.programme),
     }
     return render(request, "communities/setup_list.html", context, status=400 if form.errors else 200)
 

@@ -301,3 +301,17 @@ def test_who_takes_no_part_is_refused(setup, login, client):
     assert as_stranger == [404, 200, 404, 404]  # its own (empty) list of campaigns; nothing of 从化区
     assert [town_staff.get(page).status_code for page in pages[:2] + pages[3:4]] == [403, 403, 403]
     assert "设立年度创建" in visible_text(login(world.admin).get(url("campaigns")))
+
+
+def test_the_city_granted_the_programme_announces_but_does_not_set_the_year_up(setup, login):
+    world = setup.world
+    from portal import services as portal_services
+    from tests.factories import UserFactory
+
+    city = UserFactory(region=world.district.parent)
+    portal_services.programme_admin_grant(programme=world.campaign.programme, user=city)
+    client = login(city)
+
+    assert client.get(reverse("communities:setup_campaign", args=[world.campaign.programme_id])).status_code == 404
+    assert client.get(reverse("communities:setup_targets", args=[world.campaign.pk])).status_code == 404
+    assert "设立年度创建" not in client.get(reverse("communities:campaigns")).content.decode()
