@@ -57,8 +57,32 @@ def rubric_install(data: dict, *, standard: str = "", programme=None, actor=None
     return rubric
 
 
+# A frozen rubric's data by (pk, frozen time): it never changes once frozen, and every save of an assessment on it
+# scores it again (building the data reads and copies every item, about 5 ms for annex 4). Read only for callers.
+_FROZEN_DATA: dict[tuple, dict] = {}
+_FROZEN_KEPT = 256
+
+
 def rubric_data(rubric: Rubric) -> dict:
-    """The stored rubric as the engine's data, its items' columns (as edited) over their specs."""
+    """The stored rubric as the engine's data, its items' columns (as edited) over their specs. Callers must not change
+    what they get: a frozen rubric's data is shared (copy before changing, as `rubric_new_version` does with `|`)."""
+    if not rubric.is_frozen:
+        return _rubric_data(rubric)
+    key = (rubric.pk, rubric.frozen_at)
+    data = _FROZEN_DATA.get(key)
+    if data is None:
+        if len(_FROZEN_DATA) >= _FROZEN_KEPT:
+            _FROZEN_DATA.clear()
+        data = _FROZEN_DATA[key] = _rubric_data(rubric)
+    return data
+
+
+def forget_frozen_data() -> None:
+    """Drop the kept data (tests, whose rolled-back rubrics can come back under the same pk)."""
+    _FROZEN_DATA.clear()
+
+
+def _rubric_data(rubric: Rubric) -> dict:
     items, bonus = [], []
     for row in rubric.items.select_related("indicator").order_by("order"):
         item = deepcopy(row.spec)

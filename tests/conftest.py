@@ -94,14 +94,27 @@ def _test_settings(tmp_path_factory):
     override.disable()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _urlconf_loaded(_test_settings):
+    """The URLconf, with every view, form and table module it imports, loaded once before the first test, as a server
+    loads it before its first request (and Django's own test runner in its checks): that work is the session's, not
+    whichever test first resolves a URL."""
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 (reading it populates the resolver)
+
+
 @pytest.fixture(autouse=True)
 def _each_test(request, _test_settings):
     from django.conf import settings
     from django.core.cache import cache
     from django.test import override_settings
 
+    from rubrics.services import forget_frozen_data
+
     settings.AUDIT_ANCHOR_PATH.unlink(missing_ok=True)  # a fresh anchor file per test
     cache.clear()  # LocMemCache instances share one store per process: no page or rate count leaks between tests
+    forget_frozen_data()  # a rolled-back rubric's pk comes back in the next test
     if request.node.get_closest_marker("history") is None:
         yield
         return

@@ -71,6 +71,20 @@ def test_a_frozen_rubric_refuses_edits_and_a_new_version_is_an_editable_copy():
     assert AuditRecord.objects.filter(object_type="rubrics.rubric").count() == 3  # frozen, revised, item changed
 
 
+def test_a_frozen_rubrics_data_is_read_once_an_open_ones_on_every_call(django_assert_num_queries):
+    admin = UserFactory()
+    rubric = services.rubric_install(DATA)
+    services.item_update(rubric.items.get(code="(一)5"), actor=admin, max_points=Decimal(4))
+    assert services.rubric_data(rubric)["items"][2]["max"] == "4"  # an open rubric: as edited, read each time
+
+    services.rubric_freeze(rubric)
+    first = services.rubric_data(rubric)
+    with django_assert_num_queries(0):
+        again = services.rubric_data(rubric)
+
+    assert again is first and first["items"][2]["max"] == "4"
+
+
 def test_a_new_version_needs_a_new_label():
     rubric = services.rubric_install(DATA)
 
