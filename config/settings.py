@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "portal",
     "rubrics",
     "communities",
+    "levels",
     "applications",
     "review",
     "publicity",
     "awards",
+    "reporting",
+    "showcase",
     "config",
 ]
 

@@ -1,0 +1,3 @@
+"""Models of the reporting app."""
+
+from django.db import models  # noqa: F401
