@@ -71,6 +71,7 @@ check: setup
 bench: setup
 	$(PY) scripts/bench_plaque.py
 	$(PY) scripts/bench_http.py
+	$(PY) scripts/bench_levels.py
 	$(PY) scripts/bench_rubrics.py
 	$(PY) scripts/bench_ledger.py
 	$(PY) scripts/bench_ledger_store.py

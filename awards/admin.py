@@ -1,4 +1,5 @@
-"""The admin site for awards: the plaque fonts a system admin installs; the published records, read-only."""
+"""The admin site for awards: the fonts of plaques and official documents a system admin installs; the published
+records, read-only."""
 
 from django import forms
 from django.contrib import admin
@@ -24,7 +25,8 @@ class PlaqueFontForm(forms.ModelForm):
 
 @admin.register(PlaqueFont)
 class PlaqueFontAdmin(SimpleHistoryAdmin):
-    """A licensed 魏碑 or 黑体: the newest active one of a role is used by the next plaque render."""
+    """A licensed font of one role (魏碑, 黑体 for the plaque; 小标宋, 仿宋, 楷体, 黑体 for official documents): the
+    newest active one of a role is used by the next render (awards.plaque_fonts)."""
 
     form = PlaqueFontForm
     list_display = ["name", "role", "active", "uploaded_by", "uploaded_at"]

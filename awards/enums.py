@@ -5,10 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FontRole(models.TextChoices):
-    """The two typefaces of the plaque (seed 000, last page)."""
+    """The typefaces of the plaque (seed 000, last page) and of official documents (GB/T 9704-2012 7.2–7.4: 小标宋 for
+    the 发文机关标志 and the title, 仿宋 for the text, 黑体 and 楷体 for the first and second levels of headings)."""
 
     WEIBEI = "weibei", _("魏碑（机构名称、标题）")
-    HEITI = "heiti", _("黑体（发牌单位、年月）")
+    HEITI = "heiti", _("黑体（奖牌：发牌单位、年月；公文：一级标题）")
+    BIAOSONG = "biaosong", _("小标宋（公文：发文机关标志、标题）")
+    FANGSONG = "fangsong", _("仿宋（公文：正文、署名、版记）")
+    KAITI = "kaiti", _("楷体（公文：二级标题）")
 
 
 class AnnouncementStatus(models.TextChoices):

@@ -260,7 +260,8 @@ class PlaqueBatch(models.Model):
 
 
 class PlaqueFont(models.Model):
-    """A licensed font file an admin installed for one role of the plaque; the newest active one is used."""
+    """A licensed font file an admin installed for one role of the plaque or of official documents (`FontRole`); the
+    newest active one of a role is used (awards.plaque_fonts)."""
 
     role = models.CharField(_("用途"), max_length=10, choices=FontRole.choices)
     name = models.CharField(_("字体名称"), max_length=100)
@@ -273,8 +274,8 @@ class PlaqueFont(models.Model):
 
     class Meta:
         db_table = "publicity_plaquefont"  # the table it had in publicity: the move changed no row
-        verbose_name = _("奖牌字体")
-        verbose_name_plural = _("奖牌字体")
+        verbose_name = _("奖牌和公文字体")
+        verbose_name_plural = _("奖牌和公文字体")
         ordering = ["role", "-uploaded_at"]
 
     def __str__(self):

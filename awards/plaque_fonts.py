@@ -1,5 +1,6 @@
-"""The plaque's fonts: which file each role uses (the newest active upload, else a free Debian stand-in), the checks an
-uploaded font passes, and the subset of each font a plaque embeds (HarfBuzz through uharfbuzz)."""
+"""The fonts of the plaque and of official documents: which file each role uses (the newest active upload, else a free
+Debian stand-in), the checks an uploaded font passes, and the subset of each font a PDF embeds (HarfBuzz through
+uharfbuzz). The stand-ins and why they were chosen: docs/documents.md."""
 
 import hashlib
 import logging
@@ -19,57 +20,83 @@ from portal.files import local_copy
 
 logger = logging.getLogger(__name__)
 
+NOTO = Path("/usr/share/fonts/opentype/noto")
+WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+# Debian packages fonts-noto-cjk and fonts-lxgw-wenkai (the Makefile's RUNTIME_PACKAGES). Debian has no free 仿宋 with
+# simplified characters (fonts-cwtex-fs draws traditional ones only): 仿宋 is a 宋体 cut, so Noto Serif (思源宋体)
+# stands in, which keeps the text apart from the 楷体 headings.
 STAND_INS = {
-    FontRole.WEIBEI: Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Bold.ttf"),
-    FontRole.HEITI: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    FontRole.WEIBEI: WENKAI / "LXGWWenKai-Bold.ttf",
+    FontRole.HEITI: NOTO / "NotoSansCJK-Bold.ttc",
+    FontRole.BIAOSONG: NOTO / "NotoSerifCJK-Bold.ttc",
+    FontRole.FANGSONG: NOTO / "NotoSerifCJK-Regular.ttc",
+    FontRole.KAITI: WENKAI / "LXGWWenKai-Regular.ttf",
 }
-# A font must draw these to be of any use on a plaque (validate_font_file, face choice in a collection).
+PLAQUE_ROLES = (FontRole.WEIBEI, FontRole.HEITI)
+DOCUMENT_ROLES = (FontRole.BIAOSONG, FontRole.FANGSONG, FontRole.KAITI, FontRole.HEITI)
+# A font must draw these to be of any use on a plaque or a document (validate_font_file, face choice in a collection).
 PROBE_CHARS = "就业服务质量标杆机构"
 SFNT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
 
 @dataclass(frozen=True)
 class FaceInfo:
-    """The face of a font file the plaque uses (a collection holds several) and the family it is given in the CSS."""
+    """The face of a font file a PDF uses (a collection holds several), its family, and the family's ASCII letters:
+    WeasyPrint writes the CSS family into the PDF font name without escaping, so the aliases are made of these."""
 
     index: int
     family: str
-    alias: str
+    ascii_family: str
+
+    @property
+    def alias(self) -> str:
+        """The plaque's family name for the face."""
+        return f"{self.ascii_family} Plaque"
 
 
 # --- fonts ------------------------------------------------------------------------------------------------------------
 
 
 def plaque_fonts() -> dict[str, Path]:
-    """The font file of each role: the newest active upload whose file exists (a local copy of it when the uploads
-    are in an object store), else the Debian stand-in.
+    """The font file of each role of the plaque (`PLAQUE_ROLES`); see `role_fonts`."""
+    return role_fonts(
+        PLAQUE_ROLES, missing=_("没有可用的奖牌字体（%(role)s）：请上传字体文件，或安装系统字体 %(path)s。")
+    )
 
-    Raises ImproperlyConfigured when a role has neither (the stand-in packages are in the Makefile's RUNTIME_PACKAGES).
+
+def document_fonts() -> dict[str, Path]:
+    """The font file of each role of an official document (`DOCUMENT_ROLES`); see `role_fonts`."""
+    return role_fonts(
+        DOCUMENT_ROLES, missing=_("没有可用的公文字体（%(role)s）：请上传字体文件，或安装系统字体 %(path)s。")
+    )
+
+
+def role_fonts(roles, *, missing: str) -> dict[str, Path]:
+    """The font file of each of `roles`: the newest active upload whose file exists (a local copy of it when the
+    uploads are in an object store), else the Debian stand-in.
+
+    Raises ImproperlyConfigured with `missing` when a role has neither (the stand-in packages are in the Makefile's
+    RUNTIME_PACKAGES).
     """
     fonts: dict[str, Path] = {}
-    for font in PlaqueFont.objects.filter(active=True).order_by("-uploaded_at", "-pk"):
+    for font in PlaqueFont.objects.filter(active=True, role__in=roles).order_by("-uploaded_at", "-pk"):
         if font.role in fonts:
             continue
         path = local_copy(font.file)  # HarfBuzz and fontTools read a file on the local disk
         if path is not None:
             fonts[font.role] = path
         else:
-            logger.warning(
-                "Plaque font %s (%s) has no file %s; using an older one or the stand-in", font.pk, font, font.file.name
-            )
-    for role in FontRole.values:
+            logger.warning("Font %s (%s) has no file %s; using an older one or the stand-in", font.pk, font, font.file.name)
+    for role in roles:
         if role not in fonts:
             if not STAND_INS[role].is_file():
-                raise ImproperlyConfigured(
-                    _("没有可用的奖牌字体（%(role)s）：请上传字体文件，或安装系统字体 %(path)s。")
-                    % {"role": FontRole(role).label, "path": STAND_INS[role]}
-                )
+                raise ImproperlyConfigured(missing % {"role": FontRole(role).label, "path": STAND_INS[role]})
             fonts[role] = STAND_INS[role]
-    return fonts
+    return {role: fonts[role] for role in roles}
 
 
 def face_info(path: Path) -> FaceInfo:
-    """The face the plaque uses in `path`: in a collection the Simplified Chinese one (Noto CJK: SC, not JP)."""
+    """The face a PDF uses in `path`: in a collection the Simplified Chinese one (Noto CJK: SC, not JP)."""
     stat = path.stat()
     return _face_info(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -83,11 +110,10 @@ def _face_info(path: str, mtime_ns: int, size: int) -> FaceInfo:
     finally:
         for face in faces:
             face.close()
-    # The alias is ASCII: WeasyPrint writes it into the PDF font name without escaping.
     ascii_family = (
         re.sub(r"[^A-Za-z0-9 ]+", "", family).strip() or f"Font {hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()[:8]}"
     )
-    return FaceInfo(index=index or 0, family=family, alias=f"{ascii_family} Plaque")
+    return FaceInfo(index=index or 0, family=family, ascii_family=ascii_family)
 
 
 def _plaque_face(faces: list[TTFont]) -> int | None:
@@ -139,7 +165,7 @@ def validate_font_file(fileobj) -> None:
         fileobj.seek(0)
     if index is None:
         raise ValidationError(
-            _("该字体缺少常用汉字（如“%(chars)s”）的字形，不能用于奖牌。") % {"chars": PROBE_CHARS},
+            _("该字体缺少常用汉字（如“%(chars)s”）的字形，不能用于奖牌或公文。") % {"chars": PROBE_CHARS},
             code="font_no_cjk",
         )
     if restricted:

@@ -52,10 +52,11 @@ def announced_entries(round: Round) -> list[NoticeEntry]:
 
 
 def document_prefix(programme) -> str:
-    """The lead department's 发文机关代字: as set on the department, else as it last issued, else from its short name."""
+    """The programme's own 发文机关代字 if it has one, else the lead department's: as set on the department, else as it
+    last issued, else from its short name."""
+    if programme.document_prefix:  # the programme's, else the lead department's as set
+        return programme.document_prefix
     lead = programme.lead_department
-    if lead.doc_prefix:
-        return lead.doc_prefix
     last = (
         Announcement.objects.filter(programme__lead_department=lead).order_by("-written_on", "-pk")
         .values_list("doc_prefix", flat=True).first()
@@ -350,25 +351,41 @@ def _notify_revoked(award: Award, revocation: Revocation) -> None:
 
 
 def announcement_pdf(announcement: Announcement) -> bytes:
-    """The joint document laid out as GB/T 9704-2012 prescribes, with the departments' seals over the date."""
+    """The joint document on the official documents' base (awards.documents, GB/T 9704-2012): the issuers in signing
+    order, their seals over the date once issued, the list of institutions as its annex, and the 版记 (printed by the
+    lead department's office on the issue date). No side effects."""
+    from awards.documents import OfficialDocument, official_pdf, split_annex_note
     from portal.files import local_copy
-    from portal.pdf import render_pdf
 
-    seals = []
-    for pd in announcement.programme.programme_departments.select_related("department"):
+    programme = announcement.programme
+    issued = announcement.is_issued
+    seals = {}
+    for pd in programme.programme_departments.select_related("department") if issued else ():
         if path := local_copy(pd.department.seal_image):
-            seals.append(path.as_uri())
-    if announcement.is_issued:
+            seals[pd.department.name] = path.as_uri()
+    if issued:
         rows = [{"name": a.institution_name, "number": a.plaque_number} for a in announcement.awards.order_by("plaque_number")]
     else:
         rows = [{"name": e.institution_name, "number": ""} for e in announced_entries(announcement.round)]
-    context = {
-        "a": announcement,
-        "paragraphs": [line for line in announcement.body.splitlines() if line.strip()],
-        "written": cn_date(announcement.written_on),
-        "seals": seals if announcement.is_issued else [],
-        "rows": rows,
-        "annex_title": _("%(round)s%(level)s就业服务质量标杆机构名单")
-        % {"round": announcement.round.name, "level": announcement.programme.get_level_display()},
+    annex_title = _("%(round)s%(level)s就业服务质量标杆机构名单") % {
+        "round": announcement.round.name,
+        "level": programme.get_level_display(),
     }
-    return render_pdf("awards/pdf/announcement.html", context)
+    # The template's closing 「附件：…」 line is the 附件说明, laid out after the text.
+    paragraphs, annexes = split_annex_note([line.strip() for line in announcement.body.splitlines() if line.strip()])
+    printed_on = timezone.localdate(announcement.published_at) if announcement.published_at else announcement.written_on
+    doc = OfficialDocument(
+        issuers=list(announcement.issuers),
+        document_number=announcement.document_number,
+        title=announcement.title,
+        written=cn_date(announcement.written_on),
+        paragraphs=paragraphs,
+        annexes=annexes or [annex_title],
+        seals=[seals.get(name, "") for name in announcement.issuers],
+        printed_by=_("%(lead)s办公室") % {"lead": programme.lead_department.name},
+        printed_on=cn_date(printed_on),
+        public_note=_("（此件主动公开）"),
+        draft=not issued,
+    )
+    context = {"doc": doc, "rows": rows, "annex_title": annex_title, "digest": announcement.digest}
+    return official_pdf("awards/pdf/announcement.html", context)

@@ -43,17 +43,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "captcha",
-    "portal",
-    "rubrics",
-    "communities",
-    "levels",
-    "applications",
-    "review",
-    "publicity",
-    "awards",
-    "reporting",
-    "showcase",
-    "config",
+    # The project's apps: the core, the engine and targets, the stages, the apps above them, the project on top.
+    *("portal", "rubrics", "levels", "applications", "review", "publicity", "awards", "communities", "reporting"),
+    *("showcase", "config"),
 ]
 
 MIDDLEWARE = [
@@ -302,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
     # The campaigns' milestones due within a week or overdue: their owners told (once, then weekly while overdue).
     "communities-milestones": {"task": "communities.tasks.milestones_remind", "schedule": 6 * 60 * 60},
+    # Upward reports due in 3 days, today or overdue: the region's admins told, once a day at most.
+    "reporting-remind": {"task": "reporting.tasks.reports_remind", "schedule": 6 * 60 * 60},
 }
 
 # --- Security headers ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as home_views
-from portal import audit_views, otp_views, region_views, security_views, views
+from portal import audit_views, otp_views, region_views, security_views, views, views_programmes
 from portal.forms import LoginForm
 
 account_patterns = [
@@ -30,9 +30,14 @@ urlpatterns = [
     path("home/", home_views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views_programmes.programme_create, name="programme_new"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", views_programmes.programme_edit, name="programme_edit"),
     path("programmes/<int:programme_pk>/rounds/new/", views.round_edit, name="round_new"),
     path("programmes/<int:programme_pk>/rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("departments/", views_programmes.department_list, name="department_list"),
+    path("departments/new/", views_programmes.department_edit, name="department_new"),
+    path("departments/<int:pk>/edit/", views_programmes.department_edit, name="department_edit"),
     path("tools/workdays/", views.workday_calculator, name="workday_calculator"),
     path("regions/", region_views.region_tree, name="region_tree"),
     path("regions/template.xlsx", region_views.region_template, name="region_template"),

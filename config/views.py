@@ -3,20 +3,25 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from applications.selectors import application_list_for_user
 from awards import selectors as award_selectors
 from awards.models import Award
 from communities.selectors import home_context as community_home
+from levels.selectors import home_progress
 from portal import selectors
 from portal.enums import Role
+from portal.jurisdictions import may_create_programmes
 from portal.permissions import effective_role
 from portal.security_views import lockout_rows
 from publicity import selectors as publicity_selectors
 from publicity.identity_access import pending_count
 from publicity.models import PublicityNotice
+from reporting.selectors import home_context as reporting_home
 from review.services.assignments import reviewer_task_lists
+from showcase.selectors import waiting_for_review_count
 
 
 @require_GET
@@ -36,6 +41,9 @@ def _administrator(user) -> dict:
         "pending_institutions": selectors.institutions_pending_count(programmes),
         "objection_counts": publicity_selectors.objection_counts(publicity_selectors.objections_for_user(user)),
         "publicity_steps": award_selectors.publicity_steps(programmes),
+        "showcases_waiting": waiting_for_review_count(user),
+        "may_create_programmes": may_create_programmes(user),
+        **reporting_home(user),
     }
 
 
@@ -59,7 +67,9 @@ def _department_lead(user) -> dict:
 
 def _applicant(user) -> dict:
     applications = list(application_list_for_user(user).order_by("-updated_at"))
-    awards = Award.objects.filter(institution=user.institution_id).select_related("programme", "announcement", "revocation")
+    awards = Award.objects.filter(institution=user.institution_id).select_related(
+        "programme", "announcement", "revocation", "showcase"
+    )
     return {
         "applications": applications,
         "applied_rounds": {application.round_id for application in applications},
@@ -71,7 +81,7 @@ def _applicant(user) -> dict:
 HOME_CONTEXT = {
     Role.PROGRAMME_ADMIN: _administrator,
     Role.SYSTEM_ADMIN: _administrator,
-    Role.VIEWER: lambda user: {"progress": selectors.target_progress(user.region)},
+    Role.VIEWER: lambda user: {"progress": home_progress(user, today=timezone.localdate())},
     Role.SECURITY_ADMIN: _security_administrator,
     Role.AUDIT_ADMIN: lambda user: selectors.audit_overview(),
     Role.REVIEWER: lambda user: dict(zip(("tasks", "done"), reviewer_task_lists(user), strict=True)),

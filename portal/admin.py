@@ -122,6 +122,12 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 class RoundAdmin(SimpleHistoryAdmin):
     list_display = ["name", "programme", "opens_at", "closes_at", "quota"]
     list_filter = ["programme"]
+    readonly_fields = ["beyond_period_decided_by", "beyond_period_decided_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the portal's service, so a decision to run past the period is recorded with its author here too."""
+        changed = [str(form.fields[name].label) for name in form.changed_data]
+        services.round_save(round=obj, actor=request.user, changed=changed, request=request)
 
 
 @admin.register(Institution)

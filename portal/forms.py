@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import workdays
 from portal.models import Round, User
+from portal.titles import titles_counted
 
 _MAX_ID = 2**63 - 1
 
@@ -105,17 +106,34 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 
 
 class RoundForm(forms.ModelForm):
-    """A programme admin opens or edits a round of its own programme (the quota checks are the model's clean())."""
+    """A programme admin opens or edits a round of its own programme. The model's clean() checks the quota against the
+    period quota and the window against the period's end (a decision must be recorded to run past it); the form,
+    what the period has left: a new round, or a quota raised, may not promise more places than the titles leave."""
 
     class Meta:
         model = Round
         fields = [
-            "name", "opens_at", "closes_at", "quota", "call_text", "contact_name", "contact_phone", "contact_email",
-            "max_file_mb", "max_total_mb", "max_files",
+            "name", "opens_at", "closes_at", "quota", "beyond_period_decision", "call_text", "contact_name",
+            "contact_phone", "contact_email", "max_file_mb", "max_total_mb", "max_files",
         ]
         widgets = {
             "opens_at": _DATETIME,
             "closes_at": _DATETIME,
+            "beyond_period_decision": forms.Textarea(attrs={"rows": 3}),
             "call_text": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {"closes_at": _("北京时间；截止后不能再提交申报。")}
+
+    def clean_quota(self):
+        quota = self.cleaned_data["quota"]
+        programme, stored = self.instance.programme, self.instance.quota
+        if quota is None or (stored is not None and quota <= stored) or quota > programme.period_quota:
+            return quota  # unchanged or lowered; over the period quota is the model's refusal
+        used = titles_counted(programme)
+        if quota > programme.period_quota - used:
+            raise forms.ValidationError(
+                _("本批次名额（%(quota)d）超过本周期剩余名额（%(left)d）：周期名额%(period)d个，已评出并计入%(used)d个。"),
+                params={"quota": quota, "left": programme.period_quota - used, "period": programme.period_quota, "used": used},
+                code="period_remaining",
+            )
+        return quota

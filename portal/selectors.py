@@ -1,15 +1,13 @@
 """Read-only queries of the shared core."""
 
-from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal import read_caches
-from portal.enums import LEVEL_TARGETS, InstitutionStatus, Level, ProgrammeKind, Role
+from portal.enums import InstitutionStatus, Role
 from portal.models import AuditRecord, Institution, Programme, Region, Round, User
 from portal.permissions import remit, sees_everything
-from portal.titles import title_counts
 
 
 @remit(Programme, "view")
@@ -115,44 +113,6 @@ def regions_in_jurisdictions(programmes) -> QuerySet[Region]:
 def institutions_pending_count(programmes) -> int:
     """Institutions registered in the admin's jurisdictions that still wait for verification."""
     return institutions_in_jurisdictions(programmes).filter(status=InstitutionStatus.PENDING).count()
-
-
-@dataclass(frozen=True)
-class LevelProgress:
-    level: Level
-    target: int
-    programmes: int
-    planned_quota: int
-    awarded: int = 0  # benchmark institutions whose title stands
-    revoked: int = 0
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.awarded / self.target)) if self.target else 0
-
-
-def target_progress(region) -> list[LevelProgress]:
-    """「十百千」 progress of a jurisdiction per level: programmes, planned quota and the titles awarded (valid or
-    revoked) against the target (3 queries). Benchmark programmes only: the communities' titles are not 「十百千」's."""
-    programmes = Programme.objects.filter(kind=ProgrammeKind.BENCHMARK)
-    if region is not None:
-        programmes = programmes.filter(region__code__startswith=region.code_prefix)
-    rows = {
-        row["level"]: row
-        for row in programmes.values("level").annotate(count=Count("id"), quota=Sum("period_quota"))
-    }
-    awards = title_counts(programmes)
-    return [
-        LevelProgress(
-            level=level,
-            target=LEVEL_TARGETS[level],
-            programmes=rows.get(level, {}).get("count", 0),
-            planned_quota=rows.get(level, {}).get("quota") or 0,
-            awarded=awards.get(level, {}).get("valid", 0),
-            revoked=awards.get(level, {}).get("revoked", 0),
-        )
-        for level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
-    ]
 
 
 def audit_overview(now=None) -> dict:

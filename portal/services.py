@@ -134,11 +134,26 @@ def programme_admin_revoke(*, programme: Programme, user: User, actor: User | No
 
 
 @transaction.atomic
-def round_save(*, round, actor: User, changed: list[str]):
-    """Save a round opened or edited by a programme admin; the history names who and which fields."""
+def round_save(*, round, actor: User, changed: list[str], request=None):
+    """Save a round opened or edited by a programme admin; the history names who and which fields.
+
+    A decision to let the window run past the programme's period (`beyond_period_decision`), new or changed, is
+    recorded with its author and time and one audit record; cleared, so are they.
+    """
+    stored = type(round).objects.filter(pk=round.pk).values_list("beyond_period_decision", flat=True).first() or ""
+    decision = round.beyond_period_decision.strip()
+    decided = decision != stored.strip()
+    if decided:
+        round.beyond_period_decided_by = actor if decision else None
+        round.beyond_period_decided_at = timezone.now() if decision else None
     round._history_user = actor
     round._change_reason = _("新建批次") if round.pk is None else _("修改：%(fields)s") % {"fields": "、".join(changed)}
     round.save()
+    if decided and decision:
+        audit(
+            AuditEvent.ADMIN_CHANGE, user=actor, request=request, obj=round,
+            detail=f"round «{round.name}» beyond period {round.programme.period_end:%Y-%m-%d}: {decision}",
+        )
     return round
 
 

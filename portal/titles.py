@@ -5,21 +5,31 @@
 - `quota_remaining(round)`: what a round may still name: its own quota, within what the period has left.
 - `current_title(programme=…, institution=…)`: the valid title an institution holds of a programme (its level,
   jurisdiction and period), which bars it from applying again in that period.
-- `title_counts(programmes)`: valid and revoked titles per level, for the 「十百千」 progress.
+- `title_counts(programmes, period=…)`: valid and revoked titles per level, for the 「十百千」 progress; with a period,
+  only the titles of the programmes run in it (an award counts against its programme's period: `Title.programme`).
+- `period_tally(programmes, period)`: the titles of those programmes in one period, valid, revoked and counted
+  against the quota.
 
 Stage apps write the ledger only through `title_grant` and `title_revoke`, inside their own transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from portal.models import Institution, Programme, Round, Title, User
+from portal.periods import Period
+
+
+def titles_counted(programme: Programme | int) -> int:
+    """The places of the programme's period quota that titles take: every title but those whose revocation gave the
+    place back."""
+    return Title.objects.filter(programme=programme, quota_returned=False).count()
 
 
 def period_remaining(round: Round) -> int:
-    used = Title.objects.filter(programme=round.programme_id, quota_returned=False).count()
-    return max(round.programme.period_quota - used, 0)
+    return max(round.programme.period_quota - titles_counted(round.programme_id), 0)
 
 
 def quota_remaining(round: Round) -> int:
@@ -35,14 +45,44 @@ def current_title(*, programme: Programme, institution: Institution | int) -> Ti
     return Title.objects.filter(programme=programme, institution=institution, revoked_at__isnull=True).first()
 
 
-def title_counts(programmes) -> dict[str, dict[str, int]]:
-    """{level: {"valid": n, "revoked": n}} of the titles these programmes awarded (one query)."""
+def programmes_in_period(programmes: QuerySet[Programme], period: Period) -> QuerySet[Programme]:
+    """The programmes run in `period`: those whose own period starts in it (a programme runs for one period)."""
+    return programmes.filter(period_start__gte=period.start, period_start__lte=period.end)
+
+
+def _titles_of(programmes, period: Period | None) -> QuerySet[Title]:
+    titles = Title.objects.filter(programme__in=programmes)
+    if period is not None:
+        titles = titles.filter(programme__period_start__gte=period.start, programme__period_start__lte=period.end)
+    return titles
+
+
+def title_counts(programmes, *, period: Period | None = None) -> dict[str, dict[str, int]]:
+    """{level: {"valid": n, "revoked": n}} of the titles these programmes awarded, within `period` when given (one
+    query)."""
     rows = (
-        Title.objects.filter(programme__in=programmes)
+        _titles_of(programmes, period)
         .values("programme__level")
         .annotate(valid=Count("id", filter=Q(revoked_at__isnull=True)), revoked=Count("id", filter=Q(revoked_at__isnull=False)))
     )
     return {row["programme__level"]: row for row in rows}
+
+
+@dataclass(frozen=True)
+class PeriodTally:
+    valid: int  # titles that stand
+    revoked: int
+    counted: int  # places of the quotas taken: the valid ones and the revoked ones whose place was not given back
+
+
+def period_tally(programmes, period: Period) -> PeriodTally:
+    """The titles these programmes awarded in `period` (one query)."""
+    row = _titles_of(programmes, period).aggregate(
+        valid=Count("id", filter=Q(revoked_at__isnull=True)),
+        revoked=Count("id", filter=Q(revoked_at__isnull=False)),
+        counted=Count("id", filter=Q(quota_returned=False)),
+    )
+    return PeriodTally(valid=row["valid"], revoked=row["revoked"], counted=row["counted"])
 
 
 def title_grant(

@@ -1,5 +1,5 @@
 """The portal's one upload inspection, for the apps below applications in the layers: the shared core's own pages (the
-regions' Excel import) and rubrics (evidence files, ledgers, filled templates).
+regions' Excel import, a department's seal) and rubrics (evidence files, ledgers, filled templates).
 
 The inspection is `applications.uploads.inspect_upload` (size, extension and content agreeing, the inside of an XLSX
 archive, archives, images and PDFs inspected, clamd when configured; docs/security.md 13). portal is the bottom layer
@@ -28,6 +28,9 @@ class Limits:
 
 # One workbook at a time, at most 5 MB (about 100,000 rows of regions; the import reads 5,000).
 WORKBOOK_LIMITS = Limits(max_file_bytes=5 * MB, max_total_bytes=5 * MB, max_files=1)
+# A department's seal: one picture, at most 2 MB (a transparent PNG of a seal is a few hundred KB).
+IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+SEAL_LIMITS = Limits(max_file_bytes=2 * MB, max_total_bytes=2 * MB, max_files=1)
 
 _INSPECTION: list[Callable] = []
 
@@ -50,3 +53,8 @@ def inspect(uploaded, *, limits: Limits, allowed: dict[str, str], existing_count
 def inspect_workbook(uploaded) -> None:
     """Refuse (ValidationError, in Chinese) an upload that is not a sound .xlsx file within WORKBOOK_LIMITS."""
     inspect(uploaded, limits=WORKBOOK_LIMITS, allowed=XLSX)
+
+
+def inspect_seal(uploaded) -> None:
+    """Refuse (ValidationError, in Chinese) an upload that is not a sound PNG or JPEG image within SEAL_LIMITS."""
+    inspect(uploaded, limits=SEAL_LIMITS, allowed=IMAGES)

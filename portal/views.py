@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -22,10 +23,12 @@ from django.views.decorators.http import require_safe
 from portal import selectors, services
 from portal.enums import Role
 from portal.forms import RoundForm, WorkdayCalculatorForm
-from portal.models import Programme, Round
+from portal.jurisdictions import may_create_programmes
+from portal.models import Programme, ProgrammeDepartment, Round
 from portal.pagination import paginate
-from portal.permissions import get_object_for_user_or_404, manages_programme, role_required
+from portal.permissions import get_object_for_user_or_404, manages_programme, role_required, sees_everything
 from portal.ratelimit import over_limit, rate_limited
+from portal.titles import titles_counted
 
 PROGRAMME_VIEWERS = (Role.PROGRAMME_ADMIN, Role.VIEWER, Role.SYSTEM_ADMIN)
 
@@ -60,19 +63,29 @@ def programme_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         programmes = programmes.filter(name__icontains=query)
+    signing_order = ProgrammeDepartment.objects.select_related("department").order_by("order", "pk")
+    programmes = programmes.prefetch_related(Prefetch("programme_departments", queryset=signing_order))
     page, querystring = paginate(request, programmes)
-    return render(request, "portal/programme_list.html", {"page": page, "querystring": querystring, "q": query})
+    context = {
+        "page": page, "querystring": querystring, "q": query, "can_create": may_create_programmes(request.user),
+        # the list of a programme admin is the programmes it manages (portal.selectors.programme_list_for_user)
+        "can_edit": request.user.role == Role.PROGRAMME_ADMIN or sees_everything(request.user),
+    }
+    return render(request, "portal/programme_list.html", context)
 
 
 @role_required(*PROGRAMME_VIEWERS)
 def programme_detail(request, pk: int):
     programme = get_object_for_user_or_404(request.user, Programme, pk=pk)
+    counted = titles_counted(programme)
     context = {
         "programme": programme,
-        "rounds": programme.rounds.order_by("opens_at"),
-        "departments": programme.programme_departments.select_related("department"),
+        "rounds": programme.rounds.select_related("beyond_period_decided_by").order_by("opens_at"),
+        "departments": programme.programme_departments.select_related("department").order_by("order", "pk"),
         "group_members": programme.group_members.select_related("department"),
         "can_manage": manages_programme(request.user, programme),
+        "titles_counted": counted,
+        "period_left": max(programme.period_quota - counted, 0),
     }
     return render(request, "portal/programme_detail.html", context)
 
@@ -86,13 +99,15 @@ def round_edit(request, programme_pk: int, pk: int | None = None):
     form = RoundForm(request.POST or None, instance=round)
     if request.method == "POST" and form.is_valid():
         changed = [str(form.fields[name].label) for name in form.changed_data]
-        saved = services.round_save(round=form.instance, actor=request.user, changed=changed)
+        saved = services.round_save(round=form.instance, actor=request.user, changed=changed, request=request)
         messages.success(request, _("批次“%(name)s”已保存。") % {"name": saved.name})
         return redirect(programme)
     history = round.history.select_related("history_user").order_by("-history_date")[:20] if round.pk else []
-    return render(
-        request, "portal/round_form.html", {"programme": programme, "round": round, "form": form, "history": history}
-    )
+    context = {
+        "programme": programme, "round": round, "form": form, "history": history,
+        "titles_counted": titles_counted(programme), "stored": Round.objects.filter(pk=round.pk).first(),
+    }
+    return render(request, "portal/round_form.html", context)
 
 
 @role_required(Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)

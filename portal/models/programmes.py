@@ -1,5 +1,7 @@
 """What is evaluated and when: programmes with their departments and quotas, rounds, the evaluation group."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -76,6 +78,14 @@ class Programme(models.Model):
     review_normalise = models.BooleanField(
         _("评分标准化"), default=False, help_text=_("按评审专家做标准分（z 分数）处理，抵消个别专家打分偏严或偏松。")
     )
+    plaque_name = models.CharField(
+        _("奖牌名称"), max_length=100, blank=True,
+        help_text=_("奖牌和公布文件上的称号；留空为“县级（市级、省级）就业服务质量标杆机构”。"),
+    )
+    doc_prefix = models.CharField(
+        _("发文机关代字"), max_length=30, blank=True,
+        help_text=_("公布文件的文号代字，例如：鲁人社字。留空使用牵头部门的发文机关代字。"),
+    )
     review_outlier_threshold = models.DecimalField(
         _("偏离分差"),
         max_digits=6,
@@ -110,7 +120,18 @@ class Programme(models.Model):
 
     @property
     def plaque_title(self) -> str:
-        return _("%(level)s就业服务质量标杆机构") % {"level": self.get_level_display()}
+        """The title the plaque and the announcement print: the programme's own, else 「<level>就业服务质量标杆机构」."""
+        return self.plaque_name or _("%(level)s就业服务质量标杆机构") % {"level": self.get_level_display()}
+
+    @property
+    def document_prefix(self) -> str:
+        """The 发文机关代字 of the programme's documents: its own, else the lead department's (blank when neither)."""
+        return self.doc_prefix or self.lead_department.doc_prefix
+
+    @property
+    def period_ends_at(self) -> datetime:
+        """The first moment after the period (Beijing time): a window closing later runs past the period."""
+        return timezone.make_aware(datetime.combine(self.period_end + timedelta(days=1), time.min))
 
 
 class ProgrammeDepartment(models.Model):
@@ -169,6 +190,17 @@ class Round(models.Model):
     max_files = models.PositiveSmallIntegerField(
         _("每份申报附件数量上限"), default=30, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
+    # A window past the programme's period takes its titles into a period the programme's quota was not set for: only
+    # on a recorded decision (issue 16 point 1), whose author and time the service fills (portal.services.round_save).
+    beyond_period_decision = models.TextField(
+        _("跨周期申报决定"), blank=True,
+        help_text=_("申报截止时间晚于项目周期结束日时必填：写明决定内容及文号，例如：经局党组会议研究同意延至2026年1月15日截止（高人社字〔2025〕30号）。"),
+    )
+    beyond_period_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("决定登记人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    beyond_period_decided_at = models.DateTimeField(_("决定登记时间"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = RoundQuerySet.as_manager()
@@ -193,8 +225,18 @@ class Round(models.Model):
                 "quota": self.quota,
                 "period": self.programme.period_quota,
             }
+        if self.runs_past_period and not self.beyond_period_decision.strip():
+            errors["beyond_period_decision"] = _(
+                "申报截止时间晚于项目周期（%(period)s）的结束日%(end)s：本批次评出的称号将计入该周期名额，"
+                "须登记同意跨周期申报的决定及其文号后才能保存；否则请把截止时间改在周期之内。"
+            ) % {"period": self.programme.period_name, "end": self.programme.period_end.strftime("%Y-%m-%d")}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def runs_past_period(self) -> bool:
+        """Whether the application window closes after the programme's period has ended."""
+        return bool(self.closes_at and self.programme_id and self.closes_at > self.programme.period_ends_at)
 
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from portal import services
 from portal.enums import InstitutionStatus, Level, RegionLevel
-from tests.applications.factories import AwardFactory
 from tests.factories import (
     ApplicantFactory,
     DepartmentLeadFactory,
@@ -202,69 +201,15 @@ def test_home_account_without_role_gets_403(login):
     assert response.status_code == 403
 
 
-@pytest.mark.django_db
-def test_home_viewer_sees_targets_of_its_region_only(login):
-    city = _city()
-    ProgrammeFactory(name="高青县评定", region=RegionFactory(code="370322", parent=city), period_quota=5)
-    ProgrammeFactory(name="张店区评定", region=RegionFactory(code="370302", name="张店区"), period_quota=3)
-    ProgrammeFactory(name="淄博市评定", level=Level.CITY, region=city, period_quota=12)
-    ProgrammeFactory(name="历下区评定", region=_county_of_other_city(), period_quota=7)
-    ProgrammeFactory(name="山东省评定", level=Level.PROVINCE, region=RegionFactory(code="370000", level=RegionLevel.PROVINCE))
-    viewer = ViewerFactory(region=city)
-
-    response = login(viewer).get("/home/")
-
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "<h1>「十百千」进度总览</h1>" in content
-    assert "范围：淄博市及下级区划" in content
-    page = visible_text(response)
-    assert "1 省级 10 0 0 0 0 0%" in page
-    assert "2 市级 100 1 12 0 0 0%" in page
-    assert "3 县级 1000 2 8 0 0 0%" in page
-
-
-@pytest.mark.django_db
-def test_home_provincial_viewer_counts_every_city_and_county(login):
-    province = RegionFactory(code="370000", name="山东省", level=RegionLevel.PROVINCE)
-    ProgrammeFactory(period_quota=5)
-    ProgrammeFactory(region=_county_of_other_city(), period_quota=7)
-    ProgrammeFactory(level=Level.CITY, region=_city(), period_quota=12)
-    ProgrammeFactory(region=RegionFactory(code="110101", name="东城区"), period_quota=9)
-    viewer = ViewerFactory(region=province)
-
-    page = visible_text(login(viewer).get("/home/"))
-
-    assert "2 市级 100 1 12 0 0 0%" in page
-    assert "3 县级 1000 2 12 0 0 0%" in page
-
-
-@pytest.mark.django_db
-def test_home_viewer_counts_the_titles_awarded_and_revoked_in_its_region(login):
-    city = _city()
-    county = ProgrammeFactory(region=RegionFactory(code="370322", parent=city), period_quota=20)
-    city_programme = ProgrammeFactory(level=Level.CITY, region=city, period_quota=12)
-    for _ in range(4):
-        AwardFactory(programme=county)
-    AwardFactory(programme=county, revoked_at=timezone.now())
-    AwardFactory(programme=city_programme)
-    AwardFactory(programme=ProgrammeFactory(region=_county_of_other_city()))  # another city's
-    viewer = ViewerFactory(region=city)
-
-    page = visible_text(login(viewer).get("/home/"))
-
-    assert "2 市级 100 1 12 1 0 1%" in page
-    assert "3 县级 1000 1 20 4 1 0%" in page
-    assert "已评定（有效） 已撤销 完成进度" in page
-
-
 NAVIGATION_CASES = [
     (ApplicantFactory, ["我的申报"]),
     (ReviewerFactory, ["评审任务"]),
     (DepartmentLeadFactory, ["部门意见", "异议核查"]),
-    (UserFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "行政区划", "工作日计算"]),
-    (ViewerFactory, ["进度总览", "评定项目", "社区（村）创建"]),
-    (SystemAdminFactory, ["工作台", "评定项目", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "行政区划", "工作日计算"]),
+    (UserFactory, ["工作台", "评定项目", "「十百千」目标", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "结果报送",
+                   "宣传展示审核", "行政区划", "工作日计算"]),
+    (ViewerFactory, ["进度总览", "目标进度", "评定项目", "结果报送", "社区（村）创建"]),
+    (SystemAdminFactory, ["工作台", "评定项目", "「十百千」目标", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "结果报送",
+                   "宣传展示审核", "行政区划", "工作日计算"]),
 ]
 
 
@@ -292,11 +237,14 @@ def test_navigation_marks_programme_list_active_on_detail_page(login):
     assert [(str(i["label"]), i["active"]) for i in response.context["nav_items"]] == [
         ("工作台", False),
         ("评定项目", True),
+        ("「十百千」目标", False),
         ("机构核验", False),
         ("异议办理", False),
         ("批量奖牌", False),
         ("评分标准", False),
         ("社区（村）创建", False),
+        ("结果报送", False),
+        ("宣传展示审核", False),
         ("行政区划", False),
         ("工作日计算", False),
     ]

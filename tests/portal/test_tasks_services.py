@@ -277,13 +277,16 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     output = _seed()
 
     usccs = list(Institution.objects.values_list("uscc", flat=True))
-    assert len(usccs) == 8
+    assert len(usccs) == 8 + 29  # the county's eight, and the holders of the 「十百千」 titles across 山东省 (levels.demo)
     for uscc in usccs:
         validate_uscc(uscc)  # raises ValidationError on a bad code
     assert any(uscc.startswith("N2") for uscc in usccs)  # village collective (docs/security.md 11)
-    assert Department.objects.count() == 7  # the county's three, the city's three, 从化区's HR bureau
-    # the county's two periods, the city's two, 从化区's two titles of communities and villages
-    assert Programme.objects.count() == 6
+    # the county's three, the city's three, 从化区's HR bureau; the province's four and the other cities' and
+    # counties' bureaus of levels.demo and reporting.demo
+    assert Department.objects.count() == 7 + 16
+    # the county's two periods, the city's two, 从化区's two titles of communities and villages; the programmes of the
+    # other levels and regions of 山东省 (levels.demo)
+    assert Programme.objects.count() == 6 + 9
     assert Round.objects.count() == 6
     assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
     assert Shortlist.objects.filter(round__name="2022年度").get().entries.count() == 1
@@ -304,8 +307,11 @@ def test_seed_demo_twice_creates_demo_data_once(credentials_file):
     demo = User.objects.filter(username__in=[row[0] for row in seed_demo.DEMO_USERS])
     assert demo.count() == len(seed_demo.DEMO_USERS)
     opened = User.objects.exclude(pk__in=demo)
+    reporters = opened.filter(role=Role.PROGRAMME_ADMIN)  # who submitted two counties' upward reports (reporting.demo)
+    assert sorted(reporters.values_list("username", flat=True)) == ["reporter_370321", "reporter_370323"]
+    opened = opened.exclude(pk__in=reporters)
     assert opened.count() == 22 and set(opened.values_list("role", flat=True)) == {Role.COMMUNITY_STAFF}
-    assert not any(user.has_usable_password() for user in opened)
+    assert not any(user.has_usable_password() for user in opened | reporters)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(user.has_usable_password() and user.is_active for user in demo)
     assert not User.objects.filter(is_superuser=True).exists()  # daily work never needs a superuser

@@ -23,6 +23,7 @@ from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
 from awards.demo import seed_results
 from communities.demo import seed_communities
+from levels.demo import seed_levels
 from portal import services
 from portal.demo import seed_regions
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, Role
@@ -37,9 +38,11 @@ from portal.models import (
     User,
 )
 from publicity.demo import seed_publicity
+from reporting.demo import seed_reporting
 from review.demo import seed_review
 from rubrics.demo import seed_assessment
 from rubrics.services import seed_rubrics
+from showcase.demo import seed_showcase
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
@@ -59,6 +62,7 @@ DEMO_USERS = [
     ("auditor", "审计管理员（演示）", Role.AUDIT_ADMIN, None, None),
     ("admin", "赵敏（演示）", Role.PROGRAMME_ADMIN, None, "高青县人力资源和社会保障局"),
     ("admin_city", "刘洋（演示）", Role.PROGRAMME_ADMIN, None, "淄博市人力资源和社会保障局"),
+    ("admin_province", "高文博（演示）", Role.PROGRAMME_ADMIN, None, None),
     ("lead_hr", "钱立新（演示）", Role.DEPARTMENT_LEAD, None, "高青县人力资源和社会保障局"),
     ("lead_drc", "孙海燕（演示）", Role.DEPARTMENT_LEAD, None, "高青县发展和改革局"),
     ("lead_civil", "李国平（演示）", Role.DEPARTMENT_LEAD, None, "高青县民政局"),
@@ -75,7 +79,7 @@ DEMO_USERS = [
     ("town_staff", "何志强（演示）", Role.TOWN_STAFF, None, None),
 ]
 # The region of the accounts that need one (User.region): the viewer's city, a community's and a town's staff.
-DEMO_USER_REGIONS = {"viewer": "370300", "admin_district": "440117", "admin_gz": "440100", "community_staff": "黄竹塱社区", "town_staff": "良口镇"}
+DEMO_USER_REGIONS = {"viewer": "370300", "admin_province": "370000", "admin_district": "440117", "admin_gz": "440100", "community_staff": "黄竹塱社区", "town_staff": "良口镇"}
 
 # (name, uscc body, kind, address, principal, supervisor department or None)
 DEMO_INSTITUTIONS = [
@@ -128,6 +132,9 @@ class Command(BaseCommand):
         credentials = self._users(institutions, regions)
         tokens = self._second_factor_tokens()
         self._applications(programmes, institutions)
+        province, city, viewer = (User.objects.get(username=name) for name in ("admin_province", "admin_city", "viewer"))
+        if targets := seed_levels(admin_province=province, admin_city=city, viewer_city=viewer):
+            self.stdout.write(f"  「十百千」目标与各级称号：{'、'.join(targets)}")
         self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码保存在 var/demo-credentials.json）："))
         self.stdout.write(f"  {'角色':<12} {'用户名':<14} {'密码':<18} 二次验证口令")
         for username, _name, role, *_ in DEMO_USERS:
@@ -338,6 +345,10 @@ class Command(BaseCommand):
         announced = seed_results(rounds=rounds, admin=admin)
         if announced:
             self.stdout.write(f"  创建演示公布、授牌与撤销：{'、'.join(announced)}")
+        if reported := seed_reporting(city_admin=User.objects.get(username="admin_city"), county_admin=admin):
+            self.stdout.write(f"  创建演示结果报送：{'、'.join(reported)}")
+        if shown := seed_showcase():
+            self.stdout.write(f"  创建演示标杆展示：{'、'.join(shown)}")
         sysadmin = User.objects.get(username="sysadmin")
         standards = seed_rubrics(actor=sysadmin)
         if standards:
