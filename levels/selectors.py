@@ -22,18 +22,10 @@ from django.utils.translation import gettext as _
 from levels import tiers
 from levels.models import Target
 from portal.enums import Level, ProgrammeKind, Role
+from portal.jurisdictions import jurisdiction_of
 from portal.models import Region, Title
 from portal.periods import Period, period_of, period_starting
 from portal.permissions import remit, sees_everything
-
-
-def jurisdiction(user) -> Region | None:
-    """The region a user works for: its own (a viewer's, an admin's), else its department's."""
-    if user.region_id:
-        return user.region
-    if user.department_id:
-        return user.department.region
-    return None
 
 
 @remit(Region, "track_targets")
@@ -45,7 +37,7 @@ def regions_tracked_by(user) -> QuerySet[Region]:
     if user.role == Role.VIEWER:
         return regions.filter(code__startswith=user.region.code_prefix) if user.region_id else regions
     if user.role == Role.PROGRAMME_ADMIN:
-        root = jurisdiction(user)
+        root = jurisdiction_of(user)
         return regions.filter(code__startswith=root.code_prefix) if root is not None else regions.none()
     return regions.none()
 
@@ -57,7 +49,7 @@ def regions_allocated_by(user) -> QuerySet[Region]:
     regions = Region.objects.filter(level__in=tiers.TRACKED)
     if sees_everything(user):
         return regions
-    root = jurisdiction(user) if user.role == Role.PROGRAMME_ADMIN else None
+    root = jurisdiction_of(user) if user.role == Role.PROGRAMME_ADMIN else None
     return regions.filter(pk=root.pk) if root is not None else regions.none()
 
 
@@ -68,7 +60,7 @@ def home_scope(user) -> tuple[bool, Region | None]:
         return True, None
     if user.role == Role.VIEWER:
         return True, user.region if user.region_id else None
-    root = jurisdiction(user) if user.role == Role.PROGRAMME_ADMIN else None
+    root = jurisdiction_of(user) if user.role == Role.PROGRAMME_ADMIN else None
     return (root is not None and root.level in tiers.TRACKED), root
 
 

@@ -18,12 +18,24 @@ PROGRAMME_LEVEL = {RegionLevel.COUNTY: Level.COUNTY, RegionLevel.CITY: Level.CIT
 
 
 def jurisdiction_of(user) -> Region | None:
-    """The user's region, else its department's region; None for an account with neither."""
+    """The user's region, else its department's region; None for an account with neither (or a visitor). The one
+    reading of 辖区 that the programmes, the targets (levels) and the upward reports (reporting) share."""
+    if not user.is_authenticated:
+        return None
     if user.region_id:
         return user.region
     if user.department_id:
         return user.department.region
     return None
+
+
+def jurisdiction_id_of(user) -> int | None:
+    """The id of `jurisdiction_of(user)`, without loading the region."""
+    if not user.is_authenticated:
+        return None
+    if user.region_id:
+        return user.region_id
+    return user.department.region_id if user.department_id else None
 
 
 def programme_level(region: Region) -> Level | None:

@@ -11,25 +11,22 @@ a 404 on an object, and the role check of the views a 403.
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from portal.enums import DepartmentKind, Level, RegionLevel, Role
+from portal.enums import DepartmentKind, RegionLevel, Role
+from portal.jurisdictions import PROGRAMME_LEVEL, jurisdiction_id_of
 from portal.models import Department, Region, User
 from portal.permissions import remit, sees_everything
 from reporting.enums import ReportStatus, Timeliness
 from reporting.models import ReportCall, UpwardReport
 
 # The level of a region's own benchmark programmes, and so of the results it reports (seed 001: 县级, 市级, 省级).
-OWN_LEVEL = {RegionLevel.COUNTY: Level.COUNTY, RegionLevel.CITY: Level.CITY, RegionLevel.PROVINCE: Level.PROVINCE}
+OWN_LEVEL = PROGRAMME_LEVEL
 # Who may ask whom: a city its districts and counties, a province its cities.
 ISSUING_LEVELS = {RegionLevel.CITY: RegionLevel.COUNTY, RegionLevel.PROVINCE: RegionLevel.CITY}
 
 
 def jurisdiction_id(user) -> int | None:
-    """The region a user works for: its own, else its department's."""
-    if not user.is_authenticated:
-        return None
-    if user.region_id:
-        return user.region_id
-    return user.department.region_id if user.department_id else None
+    """The region a user works for (portal.jurisdictions: its own, else its department's)."""
+    return jurisdiction_id_of(user)
 
 
 def acting_region_id(user) -> int | None:
