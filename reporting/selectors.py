@@ -154,12 +154,14 @@ def _reports_sent() -> Q:
 
 
 def home_context(user) -> dict:
-    """A programme admin's home: its own reports still to (re)submit, nearest deadline first, and the reports sent
-    to it that wait to be received (two queries)."""
+    """A programme admin's home: its own reports still to (re)submit, nearest deadline first, and, for a city's or a
+    province's admin (who issues calls), the reports sent to it that wait to be received (three queries)."""
     today = timezone.localdate()
     due = reports_written_by(user).filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
     rows = [{"report": report, "timeliness": timeliness(report, today)} for report in due.order_by("call__deadline")[:10]]
+    issues_calls = sees_everything(user) or issuing_region(user) is not None
     return {
         "reports_due": rows,
-        "reports_to_receive": reports_decided_by(user).filter(status=ReportStatus.SUBMITTED).count(),
+        "issues_calls": issues_calls,
+        "reports_to_receive": reports_decided_by(user).filter(status=ReportStatus.SUBMITTED).count() if issues_calls else 0,
     }

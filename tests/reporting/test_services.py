@@ -150,5 +150,5 @@ def test_the_home_lists_what_is_due_and_what_waits_to_be_received(world):
     county, city = home_context(world.county_admin), home_context(world.city_admin)
 
     assert [row["report"].region.name for row in county["reports_due"]] == ["高青县"]
-    assert county["reports_to_receive"] == 0
-    assert (city["reports_due"], city["reports_to_receive"]) == ([], 1)
+    assert (county["issues_calls"], county["reports_to_receive"]) == (False, 0)  # a county asks nobody: no such figure
+    assert (city["reports_due"], city["issues_calls"], city["reports_to_receive"]) == ([], True, 1)
