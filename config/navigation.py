@@ -11,7 +11,10 @@ from portal.permissions import effective_role
 
 # role -> [(label, url name)]; every signed-in user also gets the home page first.
 NAVIGATION = {
-    Role.APPLICANT: [(_("我的申报"), "home")],
+    Role.APPLICANT: [
+        (_("我的申报"), "home"), (_("服务平台"), "platforms:index"), (_("群众投诉"), "complaints:index"),
+        (_("满意度评价"), "satisfaction:results"),
+    ],
     Role.REVIEWER: [(_("评审任务"), "home")],
     Role.DEPARTMENT_LEAD: [(_("部门意见"), "home"), (_("异议核查"), "publicity:objections")],
     Role.PROGRAMME_ADMIN: [
@@ -25,12 +28,13 @@ NAVIGATION = {
         (_("社区（村）创建"), "communities:campaigns"),
         (_("结果报送"), "reporting:reports"),
         (_("宣传展示审核"), "showcase:queue"),
+        (_("基层平台"), "platforms:overview_staffing"),
         (_("行政区划"), "region_tree"),
         (_("工作日计算"), "workday_calculator"),
     ],
     Role.VIEWER: [
         (_("进度总览"), "home"), (_("目标进度"), "levels:dashboard"), (_("评定项目"), "programme_list"),
-        (_("结果报送"), "reporting:calls"),
+        (_("结果报送"), "reporting:calls"), (_("满意度评价"), "satisfaction:results"),
         (_("社区（村）创建"), "communities:campaigns"),
     ],
     Role.COMMUNITY_STAFF: [(_("我的创建"), "home"), (_("年度创建"), "communities:campaigns"), (_("称号与复查"), "communities:rechecks")],
@@ -54,6 +58,7 @@ NAVIGATION = {
         (_("社区（村）创建"), "communities:campaigns"),
         (_("结果报送"), "reporting:reports"),
         (_("宣传展示审核"), "showcase:queue"),
+        (_("基层平台"), "platforms:overview_staffing"),
         (_("行政区划"), "region_tree"),
         (_("工作日计算"), "workday_calculator"),
     ],

@@ -19,7 +19,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -44,8 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "captcha",
     # The project's apps: the core, the engine and targets, the stages, the apps above them, the project on top.
-    *("portal", "rubrics", "levels", "applications", "review", "publicity", "awards", "communities", "reporting"),
-    *("showcase", "config"),
+    *("portal", "rubrics", "levels", "platforms", "satisfaction", "complaints", "applications", "review", "publicity"),
+    *("awards", "communities", "reporting", "showcase", "config"),
 ]
 
 MIDDLEWARE = [
@@ -296,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "communities-milestones": {"task": "communities.tasks.milestones_remind", "schedule": 6 * 60 * 60},
     # Upward reports due in 3 days, today or overdue: the region's admins told, once a day at most.
     "reporting-remind": {"task": "reporting.tasks.reports_remind", "schedule": 6 * 60 * 60},
+    # Quarterly duties due or overdue (weekly at most); a same-day first answer missed (each alarmed once, checked every
+    # 15 minutes); unfavourable ratings' cases near or over their 15 working days (daily at most).
+    "platforms-duties-remind": {"task": "platforms.tasks.duties_remind", "schedule": 6 * 60 * 60},
+    "complaints-first-answers": {"task": "complaints.tasks.first_answers_alarm", "schedule": 15 * 60},
+    "satisfaction-cases-remind": {"task": "satisfaction.tasks.cases_remind", "schedule": 6 * 60 * 60},
 }
 
 # --- Security headers ------------------------------------------------------------------------------

@@ -202,14 +202,14 @@ def test_home_account_without_role_gets_403(login):
 
 
 NAVIGATION_CASES = [
-    (ApplicantFactory, ["我的申报"]),
+    (ApplicantFactory, ["我的申报", "服务平台", "群众投诉", "满意度评价"]),
     (ReviewerFactory, ["评审任务"]),
     (DepartmentLeadFactory, ["部门意见", "异议核查"]),
     (UserFactory, ["工作台", "评定项目", "「十百千」目标", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "结果报送",
-                   "宣传展示审核", "行政区划", "工作日计算"]),
-    (ViewerFactory, ["进度总览", "目标进度", "评定项目", "结果报送", "社区（村）创建"]),
+                   "宣传展示审核", "基层平台", "行政区划", "工作日计算"]),
+    (ViewerFactory, ["进度总览", "目标进度", "评定项目", "结果报送", "满意度评价", "社区（村）创建"]),
     (SystemAdminFactory, ["工作台", "评定项目", "「十百千」目标", "机构核验", "异议办理", "批量奖牌", "评分标准", "社区（村）创建", "结果报送",
-                   "宣传展示审核", "行政区划", "工作日计算"]),
+                   "宣传展示审核", "基层平台", "行政区划", "工作日计算"]),
 ]
 
 
@@ -245,6 +245,7 @@ def test_navigation_marks_programme_list_active_on_detail_page(login):
         ("社区（村）创建", False),
         ("结果报送", False),
         ("宣传展示审核", False),
+        ("基层平台", False),
         ("行政区划", False),
         ("工作日计算", False),
     ]

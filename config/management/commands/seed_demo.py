@@ -23,7 +23,9 @@ from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
 from awards.demo import seed_results
 from communities.demo import seed_communities
+from complaints.demo import seed_complaints
 from levels.demo import seed_levels
+from platforms.demo import seed_platforms
 from portal import services
 from portal.demo import seed_regions
 from portal.enums import DepartmentKind, GroupPosition, InstitutionKind, InstitutionStatus, Level, Role
@@ -42,6 +44,7 @@ from reporting.demo import seed_reporting
 from review.demo import seed_review
 from rubrics.demo import seed_assessment
 from rubrics.services import seed_rubrics
+from satisfaction.demo import seed_satisfaction
 from showcase.demo import seed_showcase
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -331,30 +334,26 @@ class Command(BaseCommand):
             for body, institution in institutions.items()
         }
         admin = User.objects.get(username="admin")
-        created = seed_applications(
-            rounds=rounds, institutions=institutions, admin=admin, applicants={k: v for k, v in applicants.items() if v}
-        )
-        if created:
+        applicants = {k: v for k, v in applicants.items() if v}
+        if created := seed_applications(rounds=rounds, institutions=institutions, admin=admin, applicants=applicants):
             self.stdout.write(f"  创建演示申报 {created} 份")
-        reviewed = seed_review(rounds=rounds, admin=admin)
-        if reviewed:
+        if reviewed := seed_review(rounds=rounds, admin=admin):
             self.stdout.write(f"  创建演示评审：{'、'.join(reviewed)}")
-        published = seed_publicity(rounds=rounds, admin=admin)
-        if published:
+        if published := seed_publicity(rounds=rounds, admin=admin):
             self.stdout.write(f"  创建演示公示：{'、'.join(published)}")
-        announced = seed_results(rounds=rounds, admin=admin)
-        if announced:
+        if announced := seed_results(rounds=rounds, admin=admin):
             self.stdout.write(f"  创建演示公布、授牌与撤销：{'、'.join(announced)}")
         if reported := seed_reporting(city_admin=User.objects.get(username="admin_city"), county_admin=admin):
             self.stdout.write(f"  创建演示结果报送：{'、'.join(reported)}")
+        seed_platforms(year=2026)
+        if (complaints := seed_complaints()) + (ratings := seed_satisfaction()):
+            self.stdout.write(f"  创建演示基层平台：投诉 {complaints} 件，满意度评价 {ratings} 条")
         if shown := seed_showcase():
             self.stdout.write(f"  创建演示标杆展示：{'、'.join(shown)}")
         sysadmin = User.objects.get(username="sysadmin")
-        standards = seed_rubrics(actor=sysadmin)
-        if standards:
+        if standards := seed_rubrics(actor=sysadmin):
             self.stdout.write(f"  添加评分标准：{'、'.join(standards)}")
-        assessment = seed_assessment(actor=sysadmin)
-        if assessment:
+        if assessment := seed_assessment(actor=sysadmin):
             self.stdout.write(f"  创建演示评估记录：{assessment.subject}（台账已导入）")
         campaigns = seed_communities(admin=User.objects.get(username="admin_district"),
                                      city_admin=User.objects.get(username="admin_gz"))
