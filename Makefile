@@ -56,7 +56,7 @@ messages: .venv/.synced
 check: setup
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports --no-cache
-	$(PY) -m bandit -q -c pyproject.toml -r config portal levels rubrics platforms satisfaction complaints applications review publicity awards communities \
+	$(PY) -m bandit -q -c pyproject.toml -r config portal levels rubrics platforms satisfaction complaints appraisal applications review publicity awards communities \
 		reporting showcase -lll
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.enums import ToldHow
 from platforms.models import StaffMember
+from portal.captcha import PortalCaptchaInput
 from portal.validators import normalize_phone
 
 FACTS_MAX_CHARS = 2000
@@ -19,7 +20,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class _FilingFields(forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, help_text=_("用于当日回音和告知处理结果。"))
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=30, help_text=_("用于当日回音和告知处理结果。"),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
     facts = forms.CharField(label=_("投诉事项"), max_length=FACTS_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
     staff_named = forms.CharField(
         label=_("被投诉工作人员（工号或姓名）"), max_length=60, required=False, help_text=_("窗口公示的工号或姓名，可不填。")
@@ -31,7 +35,9 @@ class _FilingFields(forms.Form):
 
 
 class OnlineComplaintForm(_FilingFields):
-    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码不正确，请重新输入。")})
+    captcha = CaptchaField(
+        label=_("验证码"), widget=PortalCaptchaInput, error_messages={"invalid": _("验证码不正确，请重新输入。")}
+    )
 
 
 class PhoneComplaintForm(_FilingFields):

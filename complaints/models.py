@@ -5,6 +5,8 @@ The complainant's name and phone are encrypted at rest (portal.crypto), kept out
 on staff pages and exports, and never on public pages or in e-mails (docs/security.md 18–19).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -89,6 +91,14 @@ class Complaint(models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.pk])
+
+    @property
+    def first_answer_due_label(self) -> str:
+        """The due time as people say it: 「2026-12-04 24:00」 rather than the midnight it is stored as (Beijing time)."""
+        due = timezone.localtime(self.first_answer_due_at)
+        if (due.hour, due.minute) == (0, 0):
+            return f"{(due - timedelta(days=1)):%Y-%m-%d} 24:00"
+        return f"{due:%Y-%m-%d %H:%M}"
 
     def first_answer_missed(self, now=None) -> bool:
         """Whether the first answer came (or is still missing) after its due time."""

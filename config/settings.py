@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "captcha",
     # The project's apps: the core, the engine and targets, the stages, the apps above them, the project on top.
-    *("portal", "rubrics", "levels", "platforms", "satisfaction", "complaints", "applications", "review", "publicity"),
-    *("awards", "communities", "reporting", "showcase", "config"),
+    *("portal", "rubrics", "levels", "platforms", "satisfaction", "complaints", "appraisal", "applications", "review"),
+    *("publicity", "awards", "communities", "reporting", "showcase", "config"),
 ]
 
 MIDDLEWARE = [
@@ -226,7 +226,6 @@ STORAGES = {
     },
 }
 
-
 # Several web and worker containers (on several machines) share uploads and generated files through an
 # S3-compatible object store (MinIO in docker-compose.yml): set S3_BUCKET. Unset, they stay under MEDIA_ROOT, which
 # only the processes of one machine can share.
@@ -296,10 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     # Upward reports due in 3 days, today or overdue: the region's admins told, once a day at most.
     "reporting-remind": {"task": "reporting.tasks.reports_remind", "schedule": 6 * 60 * 60},
     # Quarterly duties due or overdue (weekly at most); a same-day first answer missed (each alarmed once, checked every
-    # 15 minutes); unfavourable ratings' cases near or over their 15 working days (daily at most).
+    # 15 minutes); unfavourable ratings' cases near their 15 working days (daily); raters' and complainants' data purged.
     "platforms-duties-remind": {"task": "platforms.tasks.duties_remind", "schedule": 6 * 60 * 60},
     "complaints-first-answers": {"task": "complaints.tasks.first_answers_alarm", "schedule": 15 * 60},
     "satisfaction-cases-remind": {"task": "satisfaction.tasks.cases_remind", "schedule": 6 * 60 * 60},
+    "personal-data-purge": {"task": "config.tasks.personal_data_purge", "schedule": 24 * 60 * 60},
 }
 
 # --- Security headers ------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "10"))
 # Unset: a per-machine key in var/field_key. Keep it outside the database and back it up separately:
 # without it the identities in a restored database cannot be read.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-# Days after an objection is closed until the objector's identity is purged (the outcome stays).
+# Days after an objection, a complaint or a rating's case is closed until the person's identity is purged.
 OBJECTION_RETENTION_DAYS = int(os.environ.get("OBJECTION_RETENTION_DAYS", "180"))
 # Objections one address may file per hour (with the CAPTCHA this keeps robots out).
 OBJECTION_RATE_PER_HOUR = int(os.environ.get("OBJECTION_RATE_PER_HOUR", "5"))

@@ -73,6 +73,7 @@ urlpatterns = [
     path("platforms/", include("platforms.urls")),
     path("satisfaction/", include("satisfaction.urls")),
     path("complaints/", include("complaints.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("", include("publicity.urls")),
     path("", include("awards.urls")),
     path("captcha/", include("captcha.urls")),

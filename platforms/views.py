@@ -3,6 +3,7 @@ institution's users edit; the supervising admins and the system administrator re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,7 +41,7 @@ def index(request):
 @login_required
 def staff(request, institution_id):
     institution = platform_for(request, institution_id)
-    members = list(StaffMember.objects.filter(institution=institution).order_by("left_on", "name", "pk"))
+    members = list(StaffMember.objects.filter(institution=institution).order_by(F("left_on").asc(nulls_first=True), "name", "pk"))
     return render(request, "platforms/staff.html", {
         "institution": institution, "members": members, "staffing": selectors.staffing(institution),
         "editable": may_edit(request.user, institution), "labels": dict(Qualification.choices),
@@ -89,7 +90,7 @@ def staff_leave(request, pk):
 @login_required
 def staff_export(request, institution_id):
     institution = platform_for(request, institution_id)
-    members = StaffMember.objects.filter(institution=institution).order_by("left_on", "name", "pk")
+    members = StaffMember.objects.filter(institution=institution).order_by(F("left_on").asc(nulls_first=True), "name", "pk")
     rows = [
         (n, m.name, m.position, m.staff_number, "、".join(str(Qualification(q).label) for q in m.qualifications or []),
          m.joined_on.isoformat() if m.joined_on else "", m.left_on.isoformat() if m.left_on else _("在岗"))

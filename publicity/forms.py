@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import MultipleFileField, MultipleFileInput
 from applications.uploads import IMAGE_TYPES, inspect_upload
+from portal.captcha import PortalCaptchaInput
 from portal.forms import IdChoiceField
 from portal.validators import normalize_id_number, normalize_phone, validate_id_number
 from portal.workdays import CalendarYearUnknown, add_working_days
@@ -55,13 +56,6 @@ class NoticePublishForm(forms.Form):
 # and clean() below decides, as the service does.
 FOR_ORGANISATION = {"data-objector-only": ObjectorType.ORGANISATION}
 FOR_PERSON = {"data-objector-only": ObjectorType.PERSON}
-
-
-class ObjectionCaptchaInput(CaptchaTextInput):
-    """simple-captcha's widget with a larger image, a 换一张 button (objection.js, simple-captcha's refresh view) and
-    the audio link when flite is configured (CAPTCHA_FLITE_PATH)."""
-
-    template_name = "publicity/_captcha_widget.html"
 
 
 class ObjectionForm(forms.Form):
@@ -121,7 +115,7 @@ class ObjectionForm(forms.Form):
         error_messages={"required": _("请阅读说明并勾选同意，否则无法受理。")},
     )
     captcha = CaptchaField(
-        label=_("验证码"), widget=ObjectionCaptchaInput, error_messages={"invalid": _("验证码不正确，请重新输入。")}
+        label=_("验证码"), widget=PortalCaptchaInput, error_messages={"invalid": _("验证码不正确，请重新输入。")}
     )
 
     def __init__(self, *args, notice, **kwargs):

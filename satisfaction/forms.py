@@ -30,6 +30,7 @@ class RatingForm(forms.Form):
     )  # fmt: skip
     phone = forms.CharField(
         label=_("手机号码（选填）"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("评价“不满意”或“非常不满意”时，可留下手机号码以便工作人员回访。"),
     )  # fmt: skip
     phone_consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
@@ -85,7 +86,7 @@ class RectifyForm(forms.Form):
 
 
 class CallbackForm(forms.Form):
-    on = forms.DateField(label=_("回访日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("回访日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     outcome = forms.CharField(label=_("回访结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

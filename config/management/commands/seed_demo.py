@@ -21,6 +21,7 @@ from stdnum.cn.uscc import calc_check_digit
 
 from applications.conditions import conditions_install_default
 from applications.demo import seal_png, seed_applications
+from appraisal.demo import seed_appraisal
 from awards.demo import seed_results
 from communities.demo import seed_communities
 from complaints.demo import seed_complaints
@@ -75,6 +76,7 @@ DEMO_USERS = [
     ("reviewer_civil", "郑晓红（演示）", Role.REVIEWER, None, "高青县民政局"),
     ("applicant", "王晨（演示）", Role.APPLICANT, "12370322MB0000001", None),
     ("applicant_hr", "冯佳（演示）", Role.APPLICANT, "91370322MA0000007", None),
+    ("platform_staff", "韩雪（演示）", Role.APPLICANT, "11370322MB0000002", None),  # a grassroots platform's own user
     ("viewer", "陈思远（演示）", Role.VIEWER, None, None),
     ("admin_district", "黄嘉豪（演示）", Role.PROGRAMME_ADMIN, None, None),
     ("admin_gz", "林晓彤（演示）", Role.PROGRAMME_ADMIN, None, None),
@@ -346,8 +348,8 @@ class Command(BaseCommand):
         if reported := seed_reporting(city_admin=User.objects.get(username="admin_city"), county_admin=admin):
             self.stdout.write(f"  创建演示结果报送：{'、'.join(reported)}")
         seed_platforms(year=2026)
-        if (complaints := seed_complaints()) + (ratings := seed_satisfaction()):
-            self.stdout.write(f"  创建演示基层平台：投诉 {complaints} 件，满意度评价 {ratings} 条")
+        if (complaints := seed_complaints()) + (ratings := seed_satisfaction()) + len(seed_appraisal()):
+            self.stdout.write(f"  创建演示基层平台：投诉 {complaints} 件，满意度评价 {ratings} 条，年度考核")
         if shown := seed_showcase():
             self.stdout.write(f"  创建演示标杆展示：{'、'.join(shown)}")
         sysadmin = User.objects.get(username="sysadmin")
