@@ -56,6 +56,10 @@ class Line:
     def dimension_list(self) -> list[Decimal]:
         return list(self.dimensions.values())
 
+    def dimension_cells(self, dimensions) -> list[tuple[str, Decimal | None]]:
+        """(title, mark) per dimension in the standard's order: a phone's table names each cell (data-label)."""
+        return [(title, self.dimensions.get(code)) for code, title, _points in dimensions]
+
 
 def previous_incompetent(appraisal: Appraisal) -> set[int]:
     """Staff graded 不称职 in the institution's concluded appraisal of the year before."""

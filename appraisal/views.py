@@ -51,8 +51,10 @@ def open_year(request):
 @login_required
 def detail(request, pk):
     appraisal = get_object_for_user_or_404(request.user, Appraisal, "view", pk=pk)
+    dimensions = scoring.dimensions()
+    lines = [(line, line.dimension_cells(dimensions)) for line in selectors.lines(appraisal)]
     return render(request, "appraisal/detail.html", {
-        "appraisal": appraisal, "lines": selectors.lines(appraisal), "dimensions": scoring.dimensions(),
+        "appraisal": appraisal, "lines": lines, "dimensions": dimensions,
         "editable": _editable(request.user, appraisal), "standard": scoring.standard(),
     })
 

@@ -22,6 +22,7 @@ from communities.milestones import milestones_create
 from communities.models import Campaign, Entry, Evaluation, TownTarget
 from communities.rechecks import years_held
 from communities.selectors import next_level_users
+from communities.signals_prefill import prefill_signals
 from portal.enums import ProgrammeKind, RegionLevel, Settlement
 from portal.models import Title
 from portal.services import notify
@@ -89,8 +90,9 @@ def entry_add(*, campaign: Campaign, community, actor, is_station: bool = False,
 
 @transaction.atomic
 def evaluation_start(*, entry: Entry, level: str, actor) -> Evaluation:
-    """The level's evaluation of the entry, started once: the self-evaluation empty, the town's and the district's as a
-    copy of the level below (its facts, notes and events), to confirm or change."""
+    """The level's evaluation of the entry, started once: the self-evaluation empty but for what the ledger of titles
+    and the community's platforms' registers give (`_prefill_years`, communities.signals_prefill), the town's and the
+    district's as a copy of the level below (its facts, notes and events), to confirm or change."""
     entry = Entry.objects.select_for_update().select_related("campaign__rubric", "community").get(pk=entry.pk)
     found = entry.evaluations.filter(level=level).select_related("assessment").first()
     if found is not None:
@@ -108,9 +110,16 @@ def evaluation_start(*, entry: Entry, level: str, actor) -> Evaluation:
         rescore(assessment)
         assessment._change_reason = _("以%(level)s为基础") % {"level": Level(BELOW[level]).label}
         assessment.save()
-    elif _prefill_years(assessment, entry):
-        assessment._change_reason = _("按称号台账填入连续保持年数")
-        assessment.save()
+    else:
+        data = rubric_data(entry.campaign.rubric)
+        reasons = [reason for reason, filled in (
+            (_("按称号台账填入连续保持年数"), _prefill_years(assessment, entry)),
+            (_("按平台投诉、满意度记录填入"), prefill_signals(assessment, entry.campaign, entry.community, data)),
+        ) if filled]
+        if reasons:
+            rescore(assessment, data)
+            assessment._change_reason = "；".join(reasons)
+            assessment.save()
     return Evaluation.objects.create(entry=entry, level=level, assessment=assessment)
 
 
