@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from applications.conditions import conditions_install_default
@@ -941,3 +941,88 @@ def test_round_form_post(login, admin_world, data):
     with rolled_back():
         check(client.post(f"/programmes/{round.programme_id}/rounds/new/", data))
         check(client.post(f"/programmes/{round.programme_id}/rounds/{round.pk}/edit/", data))
+
+
+# --- satisfaction: the rating page of a window's QR code, the receipt lookup; complaints: the 意见箱, the status page --
+
+
+@pytest.fixture
+def rating_window():
+    from platforms.models import ServicePoint
+
+    return ServicePoint.objects.create(institution=InstitutionFactory(), name="就业登记窗口", services="就业登记\n失业登记")
+
+
+GRADE = st.one_of(st.sampled_from(["1", "2", "3", "4", "5"]), st.sampled_from(["0", "6", "-1", "5.0", " 5", "５"]), VALUE)
+PHONE_TEXT = st.one_of(
+    st.sampled_from(["13812345678", "+8613812345678", "138 1234 5678", "138-1234-5678", "0533-6961000", "12345",
+                     "138123456789", "１３８１２３４５６７８", "+86", "00861381234567"]),
+    st.text(alphabet="0123456789+- ()", max_size=25), VALUE,
+)  # fmt: skip
+RATING_FIELDS = ["service", "other_service", "overall", "efficiency", "competence", "attitude", "comment", "phone",
+                 "phone_consent"]
+
+
+@FUZZ
+@given(data=st.one_of(
+    around({"service": st.sampled_from(["就业登记", "失业登记", "__other__"]), "other_service": "社保卡", "overall": GRADE,
+            "efficiency": GRADE, "competence": GRADE, "attitude": GRADE, "comment": TEXT, "phone": PHONE_TEXT,
+            "phone_consent": st.sampled_from(["on", "", "1", "false"])}, st.one_of(VALUE, GRADE, PHONE_TEXT)),
+    fields(RATING_FIELDS, st.one_of(VALUE, GRADE, PHONE_TEXT)),
+))  # fmt: skip
+def test_rating_post(client, rating_window, data):
+    """Any rating form answers without a 500; a rating is stored exactly when the form is valid."""
+    from django.core.cache import cache
+
+    from satisfaction.forms import RatingForm
+    from satisfaction.models import Rating
+
+    url = reverse("satisfaction:rate", args=[rating_window.token])
+    check(client.get(url))  # the device cookie
+    valid = RatingForm(data, service_point=rating_window).is_valid()
+    event("valid" if valid else "invalid")
+    cache.clear()  # the per-address count of posts
+    with rolled_back():
+        response = check(client.post(url, data))
+        assert Rating.objects.count() == (1 if valid else 0), (response.status_code, data)
+        assert response.status_code == (302 if valid else 200)
+
+
+@FUZZ
+@given(data=st.one_of(
+    around({"name": "王秀英", "phone": PHONE_TEXT, "facts": "窗口人员态度生硬，推诿不办。", "staff_named": "GQ015",
+            "publish_consent": "on", "captcha_0": "x", "captcha_1": "PASSED"}, st.one_of(VALUE, PHONE_TEXT)),
+    fields(["name", "phone", "facts", "staff_named", "publish_consent", "captcha_0", "captcha_1"],
+           st.one_of(VALUE, PHONE_TEXT, st.just("PASSED"))),
+))  # fmt: skip
+def test_complaint_post(client, captcha_passes, data):
+    from django.core.cache import cache
+
+    institution = InstitutionFactory()
+    cache.clear()  # the per-address limit of complaints an hour
+    with rolled_back():
+        check(client.post(reverse("complaints:new", args=[institution.pk]), data))
+
+
+@FUZZ
+@given(code=st.one_of(VALUE, st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ23456789- ", max_size=20)),
+       receipt=TEXT, token=TEXT, query=QUERY)
+def test_satisfaction_and_complaint_status_lookups(client, rating_window, code, receipt, token, query):
+    from django.core.cache import cache
+
+    cache.clear()  # the per-address limit of lookups an hour
+    with rolled_back():
+        check(client.post("/satisfaction/status/", {"code": code}))
+        check(client.get("/satisfaction/status/", query))
+    check(client.get(f"/complaints/status/{quote(receipt, safe='') or 'x'}/{quote(token, safe='') or 'y'}/", query))
+
+
+@FUZZ
+@given(path=st.sampled_from(["/satisfaction/r/{token}/", "/satisfaction/rankings/", "/satisfaction/rankings/{pk}/",
+                             "/complaints/{institution}/new/", "/complaints/{institution}/handled/",
+                             "/satisfaction/thanks/{pk}/"]),
+       pk=IDS.filter(lambda n: n >= 0), query=st.one_of(QUERY, RAW_QUERY))
+def test_new_public_pages_with_any_query(client, rating_window, path, pk, query):
+    url = path.format(token=rating_window.token, pk=pk, institution=rating_window.institution_id)
+    with rolled_back():
+        check(client.get(url, query) if isinstance(query, dict) else client.get(url, QUERY_STRING=query))

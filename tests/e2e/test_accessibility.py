@@ -6,14 +6,23 @@ from datetime import timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from captcha.models import CaptchaStore
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Award
+from complaints import services as complaint_services
+from complaints.enums import Channel
+from platforms.models import ServicePoint
 from publicity import services
 from publicity.models import Objection
+from satisfaction import services as satisfaction_services
+from satisfaction.models import PublishedRanking
+from satisfaction.quarters import Quarter
+from satisfaction.views.public import THANKS_SALT
 from tests.awards.results_builders import announced, revoke
 from tests.e2e.pages import PHONE, open_page
+from tests.factories import InstitutionFactory, UserFactory
 from tests.publicity.publicity_builders import identity, listed_round, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +55,55 @@ def public_pages():
         "奖牌核验（已撤销）": awards[1].get_verify_url(),
         "奖牌核验（未找到）": "/verify/not-a-real-code/",
         "申报通知": reverse("applications:call", args=[listed.round.pk]),
+        **satisfaction_pages(),
+        **complaint_pages(),
+    }
+
+
+def satisfaction_pages() -> dict:
+    """A window's rating page, the thank-you page of a rating, the status lookup, the rankings and one ranking."""
+    institution = InstitutionFactory(name="高青县田镇街道便民服务中心")
+    point = ServicePoint.objects.create(institution=institution, name="就业登记窗口", services="就业登记\n失业登记")
+    rating = satisfaction_services.rating_submit(
+        service_point=point, device="a11y", address="203.0.113.9",
+        data={"service": "就业登记", "overall": 2, "efficiency": 1, "competence": 3, "attitude": 2, "comment": "等候太久",
+              "phone": "+8613812345678", "phone_consent": True},
+    )  # fmt: skip
+    quarter = Quarter.of(timezone.localdate())
+    ranking = PublishedRanking.objects.create(
+        region=institution.region, year=quarter.year, quarter=quarter.number, published_at=timezone.now(),
+        rows=satisfaction_services.ranking_rows(institution.region, quarter), published_by=UserFactory(),
+    )  # fmt: skip
+    return {
+        "满意度评价": reverse("satisfaction:rate", args=[point.token]),
+        "评价回执": reverse("satisfaction:thanks", args=[signing.dumps(rating.receipt_code, salt=THANKS_SALT)]),
+        "评价查询": reverse("satisfaction:status"),
+        "满意度排名列表": reverse("satisfaction:ranking_list"),
+        "满意度排名": ranking.get_absolute_url(),
+    }
+
+
+def complaint_pages() -> dict:
+    """An institution's 意见箱, a complaint's status page, and the list of handled complaints with one published."""
+    institution = InstitutionFactory(name="高青县芦湖街道社区就业服务站")
+    actor = UserFactory()
+    filing = complaint_services.Filing(name="王秀英", phone="+8613912345678", facts="窗口人员态度生硬，推诿不办。",
+                                       publish_consent=True)
+    complaint, token = complaint_services.complaint_file(
+        institution=institution, channel=Channel.ONLINE, filing=filing, received_at=timezone.now() - timedelta(hours=1)
+    )
+    handled, _ = complaint_services.complaint_file(
+        institution=institution, channel=Channel.ONLINE, filing=filing, received_at=timezone.now() - timedelta(hours=2)
+    )
+    handled = complaint_services.complaint_answer(
+        complaint=handled, actor=actor, text="已收到", handling_deadline=timezone.localdate() + timedelta(days=5)
+    )
+    handled = complaint_services.complaint_conclude(complaint=handled, actor=actor, substantiated=False, findings="经核查监控，未发现推诿。")
+    complaint_services.complaint_publish(complaint=handled, actor=actor, summary="反映窗口推诿", outcome="未查实")
+    return {
+        "意见箱": reverse("complaints:new", args=[institution.pk]),
+        "投诉进度": reverse("complaints:status", args=[complaint.receipt_number, token]),
+        "投诉处理结果公开": reverse("complaints:handled", args=[institution.pk]),
     }
 
 
