@@ -14,11 +14,9 @@ from django.utils import timezone
 
 from portal.workdays import is_working_day
 
-DEFAULT_CUTOFF = "17:00"
-
 
 def cutoff() -> time:
-    hours, minutes = getattr(settings, "COMPLAINT_SAME_DAY_CUTOFF", DEFAULT_CUTOFF).split(":")
+    hours, minutes = settings.COMPLAINT_SAME_DAY_CUTOFF.split(":")
     return time(int(hours), int(minutes))
 
 

@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.beat import BEAT_SCHEDULE
 from config.environment import env_bool, env_list, local_secret_key
 from config.object_store import s3_storage
 
@@ -279,28 +280,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "flag-inactive-accounts": {"task": "portal.tasks.flag_inactive_accounts", "schedule": 6 * 60 * 60},
-    "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 60 * 60},
-    # E-mails the broker never took (Redis down when they were queued) go out when it is back.
-    "send-pending-notification-emails": {"task": "portal.tasks.send_pending_notification_emails", "schedule": 5 * 60},
-    # Closes ended notices, reminds handlers and admins, purges old identities; idempotent, so it catches up.
-    "publicity-sweep": {"task": "publicity.tasks.publicity_sweep", "schedule": 5 * 60},
-    # Queues again the chunks of plaque batches that wrote nothing for a while (a worker died, Redis lost them).
-    "awards-sweep": {"task": "awards.tasks.awards_sweep", "schedule": 5 * 60},
-    # The audit chain's head, outside the database (docs/security.md 9); no new line while the head has not moved.
-    "audit-anchor": {"task": "portal.tasks.audit_anchor", "schedule": 15 * 60},
-    # The campaigns' milestones due within a week or overdue: their owners told (once, then weekly while overdue).
-    "communities-milestones": {"task": "communities.tasks.milestones_remind", "schedule": 6 * 60 * 60},
-    # Upward reports due in 3 days, today or overdue: the region's admins told, once a day at most.
-    "reporting-remind": {"task": "reporting.tasks.reports_remind", "schedule": 6 * 60 * 60},
-    # Quarterly duties due or overdue (weekly at most); a same-day first answer missed (each alarmed once, checked every
-    # 15 minutes); unfavourable ratings' cases near their 15 working days (daily); raters' and complainants' data purged.
-    "platforms-duties-remind": {"task": "platforms.tasks.duties_remind", "schedule": 6 * 60 * 60},
-    "complaints-first-answers": {"task": "complaints.tasks.first_answers_alarm", "schedule": 15 * 60},
-    "satisfaction-cases-remind": {"task": "satisfaction.tasks.cases_remind", "schedule": 6 * 60 * 60},
-    "personal-data-purge": {"task": "config.tasks.personal_data_purge", "schedule": 24 * 60 * 60},
-}
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE  # config/beat.py
 
 # --- Security headers ------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -372,6 +352,13 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 OBJECTION_RETENTION_DAYS = int(os.environ.get("OBJECTION_RETENTION_DAYS", "180"))
 # Objections one address may file per hour (with the CAPTCHA this keeps robots out).
 OBJECTION_RATE_PER_HOUR = int(os.environ.get("OBJECTION_RATE_PER_HOUR", "5"))
+# Complaints one address may file per hour (意见箱), and the hour after which a complaint's first answer is due by the
+# end of the next working day rather than the same day (HH:MM).
+COMPLAINT_RATE_PER_HOUR = int(os.environ.get("COMPLAINT_RATE_PER_HOUR", "5"))
+COMPLAINT_SAME_DAY_CUTOFF = os.environ.get("COMPLAINT_SAME_DAY_CUTOFF", "17:00")
+# Ratings (好差评) one device may give a window per hour, and one address (a service hall's Wi-Fi) per window per day.
+SATISFACTION_DEVICE_PER_HOUR = int(os.environ.get("SATISFACTION_DEVICE_PER_HOUR", "1"))
+SATISFACTION_ADDRESS_PER_DAY = int(os.environ.get("SATISFACTION_ADDRESS_PER_DAY", "30"))
 # Working days a handler has to verify an objection, by default.
 OBJECTION_HANDLING_DAYS = int(os.environ.get("OBJECTION_HANDLING_DAYS", "5"))
 # Text messages to objectors: dotted path of a callable(phone, text); unset = none sent (e-mail only).

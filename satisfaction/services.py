@@ -25,8 +25,8 @@ CASE_WORKING_DAYS = 15  # 国办发〔2019〕51号: 差评 verified and rectifie
 
 
 def limit(name: str) -> int:
-    defaults = {"SATISFACTION_DEVICE_PER_HOUR": 1, "SATISFACTION_ADDRESS_PER_DAY": 30}
-    return int(getattr(settings, name, defaults[name]))
+    """A rating limit of the settings (SATISFACTION_DEVICE_PER_HOUR, SATISFACTION_ADDRESS_PER_DAY)."""
+    return int(getattr(settings, name))
 
 
 def address_hash(address: str | None) -> str:

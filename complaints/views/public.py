@@ -34,7 +34,7 @@ def complaint_new(request, pk: int):
     institution = _institution(pk)
     form = OnlineComplaintForm(request.POST or None)
     context = {"institution": institution, "form": form, "privacy": PRIVACY_NOTICE}
-    limit = getattr(settings, "COMPLAINT_RATE_PER_HOUR", 5)
+    limit = settings.COMPLAINT_RATE_PER_HOUR
     if request.method == "POST":
         if rate_limited(request, "complaint-post", limit * 6) or (form.is_valid() and rate_limited(request, "complaint", limit)):
             messages.error(request, _("提交过于频繁，请一小时后再试。"))
