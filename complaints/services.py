@@ -18,10 +18,9 @@ from complaints.enums import ComplaintStatus as S
 from complaints.models import TRANSITIONS, Complaint
 from complaints.selectors import institution_users
 from portal.audit import AuditEvent, audit
+from portal.receipts import receipt_number
 from portal.services import notify
 from portal.transitions import Refused, transition
-
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,7 @@ class Filing:
 
 
 def _receipt_number(now: datetime) -> str:
-    day = timezone.localtime(now).strftime("%Y%m%d")
-    while True:
-        number = f"TS{day}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
-        if not Complaint.objects.filter(receipt_number=number).exists():
-            return number
+    return receipt_number("TS", Complaint, now)
 
 
 @transaction.atomic

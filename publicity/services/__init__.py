@@ -23,7 +23,6 @@ from publicity.services.notices import (  # noqa: F401
 )
 from publicity.services.objections import (  # noqa: F401
     OBJECTION_UPLOAD_LIMITS,
-    RECEIPT_ALPHABET,
     Identity,
     identity_reveal,
     may_see_identity,

@@ -21,6 +21,7 @@ from portal.display import cn_date
 from portal.enums import Role
 from portal.models import User
 from portal.public_cache import public_pages_changed
+from portal.receipts import receipt_number
 from portal.selectors import programme_admins
 from portal.services import notify
 from portal.transitions import Refused, TransitionError, transition
@@ -35,11 +36,9 @@ from publicity.models import (
     query_code_of,
 )
 from publicity.selectors import handler_choices, objection_locked
-from publicity.services.notices import SHANGHAI
 
 logger = logging.getLogger(__name__)
 
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 # Evidence an objector may attach: at most this many files of this size, checked like application uploads.
 OBJECTION_UPLOAD_LIMITS = UploadLimits(max_file_bytes=10 * 1024 * 1024, max_total_bytes=30 * 1024 * 1024, max_files=5)
 
@@ -49,11 +48,7 @@ OBJECTION_UPLOAD_LIMITS = UploadLimits(max_file_bytes=10 * 1024 * 1024, max_tota
 
 
 def _receipt_number(now: datetime) -> str:
-    day = timezone.localtime(now, SHANGHAI).strftime("%Y%m%d")
-    while True:
-        number = f"YY{day}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
-        if not Objection.objects.filter(receipt_number=number).exists():
-            return number
+    return receipt_number("YY", Objection, now)
 
 
 @dataclass(frozen=True)
